@@ -1,0 +1,35 @@
+namespace EdgeNode.Core;
+
+/// <summary>The node's connection to its broker, free of any MQTT library type.</summary>
+public interface IMessageBus
+{
+    /// <summary>True while connected to the broker.</summary>
+    bool IsConnected { get; }
+
+    /// <summary>
+    /// Publishes and waits for the broker's acknowledgement (QoS 1) or for the send (QoS 0).
+    /// Throws <see cref="MessageBusException"/> when not connected or not acknowledged.
+    /// </summary>
+    Task PublishAsync(BusMessage message, CancellationToken cancellationToken);
+
+    /// <summary>Subscribes <paramref name="handler"/> to <paramref name="topicFilter"/>; kept across reconnects.</summary>
+    Task SubscribeAsync(string topicFilter, Func<BusMessage, CancellationToken, Task> handler, CancellationToken cancellationToken);
+
+    /// <summary>Raised (on a thread-pool thread) after each successful (re)connect.</summary>
+    event Func<CancellationToken, Task>? Connected;
+}
+
+/// <summary>A message on the bus.</summary>
+/// <param name="Topic">Full topic.</param>
+/// <param name="Payload">Raw payload.</param>
+/// <param name="QualityOfService">0, 1 or 2.</param>
+/// <param name="Retain">Retain flag.</param>
+/// <param name="ResponseTopic">MQTT v5 response topic, for commands.</param>
+/// <param name="CorrelationData">MQTT v5 correlation data, echoed in replies.</param>
+public sealed record BusMessage(
+    string Topic,
+    ReadOnlyMemory<byte> Payload,
+    int QualityOfService = 1,
+    bool Retain = false,
+    string? ResponseTopic = null,
+    ReadOnlyMemory<byte> CorrelationData = default);

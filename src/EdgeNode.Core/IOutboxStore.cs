@@ -1,0 +1,26 @@
+namespace EdgeNode.Core;
+
+/// <summary>
+/// Durable store-and-forward queue: every item is committed before it is published,
+/// and marked delivered only once the broker acknowledged it.
+/// </summary>
+public interface IOutboxStore
+{
+    /// <summary>Commits <paramref name="messages"/> in one transaction.</summary>
+    ValueTask AppendAsync(IReadOnlyList<PendingMessage> messages, CancellationToken cancellationToken);
+
+    /// <summary>Oldest undelivered messages with <see cref="OutboxMessage.Seq"/> greater than <paramref name="afterSeq"/>.</summary>
+    ValueTask<IReadOnlyList<OutboxMessage>> ReadPendingAsync(long afterSeq, int max, CancellationToken cancellationToken);
+
+    /// <summary>Marks the messages delivered (acknowledged by the broker).</summary>
+    ValueTask MarkDeliveredAsync(IReadOnlyCollection<long> seqs, CancellationToken cancellationToken);
+
+    /// <summary>Number of undelivered messages and the creation time of the oldest one.</summary>
+    ValueTask<OutboxStats> GetStatsAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Outbox depth for telemetry.</summary>
+/// <param name="Pending">Items not yet acknowledged by the broker.</param>
+/// <param name="OldestPending">Creation time of the oldest undelivered item, if any.</param>
+/// <param name="Dropped">Undelivered items dropped by retention since the database was created.</param>
+public readonly record struct OutboxStats(long Pending, DateTimeOffset? OldestPending, long Dropped);

@@ -1,0 +1,8 @@
+namespace EdgeNode.Core;
+
+/// <summary>Identity of the loaded model, reported in results and telemetry.</summary>
+/// <param name="Id">Manifest id, e.g. <c>resnet18-int8</c>.</param>
+/// <param name="Sha256">Hex SHA-256 of the model file that was verified at load.</param>
+/// <param name="ExecutionProvider">Execution provider the session actually runs on (<c>CPU</c>, <c>CUDA</c>, <c>TensorRT</c>).</param>
+/// <param name="EmbeddingSize">Length of the embedding vector.</param>
+public sealed record ModelInfo(string Id, string Sha256, string ExecutionProvider, int EmbeddingSize);

@@ -1,0 +1,299 @@
+using System.Buffers;
+using EdgeNode.Core;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Exceptions;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace EdgeNode.Messaging;
+
+/// <summary>
+/// The node's MQTT v5 connection. <see cref="RunAsync"/> is the reconnect loop (never reconnects inside
+/// MQTTnet's Disconnected handler); every (re)connect publishes the retained <c>online</c> birth, restores
+/// subscriptions and raises <see cref="Connected"/>. The will is the retained <c>offline</c>.
+/// </summary>
+public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
+{
+    private static readonly byte[] Online = "online"u8.ToArray();
+    private static readonly byte[] Offline = "offline"u8.ToArray();
+
+    private readonly MqttOptions _options;
+    private readonly NodeTopics _topics;
+    private readonly string _clientId;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly IMqttClient _client;
+    private readonly Lock _subscriptionsGate = new();
+    private readonly List<(string Filter, Func<BusMessage, CancellationToken, Task> Handler)> _subscriptions = [];
+    private readonly SemaphoreSlim _disconnected = new(0, 1);
+    private CancellationToken _stopping;
+
+    /// <summary>Creates the bus; nothing connects until <see cref="RunAsync"/>.</summary>
+    public MqttMessageBus(MqttOptions options, NodeTopics topics, string clientId, ILogger<MqttMessageBus> logger, TimeProvider time)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _topics = topics ?? throw new ArgumentNullException(nameof(topics));
+        _clientId = clientId;
+        _logger = logger;
+        _time = time;
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.DisconnectedAsync += OnDisconnectedAsync;
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+    }
+
+    /// <inheritdoc />
+    public event Func<CancellationToken, Task>? Connected;
+
+    /// <inheritdoc />
+    public bool IsConnected => _client.IsConnected;
+
+    /// <summary>Connects, and reconnects with back-off after every loss, until <paramref name="stoppingToken"/> fires.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        var delay = TimeSpan.FromSeconds(_options.ReconnectDelaySeconds);
+        var maxDelay = TimeSpan.FromSeconds(_options.MaxReconnectDelaySeconds);
+        var reportedDown = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (!_client.IsConnected)
+            {
+                try
+                {
+                    await ConnectAsync(stoppingToken);
+                    Log.Connected(_logger, _options.Host, _options.Port, _clientId);
+                    reportedDown = false;
+                    delay = TimeSpan.FromSeconds(_options.ReconnectDelaySeconds);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or MessageBusException or System.Net.Sockets.SocketException or IOException)
+                {
+                    if (!reportedDown)
+                    {
+                        Log.ConnectFailed(_logger, _options.Host, _options.Port, ex.Message);
+                        reportedDown = true;
+                    }
+
+                    await DelayAsync(delay, stoppingToken);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maxDelay.Ticks));
+                    continue;
+                }
+            }
+
+            try
+            {
+                await _disconnected.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task PublishAsync(BusMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (!_client.IsConnected)
+        {
+            throw new MessageBusException($"Not connected to the broker; cannot publish to '{message.Topic}'.");
+        }
+
+        var builder = new MqttApplicationMessageBuilder()
+            .WithTopic(message.Topic)
+            .WithPayload(new ReadOnlySequence<byte>(message.Payload))
+            .WithQualityOfServiceLevel((MqttQualityOfServiceLevel)message.QualityOfService)
+            .WithRetainFlag(message.Retain);
+        if (message.ResponseTopic is not null)
+        {
+            builder.WithResponseTopic(message.ResponseTopic);
+        }
+
+        if (!message.CorrelationData.IsEmpty)
+        {
+            builder.WithCorrelationData(message.CorrelationData.ToArray());
+        }
+
+        MqttClientPublishResult result;
+        try
+        {
+            result = await _client.PublishAsync(builder.Build(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or InvalidOperationException)
+        {
+            throw new MessageBusException($"Publishing to '{message.Topic}' failed: {ex.Message}", ex);
+        }
+
+        // v5 reason codes below 0x80 are acknowledgements (0 success, 16 no matching subscribers).
+        if ((int)result.ReasonCode >= 0x80)
+        {
+            throw new MessageBusException($"The broker refused the message on '{message.Topic}': {result.ReasonCode} {result.ReasonString}");
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SubscribeAsync(string topicFilter, Func<BusMessage, CancellationToken, Task> handler, CancellationToken cancellationToken)
+    {
+        lock (_subscriptionsGate)
+        {
+            _subscriptions.Add((topicFilter, handler));
+        }
+
+        if (_client.IsConnected)
+        {
+            await SubscribeOnBrokerAsync([topicFilter], cancellationToken);
+        }
+    }
+
+    /// <summary>Publishes the retained <c>offline</c> status and disconnects cleanly (no will).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!_client.IsConnected)
+        {
+            return;
+        }
+
+        try
+        {
+            await PublishAsync(new BusMessage(_topics.Status, Offline, 1, Retain: true), cancellationToken);
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is MessageBusException or MqttCommunicationException or OperationCanceledException)
+        {
+            Log.CleanStopFailed(_logger, ex.Message);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        _disconnected.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.Host, _options.Port)
+            .WithClientId(_clientId)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithCleanStart(true)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(_options.KeepAliveSeconds))
+            .WithTimeout(TimeSpan.FromSeconds(5))
+            .WithWillTopic(_topics.Status)
+            .WithWillPayload(Offline)
+            .WithWillRetain(true)
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        if (!string.IsNullOrEmpty(_options.Username))
+        {
+            builder.WithCredentials(_options.Username, _options.Password);
+        }
+
+        var result = await _client.ConnectAsync(builder.Build(), cancellationToken);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new MessageBusException($"The broker refused the connection: {result.ResultCode} {result.ReasonString}");
+        }
+
+        await PublishAsync(new BusMessage(_topics.Status, Online, 1, Retain: true), cancellationToken);
+        string[] filters;
+        lock (_subscriptionsGate)
+        {
+            filters = _subscriptions.Select(s => s.Filter).Distinct(StringComparer.Ordinal).ToArray();
+        }
+
+        if (filters.Length > 0)
+        {
+            await SubscribeOnBrokerAsync(filters, cancellationToken);
+        }
+
+        if (Connected is { } connected)
+        {
+            foreach (var callback in connected.GetInvocationList().Cast<Func<CancellationToken, Task>>())
+            {
+                await callback(cancellationToken);
+            }
+        }
+    }
+
+    private async Task SubscribeOnBrokerAsync(IEnumerable<string> filters, CancellationToken cancellationToken)
+    {
+        var builder = new MqttClientSubscribeOptionsBuilder();
+        foreach (var filter in filters)
+        {
+            builder.WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce);
+        }
+
+        await _client.SubscribeAsync(builder.Build(), cancellationToken);
+    }
+
+    private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs args)
+    {
+        if (args.ClientWasConnected && !_stopping.IsCancellationRequested)
+        {
+            Log.Disconnected(_logger, args.Reason.ToString(), args.Exception?.Message ?? string.Empty);
+        }
+
+        if (_disconnected.CurrentCount == 0)
+        {
+            try
+            {
+                _disconnected.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled: the loop will reconnect once.
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
+    {
+        var message = args.ApplicationMessage;
+        var bus = new BusMessage(
+            message.Topic,
+            message.Payload.ToArray(),
+            (int)message.QualityOfServiceLevel,
+            message.Retain,
+            message.ResponseTopic,
+            message.CorrelationData ?? []);
+        List<Func<BusMessage, CancellationToken, Task>> handlers;
+        lock (_subscriptionsGate)
+        {
+            handlers = _subscriptions.Where(s => TopicFilter.Matches(message.Topic, s.Filter)).Select(s => s.Handler).ToList();
+        }
+
+        foreach (var handler in handlers)
+        {
+            try
+            {
+                await handler(bus, _stopping);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A faulty handler must never take the connection down; the handler owns its error replies.
+                Log.HandlerFailed(_logger, message.Topic, ex);
+            }
+        }
+    }
+
+    private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EdgeNode.Messaging;
+
+/// <summary>Options bound from <c>EdgeNode:Mqtt</c>.</summary>
+public sealed class MqttOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "EdgeNode:Mqtt";
+
+    /// <summary>Broker host (<c>EdgeNode__Mqtt__Host</c>); with the embedded broker, the address it listens on.</summary>
+    [Required]
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>Broker port (<c>EdgeNode__Mqtt__Port</c>).</summary>
+    [Range(1, 65535)]
+    public int Port { get; set; } = 1883;
+
+    /// <summary>
+    /// <c>EdgeNode__Mqtt__EmbeddedBroker</c>: true runs an in-process MQTT v5 broker on Host:Port and connects to
+    /// it; false connects to an external broker at Host:Port.
+    /// </summary>
+    public bool EmbeddedBroker { get; set; } = true;
+
+    /// <summary>Topic prefix; topics are <c>{prefix}/{node}/…</c>.</summary>
+    [Required]
+    [RegularExpression("^[^#+/]+(/[^#+/]+)*$", ErrorMessage = "The topic prefix must be non-empty and contain no '#', '+' or empty levels.")]
+    public string TopicPrefix { get; set; } = "edgenode";
+
+    /// <summary>Optional user name.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>Optional password.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Keep-alive period.</summary>
+    [Range(5, 3600)]
+    public int KeepAliveSeconds { get; set; } = 15;
+
+    /// <summary>First reconnect delay; doubles up to <see cref="MaxReconnectDelaySeconds"/>.</summary>
+    [Range(0.05, 60)]
+    public double ReconnectDelaySeconds { get; set; } = 0.5;
+
+    /// <summary>Longest reconnect delay.</summary>
+    [Range(0.1, 600)]
+    public double MaxReconnectDelaySeconds { get; set; } = 5;
+}

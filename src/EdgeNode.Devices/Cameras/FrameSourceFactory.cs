@@ -1,0 +1,58 @@
+using EdgeNode.Core;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeNode.Devices.Cameras;
+
+/// <summary>Maps <see cref="CameraOptions.Source"/> to an <see cref="IFrameSource"/>.</summary>
+public sealed class FrameSourceFactory
+{
+    private readonly TimeProvider _timeProvider;
+    private readonly ILoggerFactory _loggerFactory;
+
+    /// <summary>Creates the factory.</summary>
+    /// <param name="counters">Capture statistics every created source reports into (for telemetry).</param>
+    /// <param name="timeProvider">Clock handed to the sources.</param>
+    /// <param name="loggerFactory">Creates the sources' loggers.</param>
+    public FrameSourceFactory(CaptureCounters counters, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(counters);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        Counters = counters;
+        _timeProvider = timeProvider;
+        _loggerFactory = loggerFactory;
+    }
+
+    /// <summary>The statistics shared by the created sources.</summary>
+    public CaptureCounters Counters { get; }
+
+    /// <summary>Creates the source that <paramref name="options"/> names.</summary>
+    /// <exception cref="ArgumentException">The source string has an unknown scheme or an empty argument.</exception>
+    public IFrameSource Create(CameraOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var source = options.Source.Trim();
+        if (source.Equals("synthetic", StringComparison.OrdinalIgnoreCase))
+        {
+            return new SyntheticFrameSource(options, Counters, _timeProvider);
+        }
+
+        var colon = source.IndexOf(':', StringComparison.Ordinal);
+        var scheme = colon > 0 ? source[..colon].ToLowerInvariant() : source;
+        var argument = colon > 0 ? source[(colon + 1)..].Trim() : string.Empty;
+        if (colon > 0 && argument.Length == 0 && scheme is "folder" or "process" or "v4l2")
+        {
+            throw new ArgumentException($"Camera source '{source}' needs an argument after '{scheme}:'.", nameof(options));
+        }
+
+        return scheme switch
+        {
+            "folder" when colon > 0 => new FolderFrameSource(argument, options, Counters, _timeProvider, _loggerFactory.CreateLogger<FolderFrameSource>()),
+            "process" when colon > 0 => new ProcessFrameSource(argument, options, Counters, _timeProvider, _loggerFactory.CreateLogger<ProcessFrameSource>()),
+            "v4l2" when colon > 0 => new V4l2FrameSource(argument, options, Counters, _timeProvider, _loggerFactory.CreateLogger<V4l2FrameSource>()),
+            _ => throw new ArgumentException(
+                $"Unknown camera source '{source}' (EdgeNode:Camera:Source). Use 'synthetic', 'folder:<dir>', 'process:<command line>' or 'v4l2:/dev/videoN'.",
+                nameof(options)),
+        };
+    }
+}

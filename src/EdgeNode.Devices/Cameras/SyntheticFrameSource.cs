@@ -1,0 +1,96 @@
+using System.Runtime.CompilerServices;
+using EdgeNode.Core;
+
+namespace EdgeNode.Devices.Cameras;
+
+/// <summary>
+/// <c>synthetic</c>: a test scene that moves and changes over time (a drifting colour gradient and a
+/// bouncing square), rendered as <see cref="FrameFormat.Rgb24"/> at the configured size and rate.
+/// The scene is a pure function of elapsed time on the injected <see cref="TimeProvider"/>.
+/// </summary>
+public sealed class SyntheticFrameSource : IFrameSource
+{
+    private readonly CameraOptions _options;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates the source.</summary>
+    /// <param name="options">Frame size and rate.</param>
+    /// <param name="counters">Where produced frames are counted.</param>
+    /// <param name="timeProvider">Clock that drives both pacing and the scene.</param>
+    public SyntheticFrameSource(CameraOptions options, CaptureCounters counters, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(counters);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _options = options;
+        Counters = counters;
+        _timeProvider = timeProvider;
+    }
+
+    /// <inheritdoc />
+    public string Name => "synthetic";
+
+    /// <summary>Frames produced by this source.</summary>
+    public CaptureCounters Counters { get; }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<Frame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var width = _options.Width;
+        var height = _options.Height;
+        var start = _timeProvider.GetTimestamp();
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / _options.FramesPerSecond), _timeProvider);
+        long sequence = 0;
+        do
+        {
+            var seconds = _timeProvider.GetElapsedTime(start).TotalSeconds;
+            var frame = Frame.Create(
+                ++sequence,
+                _timeProvider.GetUtcNow(),
+                width,
+                height,
+                FrameFormat.Rgb24,
+                width * height * 3,
+                (width, height, seconds),
+                static (span, state) => Render(span, state.width, state.height, state.seconds));
+            Counters.FrameCaptured();
+            yield return frame;
+        }
+        while (await timer.WaitForNextTickAsync(cancellationToken));
+    }
+
+    /// <summary>Draws the scene at <paramref name="seconds"/> into a packed RGB24 buffer.</summary>
+    internal static void Render(Span<byte> rgb, int width, int height, double seconds)
+    {
+        // Background: a diagonal gradient whose hue drifts over ~20 s.
+        var phase = (int)(seconds * 12.8) & 0xFF;
+        for (var y = 0; y < height; y++)
+        {
+            var row = rgb.Slice(y * width * 3, width * 3);
+            var gy = y * 255 / Math.Max(1, height - 1);
+            for (var x = 0; x < width; x++)
+            {
+                var gx = x * 255 / Math.Max(1, width - 1);
+                row[x * 3] = (byte)(gx + phase);
+                row[(x * 3) + 1] = (byte)(gy + (phase >> 1));
+                row[(x * 3) + 2] = (byte)(255 - gx + phase);
+            }
+        }
+
+        // A white square bouncing across the frame, about one width every 4 s.
+        var size = Math.Max(4, Math.Min(width, height) / 5);
+        var sx = Bounce(seconds / 4, width - size);
+        var sy = Bounce(seconds / 3, height - size);
+        for (var y = sy; y < sy + size; y++)
+        {
+            rgb.Slice(((y * width) + sx) * 3, size * 3).Fill(0xFF);
+        }
+    }
+
+    private static int Bounce(double cycles, int range)
+    {
+        var t = cycles - Math.Floor(cycles);
+        var triangle = t < 0.5 ? t * 2 : 2 - (t * 2);
+        return (int)(triangle * range);
+    }
+}

@@ -1,0 +1,46 @@
+using EdgeNode.Core;
+using Iot.Device.Bmxx80;
+using Iot.Device.Bmxx80.ReadResult;
+
+namespace EdgeNode.Devices.Sensors;
+
+/// <summary>Bosch BME280 (temperature, pressure, humidity) or BMP280 (no humidity) over I2C.</summary>
+internal sealed class Bmx280Sensor : DriverSensor<Bmx280Base>
+{
+    private readonly IBoardHardware _hardware;
+    private readonly int _bus;
+    private readonly int _address;
+    private readonly bool _withHumidity;
+
+    public Bmx280Sensor(string name, TimeSpan period, IBoardHardware hardware, int bus, int address, bool withHumidity, TimeProvider timeProvider)
+        : base(name, period, timeProvider)
+    {
+        _hardware = hardware;
+        _bus = bus;
+        _address = address;
+        _withHumidity = withHumidity;
+    }
+
+    protected override Bmx280Base Open() =>
+        Construct<System.Device.I2c.I2cDevice, Bmx280Base>(
+            _hardware.OpenI2cDevice(_bus, _address),
+            device => _withHumidity ? new Bme280(device) : new Bmp280(device));
+
+    protected override IReadOnlyList<SensorReading> Read(Bmx280Base driver, DateTimeOffset timestamp)
+    {
+        var result = driver is Bme280 bme ? bme.Read() : ((Bmp280)driver).Read();
+        var readings = new List<SensorReading>(3);
+        readings.Add(Reading("temperature", Required(result.Temperature, "temperature").DegreesCelsius, "°C", timestamp));
+        readings.Add(Reading("pressure", Required(result.Pressure, "pressure").Hectopascals, "hPa", timestamp));
+        if (result is Bme280ReadResult withHumidity)
+        {
+            readings.Add(Reading("humidity", Required(withHumidity.Humidity, "humidity").Percent, "%", timestamp));
+        }
+
+        return readings;
+    }
+
+    private T Required<T>(T? value, string quantity)
+        where T : struct =>
+        value ?? throw new IOException($"Sensor '{Name}' (BMx280 at 0x{_address:X2}) returned no {quantity}.");
+}

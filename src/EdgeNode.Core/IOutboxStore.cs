@@ -15,6 +15,9 @@ public interface IOutboxStore
     /// <summary>Marks the messages delivered (acknowledged by the broker).</summary>
     ValueTask MarkDeliveredAsync(IReadOnlyCollection<long> seqs, CancellationToken cancellationToken);
 
+    /// <summary>Highest <see cref="PendingMessage.Sequence"/> ever committed for <paramref name="kind"/> (0 when none).</summary>
+    ValueTask<long> GetLastSequenceAsync(MessageKind kind, CancellationToken cancellationToken);
+
     /// <summary>Number of undelivered messages and the creation time of the oldest one.</summary>
     ValueTask<OutboxStats> GetStatsAsync(CancellationToken cancellationToken);
 }

@@ -28,4 +28,6 @@ public sealed record OutboxMessage(long Seq, string Id, MessageKind Kind, string
 /// <param name="Topic">Full MQTT topic.</param>
 /// <param name="Payload">UTF-8 JSON payload.</param>
 /// <param name="CreatedAt">Item time.</param>
-public sealed record PendingMessage(string Id, MessageKind Kind, string Topic, ReadOnlyMemory<byte> Payload, DateTimeOffset CreatedAt);
+/// <param name="Sequence">The per-node, per-kind sequence number carried in the payload (<c>seq</c>); the store
+/// remembers the highest one so numbering continues after a restart (see <see cref="IOutboxStore.GetLastSequenceAsync"/>).</param>
+public sealed record PendingMessage(string Id, MessageKind Kind, string Topic, ReadOnlyMemory<byte> Payload, DateTimeOffset CreatedAt, long Sequence = 0);

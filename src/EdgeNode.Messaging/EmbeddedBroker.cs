@@ -1,5 +1,7 @@
 using System.Net;
+using System.Reflection;
 using Microsoft.Extensions.Logging;
+using MQTTnet.Packets;
 using MQTTnet.Server;
 
 namespace EdgeNode.Messaging;
@@ -24,6 +26,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             .WithPersistentSessions(false)
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(options);
+        _server.ValidatingConnectionAsync += AssignClientId;
     }
 
     /// <summary>Starts listening.</summary>
@@ -44,6 +47,27 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 
     /// <summary>Stops the broker.</summary>
     public Task StopAsync() => _server.IsStarted ? _server.StopAsync(new MqttServerStopOptions()) : Task.CompletedTask;
+
+    // A client may connect with an empty client id and a clean session (mosquitto_sub does by default);
+    // MQTT says the server then assigns one [MQTT-3.1.3-6]. MQTTnet 5 does so for v5 clients only, so for
+    // v3.1.1 the id is set on the CONNECT packet itself before MQTTnet checks it.
+    private static readonly FieldInfo? ConnectPacketField =
+        typeof(ValidatingConnectionEventArgs).GetField("_connectPacket", BindingFlags.NonPublic | BindingFlags.Instance);
+
+    private static Task AssignClientId(ValidatingConnectionEventArgs args)
+    {
+        if (string.IsNullOrEmpty(args.ClientId))
+        {
+            var id = "auto-" + Guid.NewGuid().ToString("N");
+            args.AssignedClientIdentifier = id;
+            if (ConnectPacketField?.GetValue(args) is MqttConnectPacket { CleanSession: true } packet)
+            {
+                packet.ClientId = id;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -73,8 +73,14 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
             var topic = command.Parameters.Add("$topic", SqliteType.Text);
             var payload = command.Parameters.Add("$payload", SqliteType.Blob);
             var created = command.Parameters.Add("$created", SqliteType.Integer);
+            var lastSequence = new Dictionary<MessageKind, long>();
             foreach (var message in messages)
             {
+                if (message.Sequence > 0)
+                {
+                    lastSequence[message.Kind] = Math.Max(message.Sequence, lastSequence.GetValueOrDefault(message.Kind));
+                }
+
                 id.Value = message.Id;
                 kind.Value = (int)message.Kind;
                 topic.Value = message.Topic;
@@ -83,7 +89,31 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
+            foreach (var (messageKind, sequence) in lastSequence)
+            {
+                await using var counter = _connection.CreateCommand();
+                counter.Transaction = transaction;
+                counter.CommandText = "INSERT INTO counters (name, value) VALUES ($name, $value) ON CONFLICT(name) DO UPDATE SET value = MAX(value, excluded.value)";
+                counter.Parameters.AddWithValue("$name", SequenceCounter(messageKind));
+                counter.Parameters.AddWithValue("$value", sequence);
+                await counter.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> GetLastSequenceAsync(MessageKind kind, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await ReadCounterAsync(SequenceCounter(kind), cancellationToken);
         }
         finally
         {
@@ -188,6 +218,8 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
             _gate.Dispose();
         }
     }
+
+    private static string SequenceCounter(MessageKind kind) => "seq:" + kind.ToString().ToLowerInvariant();
 
     private async Task<long> ReadCounterAsync(string name, CancellationToken cancellationToken)
     {

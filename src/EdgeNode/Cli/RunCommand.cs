@@ -1,0 +1,58 @@
+using EdgeNode.Hosting;
+using EdgeNode.Inference;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace EdgeNode.Cli;
+
+/// <summary>The default verb: runs the node until SIGTERM/Ctrl-C.</summary>
+internal static class RunCommand
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stderr)
+    {
+        IHost host;
+        try
+        {
+            host = NodeHost.Build(args);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or InvalidDataException)
+        {
+            return Fail(stderr, "invalid configuration: " + ex.Message, ExitCodes.Configuration);
+        }
+
+        using (host)
+        {
+            try
+            {
+                await host.RunAsync();
+                return ExitCodes.Success;
+            }
+            catch (OptionsValidationException ex)
+            {
+                return Fail(stderr, "invalid configuration: " + string.Join("; ", ex.Failures), ExitCodes.Configuration);
+            }
+            catch (InvalidOperationException ex) when (ex.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase))
+            {
+                return Fail(stderr, "invalid configuration: " + ex.Message, ExitCodes.Configuration);
+            }
+            catch (ArgumentException ex)
+            {
+                return Fail(stderr, "invalid configuration: " + ex.Message, ExitCodes.Configuration);
+            }
+            catch (ModelLoadException ex)
+            {
+                return Fail(stderr, "cannot load the model: " + ex.Message, ExitCodes.Model);
+            }
+            catch (IOException ex)
+            {
+                return Fail(stderr, ex.Message, ExitCodes.Io);
+            }
+        }
+    }
+
+    private static int Fail(TextWriter stderr, string message, int code)
+    {
+        stderr.WriteLine("edgenode: " + message);
+        return code;
+    }
+}

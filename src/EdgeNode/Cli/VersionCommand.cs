@@ -1,0 +1,18 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace EdgeNode.Cli;
+
+/// <summary><c>edgenode version</c>: version, runtime, architecture and ONNX Runtime build.</summary>
+internal static class VersionCommand
+{
+    public static int Run(TextWriter stdout)
+    {
+        var version = typeof(VersionCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        var ort = typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version;
+        stdout.WriteLine($"edgenode {version}");
+        stdout.WriteLine($"runtime {RuntimeInformation.FrameworkDescription} {RuntimeInformation.RuntimeIdentifier} ({RuntimeInformation.ProcessArchitecture})");
+        stdout.WriteLine($"onnxruntime {ort}");
+        return ExitCodes.Success;
+    }
+}

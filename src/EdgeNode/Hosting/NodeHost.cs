@@ -1,0 +1,81 @@
+using EdgeNode.Core;
+using EdgeNode.Devices.Cameras;
+using EdgeNode.Devices.Pipeline;
+using EdgeNode.Inference;
+using EdgeNode.Messaging;
+using EdgeNode.Services;
+using EdgeNode.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeNode.Hosting;
+
+/// <summary>Builds the node's host: configuration, validated options, and the hosted services in start order.</summary>
+public static class NodeHost
+{
+    /// <summary>Creates the host for <paramref name="args"/> (configuration: appsettings.json, environment, command line).</summary>
+    public static IHost Build(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        var services = builder.Services;
+        services.AddSystemd();
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(8));
+        services.AddSingleton(TimeProvider.System);
+
+        Validate(services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.Section), NodeOptions.Section);
+        Validate(services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section), MqttOptions.Section);
+        Validate(services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section), StorageOptions.Section);
+        Validate(services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section), InferenceOptions.Section);
+        Validate(services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section), TelemetryOptions.Section);
+        Validate(services.AddOptions<CameraOptions>().BindConfiguration(CameraOptions.SectionName), CameraOptions.SectionName);
+        Validate(services.AddOptions<ChangeGateOptions>().BindConfiguration(ChangeGateOptions.SectionName), ChangeGateOptions.SectionName);
+
+        services.AddSingleton(sp =>
+        {
+            var nodeId = sp.GetRequiredService<IOptions<NodeOptions>>().Value.EffectiveNodeId;
+            return new NodeIdentity(nodeId, new NodeTopics(sp.GetRequiredService<IOptions<MqttOptions>>().Value.TopicPrefix, nodeId));
+        });
+        services.AddSingleton<NodeMetrics>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<CaptureCounters>();
+        services.AddSingleton<FrameSourceFactory>();
+        services.AddSingleton(sp => sp.GetRequiredService<FrameSourceFactory>().Create(sp.GetRequiredService<IOptions<CameraOptions>>().Value));
+        services.AddSingleton(_ => new FrameChannel(capacity: 4));
+        services.AddSingleton<ChangeGate>();
+        services.AddSingleton<IInferenceEngine>(sp => OnnxInferenceEngine.Load(
+            sp.GetRequiredService<IOptions<InferenceOptions>>().Value,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeNode.Inference")));
+        services.AddSingleton<IOutboxStore>(sp => SqliteOutboxStore.OpenAsync(
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path,
+            sp.GetRequiredService<TimeProvider>()).GetAwaiter().GetResult());
+        services.AddSingleton(sp => new MqttMessageBus(
+            sp.GetRequiredService<IOptions<MqttOptions>>().Value,
+            sp.GetRequiredService<NodeIdentity>().Topics,
+            "edgenode-" + sp.GetRequiredService<NodeIdentity>().NodeId,
+            sp.GetRequiredService<ILogger<MqttMessageBus>>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IMessageBus>(sp => sp.GetRequiredService<MqttMessageBus>());
+
+        // Start order; they stop in reverse: telemetry, pipeline (finishes the frame in flight), publisher
+        // (last drain), connection (retained offline, clean disconnect), broker.
+        services.AddHostedService<BrokerService>();
+        services.AddHostedService<ConnectionService>();
+        services.AddHostedService<OutboxPublisherService>();
+        services.AddHostedService<PipelineService>();
+        services.AddHostedService<TelemetryService>();
+        return builder.Build();
+    }
+
+    private static void Validate<TOptions>(OptionsBuilder<TOptions> options, string section)
+        where TOptions : class
+    {
+        options.ValidateOnStart();
+        options.Services.AddSingleton<IValidateOptions<TOptions>>(new SectionValidator<TOptions>(section));
+    }
+}

@@ -1,0 +1,3 @@
+using EdgeNode.Cli;
+
+return await CommandLine.RunAsync(args, Console.Out, Console.Error);

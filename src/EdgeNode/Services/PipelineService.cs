@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using EdgeNode.Core;
+using EdgeNode.Devices.Pipeline;
+using EdgeNode.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeNode.Services;
+
+/// <summary>
+/// Capture → bounded drop-oldest channel → change gate → backbone → result committed to SQLite → publisher.
+/// Capture never waits for inference, storage or MQTT; a lost broker only grows the outbox.
+/// </summary>
+internal sealed partial class PipelineService(
+    IFrameSource source,
+    FrameChannel channel,
+    ChangeGate gate,
+    IInferenceEngine engine,
+    IOutboxStore store,
+    OutboxSignal signal,
+    NodeMetrics metrics,
+    NodeIdentity identity,
+    TimeProvider time,
+    ILogger<PipelineService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var seq = await store.GetLastSequenceAsync(MessageKind.Result, stoppingToken);
+        var embedding = new float[engine.Model.EmbeddingSize];
+        var novelty = new NoveltyTracker(embedding.Length);
+        InferenceResult? last = null;
+        LogStarted(logger, source.Name, engine.Model.Id, engine.Model.ExecutionProvider, seq);
+
+        using var captureStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var capture = channel.PumpAsync(source, captureStop.Token);
+        try
+        {
+            await foreach (var frame in channel.Reader.ReadAllAsync(stoppingToken))
+            {
+                using (frame)
+                {
+                    var result = Process(frame, ++seq, embedding, novelty, last);
+                    if (result is null)
+                    {
+                        seq--;
+                        continue;
+                    }
+
+                    last = result;
+
+                    // Committed before anything else happens to it; never cancelled half-way.
+                    var payload = ResultJson.Serialize(result, identity.NodeId);
+                    await store.AppendAsync([new PendingMessage(result.Id, MessageKind.Result, identity.Topics.Results, payload, result.Timestamp, result.Seq)], CancellationToken.None);
+                    signal.Set();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the frame in flight was finished and stored above.
+        }
+        finally
+        {
+            await captureStop.CancelAsync();
+            try
+            {
+                await capture;
+            }
+            catch (OperationCanceledException)
+            {
+                // Capture stopped.
+            }
+        }
+    }
+
+    private InferenceResult? Process(Frame frame, long seq, float[] embedding, NoveltyTracker novelty, InferenceResult? last)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var id = Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
+        try
+        {
+            if (last is not null && !gate.ShouldInfer(frame))
+            {
+                metrics.RecordSkipped();
+                return last with { Id = id, Seq = seq, Timestamp = frame.Timestamp, FrameSeq = frame.Sequence, LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds, Cached = true };
+            }
+
+            engine.Embed(frame, embedding);
+            var score = novelty.Observe(embedding);
+            var ended = Stopwatch.GetTimestamp();
+            var latency = Stopwatch.GetElapsedTime(started, ended).TotalMilliseconds;
+            metrics.RecordInference(latency, ended);
+            return new InferenceResult(id, seq, frame.Timestamp, engine.Model.Id, Label: null, Confidence: null, score, frame.Sequence, latency);
+        }
+        catch (InvalidDataException ex)
+        {
+            metrics.RecordFailed();
+            LogFrameFailed(logger, frame.Sequence, ex.Message);
+            return null;
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Pipeline started: camera {Source}, model {ModelId} on {Provider}, continuing after result seq {Seq}")]
+    private static partial void LogStarted(ILogger logger, string source, string modelId, string provider, long seq);
+
+    [LoggerMessage(2, LogLevel.Warning, "Frame {FrameSeq} skipped: {Reason}")]
+    private static partial void LogFrameFailed(ILogger logger, long frameSeq, string reason);
+}

@@ -1,0 +1,58 @@
+using EdgeNode.Compression.Onnx.Proto;
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+
+namespace EdgeNode.Compression.Calibration;
+
+/// <summary>
+/// Runs a float model with chosen intermediate tensors exposed as extra outputs and hands their values
+/// to a callback, one input at a time (nothing is kept, so memory stays flat over any number of images).
+/// </summary>
+internal sealed class ActivationCollector : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly string _inputName;
+    private readonly long[] _inputShape;
+    private readonly string[] _names;
+
+    public ActivationCollector(ModelProto model, IReadOnlyList<string> tensorNames, long[] inputShape, int threads)
+    {
+        var augmented = model.Clone();
+        var existing = new HashSet<string>(augmented.Graph.Output.Select(o => o.Name), StringComparer.Ordinal);
+        foreach (var name in tensorNames.Where(n => !existing.Contains(n)))
+        {
+            augmented.Graph.Output.Add(new ValueInfoProto
+            {
+                Name = name,
+                Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = Onnx.Tensors.Float } },
+            });
+        }
+
+        using var options = new SessionOptions { IntraOpNumThreads = threads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC };
+        try
+        {
+            _session = new InferenceSession(augmented.ToByteArray(), options);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new CompressionException($"ONNX Runtime cannot load the model for calibration: {ex.Message}", ex);
+        }
+
+        _inputName = model.Graph.Input[0].Name;
+        _inputShape = inputShape;
+        _names = [.. tensorNames];
+    }
+
+    public void Collect(float[] input, Action<string, ReadOnlySpan<float>> onTensor)
+    {
+        using var value = OrtValue.CreateTensorValueFromMemory(input, _inputShape);
+        using var runOptions = new RunOptions();
+        using var results = _session.Run(runOptions, [_inputName], [value], _names);
+        for (var i = 0; i < _names.Length; i++)
+        {
+            onTensor(_names[i], results[i].GetTensorDataAsSpan<float>());
+        }
+    }
+
+    public void Dispose() => _session.Dispose();
+}

@@ -1,0 +1,12 @@
+using EdgeNode.Compression.Evaluation;
+
+namespace EdgeNode.Compression.Cli;
+
+/// <summary>What <c>edgenode bench</c> measured.</summary>
+/// <param name="Provider">Execution provider.</param>
+/// <param name="Threads">Intra-op threads.</param>
+/// <param name="Warmup">Untimed runs per model.</param>
+/// <param name="Models">One entry per model, in command-line order.</param>
+/// <param name="Ratio">With two models: the first model's median latency divided by the second's.</param>
+/// <param name="PeakRssBytes">Peak resident set size of the process.</param>
+public sealed record BenchReport(string Provider, int Threads, int Warmup, IReadOnlyList<BenchModelResult> Models, double? Ratio, long PeakRssBytes);

@@ -1,0 +1,182 @@
+using System.IO.Compression;
+using EdgeNode.Compression.Calibration;
+using EdgeNode.Compression.Cli;
+using EdgeNode.Compression.Evaluation;
+using EdgeNode.Compression.Onnx;
+using EdgeNode.Compression.Onnx.Proto;
+using EdgeNode.Compression.Pruning;
+using EdgeNode.Compression.Quantization;
+using EdgeNode.Compression.Transforms;
+using Google.Protobuf;
+
+namespace EdgeNode.Compression;
+
+/// <summary>
+/// The <c>compress</c> pipeline: load, fold BatchNormalization, prune, quantize, check the result loads in
+/// ONNX Runtime, write it atomically, then measure size, ops, latency and fidelity against the input.
+/// </summary>
+public static class ModelCompressor
+{
+    private const int HeldOutImages = 100;
+    private const int RandomFidelityInputs = 20;
+
+    /// <summary>Runs the pipeline described by <paramref name="options"/>.</summary>
+    /// <exception cref="CompressionException">Bad model, calibration folder or output path; nothing is written.</exception>
+    public static Task<CompressionReport> CompressAsync(CompressOptions options, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+
+        // ORT and the transforms are CPU-bound and synchronous; keep the caller's thread free.
+        return Task.Run(() => Compress(options, progress, cancellationToken), cancellationToken);
+    }
+
+    private static CompressionReport Compress(CompressOptions options, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var outputDirectory = Path.GetDirectoryName(Path.GetFullPath(options.Output))!;
+        if (!Directory.Exists(outputDirectory))
+        {
+            throw new CompressionException($"The output folder '{outputDirectory}' does not exist.");
+        }
+
+        var threads = Environment.ProcessorCount;
+        var inputBytes = ReadInput(options.Input);
+        var original = OnnxModelFile.Parse(inputBytes, options.Input);
+        var model = original.Clone();
+        var steps = new List<string>();
+        var folded = BatchNormFolder.Fold(model.Graph);
+        steps.Add($"fold-batchnorm: {folded} folded");
+
+        if (options.PruneChannels > 0)
+        {
+            var pruned = ChannelPruner.Apply(model.Graph, options.PruneChannels);
+            steps.Add($"prune-channels: {options.PruneChannels:P0} of prunable channels, {pruned.RemovedChannels} channels in {pruned.Groups} groups removed");
+        }
+
+        double? sparsity = null;
+        if (options.Sparsity > 0)
+        {
+            sparsity = MagnitudePruner.Apply(model.Graph, options.Sparsity);
+            steps.Add($"magnitude-prune: {sparsity:P1} of weights zero");
+        }
+
+        CalibrationImages? images = null;
+        string? preprocessing = null;
+        var imageShape = ImageInputShape(original);
+        if (options.CalibrationDirectory is not null)
+        {
+            if (imageShape is null)
+            {
+                throw new CompressionException($"The model input '{original.Graph.Input[0].Name}' is not an image tensor [N,3,S,S]; calibration images cannot feed it.");
+            }
+
+            var (preprocessor, description) = PreprocessorFactory.Create(options.Input, (int)imageShape[2]);
+            preprocessing = description;
+            images = CalibrationImages.Load(options.CalibrationDirectory, options.CalibrationCount, HeldOutImages, preprocessor, progress, cancellationToken);
+        }
+
+        IReadOnlyList<string> floatOps = [];
+        if (options.Dynamic)
+        {
+            OpsetUpgrader.Upgrade(model);
+            var layers = DynamicQuantizer.Apply(model);
+            steps.Add($"quantize-dynamic: {layers} MatMul/Gemm layers");
+        }
+        else if (images is not null)
+        {
+            OpsetUpgrader.Upgrade(model);
+            var tensors = QdqPlan.ActivationTensors(model.Graph);
+            floatOps = QdqPlan.FloatOps(model.Graph);
+            var ranges = RangeCalibrator.Compute(model, tensors, images.Calibration, imageShape!, options.Calibrator, threads, progress, cancellationToken);
+            QdqQuantizer.Apply(model, ranges);
+            steps.Add($"quantize-static: {options.Calibrator.ToString().ToLowerInvariant()} calibration on {images.Calibration.Count} images, {tensors.Count} activation tensors");
+        }
+
+        var outputBytes = model.ToByteArray();
+        progress?.Report("checking the output loads in ONNX Runtime");
+        using var before = new OrtModel(inputBytes, threads);
+        using var after = new OrtModel(outputBytes, threads);
+        OnnxModelFile.WriteAtomic(options.Output, outputBytes);
+
+        progress?.Report("measuring");
+        var opsAfter = OpHistogram.AfterOptimization(outputBytes, threads);
+        var latency = LatencyMeter.MeasureInterleaved([before, after], warmup: 5, runs: 40, progress, cancellationToken);
+        var fidelity = images is { HeldOut.Count: > 0 }
+            ? FidelityStats.Measure(before, after, images.HeldOut, "held-out calibration-folder images")
+            : FidelityStats.Measure(before, after, RandomInputs(before.InputLength), "random normal inputs");
+        return new CompressionReport
+        {
+            Input = options.Input,
+            Output = options.Output,
+            Steps = steps,
+            FloatOps = floatOps,
+            Preprocessing = preprocessing,
+            CalibrationImages = images?.Calibration.Count ?? 0,
+            SkippedImages = images?.Skipped.Count ?? 0,
+            SizeBefore = inputBytes.Length,
+            SizeAfter = outputBytes.Length,
+            CompressedSizeBefore = GzipLength(inputBytes),
+            CompressedSizeAfter = GzipLength(outputBytes),
+            WeightSparsity = sparsity,
+            OpsBefore = OpHistogram.AfterOptimization(inputBytes, threads),
+            OpsAfter = opsAfter,
+            IntegerKernels = OpHistogram.IntegerKernels(opsAfter),
+            Threads = threads,
+            LatencyBefore = latency[0],
+            LatencyAfter = latency[1],
+            Fidelity = fidelity,
+        };
+    }
+
+    private static byte[] ReadInput(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CompressionException($"Cannot read the model '{path}': {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>[N,3,S,S] with N forced to 1, or null when the first input is not a square float image tensor.</summary>
+    internal static long[]? ImageInputShape(ModelProto model)
+    {
+        var initializers = new HashSet<string>(model.Graph.Initializer.Select(t => t.Name), StringComparer.Ordinal);
+        var input = model.Graph.Input.First(i => !initializers.Contains(i.Name));
+        var tensor = input.Type?.TensorType;
+        if (tensor is null || tensor.ElemType != Tensors.Float || tensor.Shape is null || tensor.Shape.Dim.Count != 4)
+        {
+            return null;
+        }
+
+        var dims = tensor.Shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? d.DimValue : -1).ToArray();
+        return dims[1] == 3 && dims[2] > 0 && dims[2] == dims[3] ? [1, 3, dims[2], dims[3]] : null;
+    }
+
+    private static float[][] RandomInputs(int length)
+    {
+        var random = new Random(11);
+        return [.. Enumerable.Range(0, RandomFidelityInputs).Select(_ =>
+        {
+            var v = new float[length];
+            for (var i = 0; i < v.Length; i++)
+            {
+                v[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+            }
+
+            return v;
+        })];
+    }
+
+    private static long GzipLength(byte[] bytes)
+    {
+        using var sink = new MemoryStream();
+        using (var gzip = new GZipStream(sink, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(bytes);
+        }
+
+        return sink.Length;
+    }
+}

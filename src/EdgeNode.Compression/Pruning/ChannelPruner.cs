@@ -1,0 +1,126 @@
+using EdgeNode.Compression.Onnx;
+using EdgeNode.Compression.Onnx.Proto;
+
+namespace EdgeNode.Compression.Pruning;
+
+/// <summary>
+/// Structured channel pruning: in each prunable channel group the channels with the lowest L1 weight norm
+/// (summed over the group's producing convs, each normalised by its mean) are removed from the producers'
+/// output and from every consuming conv's input, so residual connections stay aligned.
+/// </summary>
+internal static class ChannelPruner
+{
+    public static ChannelPruningResult Apply(GraphProto graph, double fraction)
+    {
+        if (fraction is <= 0 or >= 1)
+        {
+            throw new CompressionException($"The channel-pruning fraction must be in (0, 1); got {fraction}.");
+        }
+
+        var view = new GraphView(graph);
+        var groups = new ChannelGroups(view);
+        var removed = 0;
+        var pruned = 0;
+        foreach (var root in groups.PrunableRoots())
+        {
+            var producers = groups.Producers.Where(p => groups.Find(p.Output[0]) == root).ToList();
+            var consumers = groups.Consumers.Where(c => groups.Find(c.Input[0]) == root).ToList();
+            var channels = (int)view.Initializers[producers[0].Input[1]].Dims[0];
+            if (producers.Any(p => view.Initializers[p.Input[1]].Dims[0] != channels)
+                || consumers.Any(c => view.Initializers[c.Input[1]].Dims[1] != channels))
+            {
+                continue;
+            }
+
+            var drop = (int)Math.Floor(channels * fraction);
+            if (drop == 0 || drop >= channels)
+            {
+                continue;
+            }
+
+            var importance = new double[channels];
+            foreach (var producer in producers)
+            {
+                var norms = FilterNorms(Tensors.ToFloats(view.Initializers[producer.Input[1]]), channels);
+                var mean = norms.Average();
+                for (var c = 0; c < channels; c++)
+                {
+                    importance[c] += mean > 0 ? norms[c] / mean : 0;
+                }
+            }
+
+            var keep = Enumerable.Range(0, channels).OrderByDescending(c => importance[c]).Take(channels - drop).Order().ToArray();
+            foreach (var producer in producers)
+            {
+                Slice(view, producer, 1, axis: 0, keep);
+                if (producer.Input.Count > 2 && producer.Input[2].Length > 0)
+                {
+                    Slice(view, producer, 2, axis: 0, keep);
+                }
+            }
+
+            foreach (var consumer in consumers)
+            {
+                Slice(view, consumer, 1, axis: 1, keep);
+            }
+
+            removed += drop;
+            pruned++;
+        }
+
+        // Shapes recorded for intermediate tensors are stale now; runtimes re-infer them.
+        graph.ValueInfo.Clear();
+        GraphCleanup.Run(graph);
+        return new ChannelPruningResult(pruned, removed);
+    }
+
+    private static double[] FilterNorms(float[] weights, int channels)
+    {
+        var per = weights.Length / channels;
+        var norms = new double[channels];
+        for (var c = 0; c < channels; c++)
+        {
+            foreach (var w in weights.AsSpan(c * per, per))
+            {
+                norms[c] += Math.Abs(w);
+            }
+        }
+
+        return norms;
+    }
+
+    /// <summary>Replaces input <paramref name="inputIndex"/> of <paramref name="node"/> with a copy keeping only <paramref name="keep"/> along <paramref name="axis"/>.</summary>
+    private static void Slice(GraphView view, NodeProto node, int inputIndex, int axis, int[] keep)
+    {
+        var tensor = view.Initializers[node.Input[inputIndex]];
+        var values = Tensors.ToFloats(tensor);
+        var dims = tensor.Dims.ToArray();
+        var outer = 1L;
+        for (var i = 0; i < axis; i++)
+        {
+            outer *= dims[i];
+        }
+
+        var inner = 1L;
+        for (var i = axis + 1; i < dims.Length; i++)
+        {
+            inner *= dims[i];
+        }
+
+        var result = new float[outer * keep.Length * inner];
+        var target = 0;
+        for (var o = 0; o < outer; o++)
+        {
+            foreach (var k in keep)
+            {
+                values.AsSpan((int)(((o * dims[axis]) + k) * inner), (int)inner).CopyTo(result.AsSpan(target, (int)inner));
+                target += (int)inner;
+            }
+        }
+
+        dims[axis] = keep.Length;
+        var name = view.UniqueName(node.Input[inputIndex] + "_pruned");
+        view.AddInitializer(Tensors.FromFloats(name, result, dims));
+        node.Input[inputIndex] = name;
+    }
+}

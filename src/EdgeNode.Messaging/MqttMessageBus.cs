@@ -28,6 +28,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
     private readonly List<(string Filter, Func<BusMessage, CancellationToken, Task> Handler)> _subscriptions = [];
     private readonly SemaphoreSlim _disconnected = new(0, 1);
     private CancellationToken _stopping;
+    private volatile bool _ready;
 
     /// <summary>Creates the bus; nothing connects until <see cref="RunAsync"/>.</summary>
     public MqttMessageBus(MqttOptions options, NodeTopics topics, string clientId, ILogger<MqttMessageBus> logger, TimeProvider time)
@@ -45,8 +46,8 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
     /// <inheritdoc />
     public event Func<CancellationToken, Task>? Connected;
 
-    /// <inheritdoc />
-    public bool IsConnected => _client.IsConnected;
+    /// <summary>True once connected and the birth and subscriptions are in place.</summary>
+    public bool IsConnected => _ready && _client.IsConnected;
 
     /// <summary>Connects, and reconnects with back-off after every loss, until <paramref name="stoppingToken"/> fires.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
@@ -195,6 +196,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
             builder.WithCredentials(_options.Username, _options.Password);
         }
 
+        _ready = false;
         var result = await _client.ConnectAsync(builder.Build(), cancellationToken);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
@@ -213,6 +215,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
             await SubscribeOnBrokerAsync(filters, cancellationToken);
         }
 
+        _ready = true;
         if (Connected is { } connected)
         {
             foreach (var callback in connected.GetInvocationList().Cast<Func<CancellationToken, Task>>())
@@ -235,6 +238,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
 
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs args)
     {
+        _ready = false;
         if (args.ClientWasConnected && !_stopping.IsCancellationRequested)
         {
             Log.Disconnected(_logger, args.Reason.ToString(), args.Exception?.Message ?? string.Empty);

@@ -129,7 +129,7 @@ public sealed class ProcessFrameSource : IFrameSource
                 finally
                 {
                     Volatile.Write(ref _currentProcessId, 0);
-                    Stop(process);
+                    await StopAsync(process);
                     await stderr;
                 }
 
@@ -190,7 +190,7 @@ public sealed class ProcessFrameSource : IFrameSource
         }
     }
 
-    private static void Stop(Process process)
+    private static async Task StopAsync(Process process)
     {
         try
         {
@@ -199,11 +199,17 @@ public sealed class ProcessFrameSource : IFrameSource
                 process.Kill(entireProcessTree: true);
             }
 
-            process.WaitForExit(TimeSpan.FromSeconds(5));
+            // Reap the child; the kill makes this quick, the limit only guards against a stuck zombie.
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await process.WaitForExitAsync(limit.Token);
         }
         catch (InvalidOperationException)
         {
             // Already gone.
+        }
+        catch (OperationCanceledException)
+        {
+            // Did not exit in time; nothing more to do for it.
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using EdgeNode.Core;
@@ -107,6 +108,49 @@ public sealed class V4l2FrameSource : IFrameSource
         }
     }
 
+    private Frame? ToFrame(byte[] buffer, int length, bool yuyv, int width, int height, TimeSpan minInterval, ref long last, ref long sequence)
+    {
+        var now = _timeProvider.GetTimestamp();
+        if (last != long.MinValue && _timeProvider.GetElapsedTime(last, now) < minInterval)
+        {
+            return null; // faster than the configured rate
+        }
+
+        var data = buffer.AsSpan(0, length);
+        Frame frame;
+        if (yuyv)
+        {
+            if (length < width * height * 2)
+            {
+                Counters.CorruptFrame();
+                return null;
+            }
+
+            frame = Frame.Create(
+                sequence + 1,
+                _timeProvider.GetUtcNow(),
+                width,
+                height,
+                FrameFormat.Rgb24,
+                width * height * 3,
+                (buffer, width, height),
+                static (rgb, state) => Yuyv.ToRgb24(state.buffer, rgb, state.width, state.height));
+        }
+        else if (JpegInspector.TryReadSize(data, out var w, out var h))
+        {
+            frame = Frame.Copy(sequence + 1, _timeProvider.GetUtcNow(), w, h, FrameFormat.Jpeg, data);
+        }
+        else
+        {
+            Counters.CorruptFrame();
+            return null;
+        }
+
+        sequence++;
+        last = now;
+        return frame;
+    }
+
     private static async Task<Exception?> ObserveAsync(Task capture)
     {
         try
@@ -135,38 +179,21 @@ public sealed class V4l2FrameSource : IFrameSource
         try
         {
             using var device = VideoDevice.Create(settings);
+            device.ImageBufferPoolingEnabled = true;
             device.NewImageBufferReady += (_, e) =>
             {
-                var now = _timeProvider.GetTimestamp();
-                if (last != long.MinValue && _timeProvider.GetElapsedTime(last, now) < minInterval)
+                try
                 {
-                    return; // faster than the configured rate
-                }
-
-                var data = e.ImageBuffer.AsSpan(0, e.Length);
-                Frame frame;
-                if (yuyv)
-                {
-                    if (data.Length < width * height * 2)
+                    if (ToFrame(e.ImageBuffer, e.Length, yuyv, width, height, minInterval, ref last, ref seq) is { } frame)
                     {
-                        return;
+                        writer.TryWrite(frame);
                     }
-
-                    frame = Frame.Create(seq + 1, _timeProvider.GetUtcNow(), width, height, FrameFormat.Rgb24, width * height * 3, e, (rgb, args) => Yuyv.ToRgb24(args.ImageBuffer, rgb, width, height));
                 }
-                else if (JpegInspector.TryReadSize(data, out var w, out var h))
+                finally
                 {
-                    frame = Frame.Copy(seq + 1, _timeProvider.GetUtcNow(), w, h, FrameFormat.Jpeg, data);
+                    // With pooling on, the driver hands over rented buffers: the consumer returns them.
+                    ArrayPool<byte>.Shared.Return(e.ImageBuffer);
                 }
-                else
-                {
-                    Counters.CorruptFrame();
-                    return;
-                }
-
-                seq++;
-                last = now;
-                writer.TryWrite(frame);
             };
             device.StartCaptureContinuous();
             try

@@ -84,11 +84,12 @@ public static class ModelCompressor
         else if (images is not null)
         {
             OpsetUpgrader.Upgrade(model);
+            var aligned = ConvChannelAligner.Apply(model.Graph);
             var tensors = QdqPlan.ActivationTensors(model.Graph);
             floatOps = QdqPlan.FloatOps(model.Graph);
             var ranges = RangeCalibrator.Compute(model, tensors, images.Calibration, imageShape!, options.Calibrator, threads, progress, cancellationToken);
             QdqQuantizer.Apply(model, ranges);
-            steps.Add($"quantize-static: {options.Calibrator.ToString().ToLowerInvariant()} calibration on {images.Calibration.Count} images, {tensors.Count} activation tensors");
+            steps.Add($"quantize-static: {options.Calibrator.ToString().ToLowerInvariant()} calibration on {images.Calibration.Count} images, {tensors.Count} activation tensors, {aligned} convs padded to 4-channel multiples");
         }
 
         var outputBytes = model.ToByteArray();

@@ -1,0 +1,92 @@
+using EdgeNode.Compression.Onnx;
+using EdgeNode.Compression.Pruning;
+using EdgeNode.Compression.Transforms;
+
+namespace EdgeNode.Compression.Tests;
+
+public sealed class PruningTests
+{
+    private static readonly long[] s_imageShape = [1, 3, TinyModels.ImageSize, TinyModels.ImageSize];
+
+    [Fact]
+    public void ChannelPrune_Residual_KeepsGraphValidAndOutputShape()
+    {
+        var model = TinyModels.ResidualCnn();
+        BatchNormFolder.Fold(model.Graph);
+        var pruned = model.Clone();
+
+        var result = ChannelPruner.Apply(pruned.Graph, 0.5);
+
+        // Prunable: the stem/first-block residual group (8 channels) and the inner convs of both blocks
+        // (8 and 16); the second block's residual group reaches the graph output and must stay.
+        Assert.Equal(3, result.Groups);
+        Assert.Equal(4 + 4 + 8, result.RemovedChannels);
+        Assert.Equal(OrtRunner.OutputShape(model), OrtRunner.OutputShape(pruned));
+        var output = OrtRunner.Run(pruned, TinyModels.RandomInput(3 * 16 * 16, 1, 50f), s_imageShape);
+        Assert.Equal(16, output.Length);
+        Assert.All(output, v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
+    public void ChannelPrune_Residual_SlicesProducersAndConsumersConsistently()
+    {
+        var model = TinyModels.ResidualCnn();
+        BatchNormFolder.Fold(model.Graph);
+
+        ChannelPruner.Apply(model.Graph, 0.5);
+
+        var view = new GraphView(model.Graph);
+        var convs = model.Graph.Node.Where(n => n.OpType == "Conv").Select(n => view.Initializers[n.Input[1]].Dims.ToArray()).ToList();
+
+        // [out, in] per conv in graph order: stem, block-1 conv a, conv b, block-2 conv a, conv b, shortcut.
+        Assert.Equal([4L, 4, 4, 8, 16, 16], convs.Select(d => d[0]));
+        Assert.Equal([3L, 4, 4, 4, 8, 4], convs.Select(d => d[1]));
+    }
+
+    [Fact]
+    public void ChannelPrune_LowestL1Channels_AreTheOnesRemoved()
+    {
+        var model = TinyModels.ResidualCnn();
+        BatchNormFolder.Fold(model.Graph);
+        var view = new GraphView(model.Graph);
+        var inner = model.Graph.Node.Where(n => n.OpType == "Conv").ElementAt(3);
+        var weights = Tensors.ToFloats(view.Initializers[inner.Input[1]]);
+        var per = weights.Length / 16;
+
+        // Make channel 5 of the second block's inner conv negligible: it must go.
+        weights.AsSpan(5 * per, per).Fill(1e-6f);
+        view.ReplaceInitializer(inner.Input[1], Tensors.FromFloats(inner.Input[1], weights, [.. view.Initializers[inner.Input[1]].Dims]));
+        var before = OrtRunner.Run(model, TinyModels.RandomInput(3 * 16 * 16, 9, 50f), s_imageShape);
+
+        ChannelPruner.Apply(model.Graph, 1.0 / 16);
+
+        var kept = Tensors.ToFloats(new GraphView(model.Graph).Initializers[inner.Input[1]]);
+        Assert.Equal(15 * per, kept.Length);
+        Assert.DoesNotContain(kept, w => w == 1e-6f);
+        var after = OrtRunner.Run(model, TinyModels.RandomInput(3 * 16 * 16, 9, 50f), s_imageShape);
+        Assert.Equal(before.Length, after.Length);
+    }
+
+    [Fact]
+    public void MagnitudePrune_HalfSparsity_ZeroesHalfTheWeightsAndStillRuns()
+    {
+        var model = TinyModels.ResidualCnn();
+        BatchNormFolder.Fold(model.Graph);
+
+        var sparsity = MagnitudePruner.Apply(model.Graph, 0.5);
+
+        Assert.InRange(sparsity, 0.49, 0.51);
+        var view = new GraphView(model.Graph);
+        var stem = Tensors.ToFloats(view.Initializers[model.Graph.Node[0].Input[1]]);
+        Assert.InRange(stem.Count(w => w == 0), (stem.Length / 2) - 1, (stem.Length / 2) + 1);
+        Assert.Equal(16, OrtRunner.Run(model, TinyModels.RandomInput(3 * 16 * 16, 2), s_imageShape).Length);
+    }
+
+    [Fact]
+    public void MagnitudePrune_SparsityOutOfRange_Throws()
+    {
+        var model = TinyModels.ResidualCnn();
+
+        Assert.Throws<CompressionException>(() => MagnitudePruner.Apply(model.Graph, 1.0));
+    }
+}

@@ -19,6 +19,7 @@ public sealed class LabelButton : IDisposable
     private bool _pressed;
     private long _presses;
     private bool _started;
+    private bool _disposed;
 
     /// <summary>Creates the button; call <see cref="Start"/> to claim the pin.</summary>
     /// <param name="controller">The board's GPIO controller (not disposed by this class).</param>
@@ -48,7 +49,7 @@ public sealed class LabelButton : IDisposable
     {
         lock (_lock)
         {
-            ObjectDisposedException.ThrowIf(_debounce is not null && !_started, this);
+            ObjectDisposedException.ThrowIf(_disposed, this);
             if (_started)
             {
                 return;
@@ -67,6 +68,7 @@ public sealed class LabelButton : IDisposable
     {
         lock (_lock)
         {
+            _disposed = true;
             if (!_started)
             {
                 return;

@@ -47,7 +47,7 @@ public sealed class SensorFactory
             "ads1115" => new Ads1115Sensor(name, period, _hardware, options.Bus, Address(options, 0x48), options.Channel, _timeProvider),
             "dht22" => new Dht22Sensor(name, period, _hardware, options.Pin ?? throw new ArgumentException($"Sensor '{name}' of type dht22 needs a Pin.", nameof(options)), _timeProvider),
             "soc" => new SocSensor(name, period, _hardware.FileSystemRoot, _timeProvider),
-            "simulated" => new SimulatedSensor(name, period, _timeProvider, new Random(StringComparer.Ordinal.GetHashCode(name))),
+            "simulated" => new SimulatedSensor(name, period, _timeProvider, new Random()),
             _ => throw new ArgumentException(
                 $"Sensor '{name}' has unknown type '{options.Type}'. Use bme280, bmp280, sht3x, dht22, ads1115, soc or simulated.",
                 nameof(options)),

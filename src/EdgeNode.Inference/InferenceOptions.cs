@@ -15,10 +15,18 @@ public sealed class InferenceOptions
     /// <summary>Manifest id of the backbone to load; empty picks the first entry whose file is present (int8 is listed first).</summary>
     public string? Model { get; set; }
 
-    /// <summary>Execution providers in order of preference; each one missing on this board is skipped with one log line.</summary>
-    [Required]
-    [MinLength(1)]
-    public IList<string> Providers { get; set; } = ["TensorRT", "CUDA", "CPU"];
+    /// <summary>The provider order used when <see cref="Providers"/> is empty.</summary>
+    public static IReadOnlyList<string> DefaultProviders { get; } = ["TensorRT", "CUDA", "CPU"];
+
+    /// <summary>
+    /// Execution providers in order of preference (<c>EdgeNode__Inference__Providers__0=CUDA</c>, …); each one
+    /// missing on this board is skipped with one log line. Empty means <see cref="DefaultProviders"/>.
+    /// (Empty by default because configuration binding appends to a pre-filled list.)
+    /// </summary>
+    public IList<string> Providers { get; set; } = [];
+
+    /// <summary>The providers to try, in order.</summary>
+    public IReadOnlyList<string> EffectiveProviders => Providers.Count > 0 ? [.. Providers] : DefaultProviders;
 
     /// <summary>Intra-op threads of the session; 0 lets ONNX Runtime use one per core.</summary>
     [Range(0, 256)]

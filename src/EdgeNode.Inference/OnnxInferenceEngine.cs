@@ -85,7 +85,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
         var meanPath = Path.Combine(directory, entry.Preprocessing.MeanModel);
         VerifyFile(meanPath, entry.Preprocessing.MeanModelSha256, entry.Preprocessing.MeanModel);
 
-        var (sessionOptions, provider) = ExecutionProviders.CreateSessionOptions(options.Providers, options.IntraOpThreads, logger);
+        var (sessionOptions, provider) = ExecutionProviders.CreateSessionOptions(options.EffectiveProviders, options.IntraOpThreads, logger);
         InferenceSession session;
         try
         {

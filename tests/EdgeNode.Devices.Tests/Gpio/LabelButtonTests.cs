@@ -87,6 +87,26 @@ public sealed class LabelButtonTests : IDisposable
     }
 
     [Fact]
+    public void ButtonHeldAtStartUp_IsNotAPressUntilReleasedAndPressedAgain()
+    {
+        using var controller = new GpioController(_driver);
+        _driver.SetInput(5, PinValue.Low); // held down while the node boots
+        var presses = 0;
+        using var held = new LabelButton(controller, new LabelButtonOptions { Pin = 5 }, _time, new ListLogger<LabelButton>());
+        held.Pressed += (_, _) => presses++;
+        held.Start();
+
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(0, presses);
+
+        _driver.SetInput(5, PinValue.High);
+        _time.Advance(TimeSpan.FromMilliseconds(60));
+        _driver.SetInput(5, PinValue.Low);
+        _time.Advance(TimeSpan.FromMilliseconds(60));
+        Assert.Equal(1, presses);
+    }
+
+    [Fact]
     public void Dispose_ClosesThePinAndStopsEvents()
     {
         _button.Dispose();

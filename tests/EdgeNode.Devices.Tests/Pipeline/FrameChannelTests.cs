@@ -54,6 +54,17 @@ public sealed class FrameChannelTests
     }
 
     [Fact]
+    public async Task PumpAsync_SourceFails_ReaderSeesTheError()
+    {
+        using var channel = new FrameChannel(capacity: 2);
+        var source = new FolderFrameSource("/nonexistent/frames", new CameraOptions(), new CaptureCounters(), TimeProvider.System, new Support.ListLogger<FolderFrameSource>());
+
+        await Assert.ThrowsAsync<DirectoryNotFoundException>(() => channel.PumpAsync(source, CancellationToken.None));
+
+        await Assert.ThrowsAsync<DirectoryNotFoundException>(() => channel.Reader.Completion);
+    }
+
+    [Fact]
     public void Write_AfterDispose_ReturnsFalseAndDisposesTheFrame()
     {
         var channel = new FrameChannel(capacity: 1);

@@ -20,10 +20,21 @@ public interface IOutboxStore
 
     /// <summary>Number of undelivered messages and the creation time of the oldest one.</summary>
     ValueTask<OutboxStats> GetStatsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// When retention dropped undelivered items since the last report, commits the report built by
+    /// <paramref name="createReport"/> (arguments: items dropped since the last report, the next
+    /// <see cref="MessageKind.Event"/> sequence number) and resets the unreported count in the same transaction.
+    /// </summary>
+    /// <returns>The number of drops reported; 0 when there was nothing to report.</returns>
+    ValueTask<long> ReportDropsAsync(Func<long, long, PendingMessage> createReport, CancellationToken cancellationToken);
 }
 
 /// <summary>Outbox depth for telemetry.</summary>
 /// <param name="Pending">Items not yet acknowledged by the broker.</param>
 /// <param name="OldestPending">Creation time of the oldest undelivered item, if any.</param>
 /// <param name="Dropped">Undelivered items dropped by retention since the database was created.</param>
-public readonly record struct OutboxStats(long Pending, DateTimeOffset? OldestPending, long Dropped);
+/// <param name="LastSeq">Highest store-assigned <see cref="OutboxMessage.Seq"/> so far (0 when empty).</param>
+/// <param name="StorageFull">True while writes fail because the disk (or the size cap) is full.</param>
+/// <param name="WriteFailures">Items that could not be stored at all since start (full disk, I/O error).</param>
+public readonly record struct OutboxStats(long Pending, DateTimeOffset? OldestPending, long Dropped, long LastSeq = 0, bool StorageFull = false, long WriteFailures = 0);

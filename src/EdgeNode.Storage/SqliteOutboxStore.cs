@@ -1,52 +1,77 @@
-using System.Globalization;
 using EdgeNode.Core;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeNode.Storage;
 
 /// <summary>
 /// The node's SQLite database (WAL): every result, reading and event is committed here before it is
-/// published, and marked delivered once the broker acknowledged it.
+/// published, and marked delivered once the broker acknowledged it (docs/storage.md).
 /// </summary>
 /// <remarks>
-/// Durability: WAL with <c>synchronous=NORMAL</c>. A committed row survives a killed process; on power
-/// loss the last transactions before the crash may be lost but the file is never corrupted.
-/// One connection serialised by a semaphore: SQLite allows one writer anyway.
+/// Writes go through one group-commit writer (<see cref="SqliteWriter"/>): concurrent appends share a
+/// transaction, and a call returns once its rows are committed. Durability follows
+/// <see cref="StorageOptions.Durability"/>: with <c>Normal</c> a committed row survives a killed process and
+/// power loss can lose the last commits, never the file; with <c>Full</c> it survives power loss too.
+/// Reads use a second, read-only connection, so the publisher and telemetry never wait for a commit.
 /// </remarks>
 public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
 {
-    private readonly SqliteConnection _connection;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly TimeProvider _time;
+    internal const string DroppedCounter = "dropped";
+    internal const string UnreportedCounter = "dropped:unreported";
 
-    private SqliteOutboxStore(SqliteConnection connection, TimeProvider time)
+    private readonly SqliteConnection _writeConnection;
+    private readonly SqliteConnection _readConnection;
+    private readonly SqliteWriter _writer;
+    private readonly SemaphoreSlim _readGate = new(1, 1);
+
+    private SqliteOutboxStore(string path, SqliteConnection writeConnection, SqliteConnection readConnection, SqliteWriter writer, SizeBudget budget)
     {
-        _connection = connection;
-        _time = time;
+        Path = path;
+        _writeConnection = writeConnection;
+        _readConnection = readConnection;
+        _writer = writer;
+        MaxDatabaseBytes = budget.MaxPages * budget.PageSize;
     }
 
     /// <summary>Path of the database file.</summary>
-    public string Path => _connection.DataSource;
+    public string Path { get; }
 
-    /// <summary>Opens (creating and migrating when needed) the database at <paramref name="path"/>.</summary>
-    public static async Task<SqliteOutboxStore> OpenAsync(string path, TimeProvider time, CancellationToken cancellationToken = default)
+    /// <summary>The hard limit on the database file (the cap minus the WAL's reserve).</summary>
+    public long MaxDatabaseBytes { get; }
+
+    /// <summary>Opens the database at <paramref name="path"/> with default options.</summary>
+    public static Task<SqliteOutboxStore> OpenAsync(string path, TimeProvider time, CancellationToken cancellationToken = default) =>
+        OpenAsync(new StorageOptions { Path = path }, time, NullLogger.Instance, cancellationToken);
+
+    /// <summary>
+    /// Opens (creating and migrating when needed) the database of <paramref name="options"/>. A damaged or
+    /// unreadable file is moved aside (<c>*.corrupt-{time}</c>), logged as an error, and replaced by a fresh one.
+    /// </summary>
+    public static async Task<SqliteOutboxStore> OpenAsync(StorageOptions options, TimeProvider time, ILogger logger, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Path);
+        var connection = await DatabaseFile.OpenWriterAsync(options.Path, time, logger, cancellationToken);
+        SqliteConnection? reader = null;
         try
         {
-            await connection.OpenAsync(cancellationToken);
-            await SchemaMigrations.ApplyAsync(connection, cancellationToken);
-            return new SqliteOutboxStore(connection, time);
+            var budget = SizeBudget.FromMegabytes(options.MaxSizeMegabytes, (int)await DatabaseFile.ScalarAsync(connection, "PRAGMA page_size", cancellationToken));
+            var retention = new Retention(connection, budget);
+            var state = await StoreSetup.ConfigureAsync(connection, retention, options.Durability, cancellationToken);
+            reader = DatabaseFile.Create(options.Path, readOnly: true);
+            await reader.OpenAsync(cancellationToken);
+            Log.Opened(logger, options.Path, SchemaMigrations.LatestVersion, state.Pending, budget.CapBytes, options.Durability);
+            return new SqliteOutboxStore(options.Path, connection, reader, new SqliteWriter(connection, retention, state, options, time, logger), budget);
         }
         catch
         {
+            if (reader is not null)
+            {
+                await reader.DisposeAsync();
+            }
+
             await connection.DisposeAsync();
             throw;
         }
@@ -61,77 +86,32 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
             return;
         }
 
-        await _gate.WaitAsync(cancellationToken);
-        try
+        foreach (var message in messages)
         {
-            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
-            await using var command = _connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "INSERT INTO messages (id, kind, topic, payload, created_at) VALUES ($id, $kind, $topic, $payload, $created)";
-            var id = command.Parameters.Add("$id", SqliteType.Text);
-            var kind = command.Parameters.Add("$kind", SqliteType.Integer);
-            var topic = command.Parameters.Add("$topic", SqliteType.Text);
-            var payload = command.Parameters.Add("$payload", SqliteType.Blob);
-            var created = command.Parameters.Add("$created", SqliteType.Integer);
-            var lastSequence = new Dictionary<MessageKind, long>();
-            foreach (var message in messages)
-            {
-                if (message.Sequence > 0)
-                {
-                    lastSequence[message.Kind] = Math.Max(message.Sequence, lastSequence.GetValueOrDefault(message.Kind));
-                }
-
-                id.Value = message.Id;
-                kind.Value = (int)message.Kind;
-                topic.Value = message.Topic;
-                payload.Value = message.Payload.ToArray();
-                created.Value = message.CreatedAt.ToUnixTimeMilliseconds();
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            foreach (var (messageKind, sequence) in lastSequence)
-            {
-                await using var counter = _connection.CreateCommand();
-                counter.Transaction = transaction;
-                counter.CommandText = "INSERT INTO counters (name, value) VALUES ($name, $value) ON CONFLICT(name) DO UPDATE SET value = MAX(value, excluded.value)";
-                counter.Parameters.AddWithValue("$name", SequenceCounter(messageKind));
-                counter.Parameters.AddWithValue("$value", sequence);
-                await counter.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
+            ArgumentNullException.ThrowIfNull(message);
+            ArgumentException.ThrowIfNullOrEmpty(message.Id);
+            ArgumentException.ThrowIfNullOrEmpty(message.Topic);
         }
-        finally
-        {
-            _gate.Release();
-        }
+
+        await _writer.WriteAsync(WriteRequest.Append(messages), cancellationToken);
     }
 
     /// <inheritdoc />
-    public async ValueTask<long> GetLastSequenceAsync(MessageKind kind, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            return await ReadCounterAsync(SequenceCounter(kind), cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public ValueTask<long> GetLastSequenceAsync(MessageKind kind, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_writer.Snapshot().State.Sequences.GetValueOrDefault(kind));
 
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<OutboxMessage>> ReadPendingAsync(long afterSeq, int max, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        await _readGate.WaitAsync(cancellationToken);
         try
         {
-            await using var command = _connection.CreateCommand();
+            await using var command = _readConnection.CreateCommand();
             command.CommandText = "SELECT seq, id, kind, topic, payload, created_at FROM messages WHERE delivered_at IS NULL AND seq > $after ORDER BY seq LIMIT $max";
             command.Parameters.AddWithValue("$after", afterSeq);
             command.Parameters.AddWithValue("$max", max);
-            var list = new List<OutboxMessage>();
+            var list = new List<OutboxMessage>(Math.Min(max, 1024));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -148,7 +128,7 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
         }
         finally
         {
-            _gate.Release();
+            _readGate.Release();
         }
     }
 
@@ -156,77 +136,64 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
     public async ValueTask MarkDeliveredAsync(IReadOnlyCollection<long> seqs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(seqs);
-        if (seqs.Count == 0)
+        if (seqs.Count > 0)
         {
-            return;
+            await _writer.WriteAsync(WriteRequest.MarkDelivered(seqs), cancellationToken);
         }
+    }
 
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
-            await using var command = _connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "UPDATE messages SET delivered_at = $now WHERE seq = $seq AND delivered_at IS NULL";
-            command.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
-            var seq = command.Parameters.Add("$seq", SqliteType.Integer);
-            foreach (var value in seqs)
-            {
-                seq.Value = value;
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+    /// <inheritdoc />
+    public async ValueTask<long> ReportDropsAsync(Func<long, long, PendingMessage> createReport, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(createReport);
+        return _writer.Snapshot().State.UnreportedDrops == 0
+            ? 0
+            : await _writer.WriteAsync(WriteRequest.ReportDrops(createReport), cancellationToken);
     }
 
     /// <inheritdoc />
     public async ValueTask<OutboxStats> GetStatsAsync(CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
-        try
+        var (state, full, failures) = _writer.Snapshot();
+        DateTimeOffset? oldest = null;
+        if (state.Pending > 0)
         {
-            await using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*), MIN(created_at) FROM messages WHERE delivered_at IS NULL";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            var pending = reader.GetInt64(0);
-            DateTimeOffset? oldest = reader.IsDBNull(1) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1));
-            return new OutboxStats(pending, oldest, await ReadCounterAsync("dropped", cancellationToken));
+            await _readGate.WaitAsync(cancellationToken);
+            try
+            {
+                // The first undelivered row by seq: one step along the partial index, no scan.
+                var created = await DatabaseFile.ScalarAsync(_readConnection, "SELECT created_at FROM messages WHERE delivered_at IS NULL ORDER BY seq LIMIT 1", cancellationToken);
+                oldest = created == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(created);
+            }
+            finally
+            {
+                _readGate.Release();
+            }
         }
-        finally
-        {
-            _gate.Release();
-        }
+
+        return new OutboxStats(state.Pending, oldest, state.Dropped, state.LastSeq, full, failures);
     }
+
+    /// <summary>Runs a retention pass now (delivered items past their age); normally done on a timer.</summary>
+    public async ValueTask<long> PruneAsync(CancellationToken cancellationToken = default) =>
+        await _writer.WriteAsync(WriteRequest.Maintenance(), cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await _gate.WaitAsync();
+        await _writer.DisposeAsync();
+        await _readGate.WaitAsync();
         try
         {
-            await _connection.DisposeAsync();
+            await _readConnection.DisposeAsync();
+            await _writeConnection.DisposeAsync();
         }
         finally
         {
-            _gate.Release();
-            _gate.Dispose();
+            _readGate.Release();
+            _readGate.Dispose();
         }
     }
 
-    private static string SequenceCounter(MessageKind kind) => "seq:" + kind.ToString().ToLowerInvariant();
-
-    private async Task<long> ReadCounterAsync(string name, CancellationToken cancellationToken)
-    {
-        await using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT value FROM counters WHERE name = $name";
-        command.Parameters.AddWithValue("$name", name);
-        var value = await command.ExecuteScalarAsync(cancellationToken);
-        return value is null or DBNull ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
-    }
+    internal static string SequenceCounter(MessageKind kind) => "seq:" + kind.ToString().ToLowerInvariant();
 }

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace EdgeNode.Storage;
 
-/// <summary>Options bound from <c>EdgeNode:Storage</c>.</summary>
+/// <summary>Options bound from <c>EdgeNode:Storage</c> (see docs/storage.md).</summary>
 public sealed class StorageOptions
 {
     /// <summary>Configuration section.</summary>
@@ -11,4 +11,29 @@ public sealed class StorageOptions
     /// <summary>SQLite database file (<c>EdgeNode__Storage__Path</c>); its directory is created if missing.</summary>
     [Required]
     public string Path { get; set; } = "data/edgenode.db";
+
+    /// <summary>
+    /// <see cref="StorageDurability.Normal"/> (default): a committed item survives a killed process;
+    /// <see cref="StorageDurability.Full"/>: it also survives power loss, at the cost of one fsync per commit.
+    /// </summary>
+    public StorageDurability Durability { get; set; } = StorageDurability.Normal;
+
+    /// <summary>
+    /// Disk budget for the database and its WAL (<c>EdgeNode__Storage__MaxSizeMegabytes</c>). Retention keeps
+    /// the database under it; when it is reached while offline the oldest undelivered results are dropped.
+    /// </summary>
+    [Range(0.25, 1_048_576)]
+    public double MaxSizeMegabytes { get; set; } = 512;
+
+    /// <summary>Delivered items older than this (by creation time) are deleted.</summary>
+    [Range(0.001, 87_600)]
+    public double DeliveredRetentionHours { get; set; } = 168;
+
+    /// <summary>Seconds between retention passes (age pruning); the size cap is checked after every commit.</summary>
+    [Range(0.1, 3600)]
+    public double MaintenanceIntervalSeconds { get; set; } = 30;
+
+    /// <summary>Most items written in one group-commit transaction.</summary>
+    [Range(1, 100_000)]
+    public int MaxBatchItems { get; set; } = 4096;
 }

@@ -1,0 +1,95 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeNode.Storage;
+
+/// <summary>Opens the node's database file: damage check at start-up, move-aside, migrations, pragmas.</summary>
+internal static class DatabaseFile
+{
+    /// <summary>Opens a read-write connection, migrated; a damaged file is moved aside and replaced by a fresh one.</summary>
+    public static async Task<SqliteConnection> OpenWriterAsync(string path, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        try
+        {
+            return await OpenCheckedAsync(path, cancellationToken);
+        }
+        catch (SqliteException ex) when (SqliteErrors.IsDamage(ex) && File.Exists(path))
+        {
+            var movedTo = MoveAside(path, time);
+            Log.MovedAside(logger, path, ex.Message, movedTo);
+            return await OpenCheckedAsync(path, cancellationToken);
+        }
+    }
+
+    /// <summary>Opens a connection (no migration) for reading; <paramref name="readOnly"/> forbids any write.</summary>
+    public static SqliteConnection Create(string path, bool readOnly) => new(new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Pooling = false,
+        Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+    }.ToString());
+
+    public static async Task<long> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is null or DBNull ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<SqliteConnection> OpenCheckedAsync(string path, CancellationToken cancellationToken)
+    {
+        var connection = Create(path, readOnly: false);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            var version = await ScalarAsync(connection, "PRAGMA user_version", cancellationToken);
+            if (version > SchemaMigrations.LatestVersion)
+            {
+                // Written by a newer EdgeNode: keep it intact rather than treat it as damage.
+                throw new InvalidDataException($"Database {path} has schema v{version}; this build knows up to v{SchemaMigrations.LatestVersion}. Upgrade EdgeNode or point EdgeNode__Storage__Path elsewhere.");
+            }
+
+            await using (var check = connection.CreateCommand())
+            {
+                check.CommandText = "PRAGMA quick_check(1)";
+                var verdict = Convert.ToString(await check.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+                if (verdict != "ok")
+                {
+                    throw new SqliteException("quick_check: " + verdict, 11);
+                }
+            }
+
+            await SchemaMigrations.ApplyAsync(connection, cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            SqliteConnection.ClearAllPools();
+            throw;
+        }
+    }
+
+    private static string MoveAside(string path, TimeProvider time)
+    {
+        var target = path + ".corrupt-" + time.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
+        File.Move(path, target);
+        foreach (var suffix in (string[])["-wal", "-shm", "-journal"])
+        {
+            if (File.Exists(path + suffix))
+            {
+                File.Move(path + suffix, target + suffix);
+            }
+        }
+
+        return target;
+    }
+}

@@ -1,0 +1,10 @@
+using EdgeNode.Core;
+
+namespace EdgeNode.Storage;
+
+/// <summary>A filter over the result cache.</summary>
+/// <param name="Since">Only items stored at or after this time.</param>
+/// <param name="Limit">At most this many, the newest ones (returned oldest first).</param>
+/// <param name="PendingOnly">Only items not yet acknowledged by the broker.</param>
+/// <param name="Kinds">Kinds to include; empty means all.</param>
+public sealed record ResultQuery(DateTimeOffset? Since, int Limit, bool PendingOnly, IReadOnlyCollection<MessageKind> Kinds);

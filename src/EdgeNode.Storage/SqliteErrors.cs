@@ -1,0 +1,21 @@
+using Microsoft.Data.Sqlite;
+
+namespace EdgeNode.Storage;
+
+/// <summary>Classifies SQLite result codes (primary codes; extended codes carry them in the low byte).</summary>
+internal static class SqliteErrors
+{
+    private const int IoErr = 10;
+    private const int Corrupt = 11;
+    private const int CantOpen = 14;
+    private const int Full = 13;
+    private const int NotADb = 26;
+
+    /// <summary>SQLITE_FULL (disk or <c>max_page_count</c>) or an I/O error such as ENOSPC while writing.</summary>
+    public static bool IsFull(SqliteException ex) => Primary(ex) is Full or IoErr;
+
+    /// <summary>The file is not a usable database: corrupt, not a database, or cannot be opened.</summary>
+    public static bool IsDamage(SqliteException ex) => Primary(ex) is Corrupt or NotADb or CantOpen or IoErr;
+
+    private static int Primary(SqliteException ex) => ex.SqliteErrorCode & 0xFF;
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using EdgeNode.Compression.Cli;
+
+namespace EdgeNode.Compression.Tests;
+
+public sealed class BenchCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly StringWriter _stdout = new();
+    private readonly StringWriter _stderr = new();
+
+    public void Dispose()
+    {
+        _folder.Dispose();
+        _stdout.Dispose();
+        _stderr.Dispose();
+    }
+
+    [Fact]
+    public async Task Bench_TwoModels_ReportsBothAndRatio()
+    {
+        var a = _folder.WriteModel("a.onnx", TinyModels.ResidualCnn());
+        var b = _folder.WriteModel("b.onnx", TinyModels.ResidualCnn(seed: 5));
+
+        var code = await BenchCommand.RunAsync([a, b, "--threads", "1", "--runs", "5", "--warmup", "1", "--json"], _stdout, _stderr, CancellationToken.None);
+
+        Assert.Equal(0, code);
+        var report = JsonDocument.Parse(_stdout.ToString()).RootElement;
+        Assert.Equal(2, report.GetProperty("models").GetArrayLength());
+        Assert.Equal(5, report.GetProperty("models")[0].GetProperty("latency").GetProperty("runs").GetInt32());
+        Assert.True(report.GetProperty("ratio").GetDouble() > 0);
+        Assert.True(report.GetProperty("peakRssBytes").GetInt64() > 0);
+    }
+
+    [Fact]
+    public async Task Bench_MissingModel_ExitsOne()
+    {
+        var code = await BenchCommand.RunAsync([_folder.File("none.onnx")], _stdout, _stderr, CancellationToken.None);
+
+        Assert.Equal(1, code);
+        Assert.Contains("does not exist", _stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bench_NotAModel_ExitsOne()
+    {
+        var path = _folder.File("text.onnx");
+        await File.WriteAllTextAsync(path, "plain text");
+
+        var code = await BenchCommand.RunAsync([path], _stdout, _stderr, CancellationToken.None);
+
+        Assert.Equal(1, code);
+        Assert.Contains("not an ONNX model", _stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("m.onnx --threads 0")]
+    [InlineData("m.onnx --provider npu")]
+    [InlineData("a.onnx b.onnx c.onnx")]
+    public async Task Bench_BadCommandLine_ExitsTwo(string commandLine)
+    {
+        var args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var code = await BenchCommand.RunAsync(args, _stdout, _stderr, CancellationToken.None);
+
+        Assert.Equal(2, code);
+        Assert.Contains("usage: edgenode bench", _stderr.ToString(), StringComparison.Ordinal);
+    }
+}

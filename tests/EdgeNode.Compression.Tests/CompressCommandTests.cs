@@ -1,0 +1,203 @@
+using System.Text.Json;
+using EdgeNode.Compression.Cli;
+
+namespace EdgeNode.Compression.Tests;
+
+public sealed class CompressCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly StringWriter _stdout = new();
+    private readonly StringWriter _stderr = new();
+
+    public void Dispose()
+    {
+        _folder.Dispose();
+        _stdout.Dispose();
+        _stderr.Dispose();
+    }
+
+    [Fact]
+    public async Task Compress_StaticWithImages_WritesIntegerModelAndReport()
+    {
+        var input = _folder.WriteModel("cnn.onnx", TinyModels.ResidualCnn());
+        var images = _folder.WriteImages("photos", 12);
+        var output = _folder.File("cnn-int8.onnx");
+
+        var code = await Run(input, "-o", output, "--calibration", images, "--calibration-count", "8", "--json");
+
+        Assert.Equal(0, code);
+        var report = JsonDocument.Parse(_stdout.ToString()).RootElement;
+        Assert.Equal(8, report.GetProperty("calibrationImages").GetInt32());
+        Assert.Equal(4, report.GetProperty("fidelity").GetProperty("samples").GetInt32());
+        Assert.True(report.GetProperty("integerKernels").GetInt32() >= 6);
+        Assert.True(report.GetProperty("fidelity").GetProperty("meanCosine").GetDouble() > 0.99);
+        Assert.True(new FileInfo(output).Length < new FileInfo(input).Length);
+        Assert.Contains("calibrating", _stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Compress_UndecodableImages_AreSkippedAndCounted()
+    {
+        var input = _folder.WriteModel("cnn.onnx", TinyModels.ResidualCnn());
+        var images = _folder.WriteImages("photos", 6);
+        await File.WriteAllTextAsync(Path.Combine(images, "broken.jpg"), "not a jpeg");
+        await File.WriteAllBytesAsync(Path.Combine(images, "truncated.jpg"), [0xFF, 0xD8, 0xFF]);
+
+        var code = await Run(input, "-o", _folder.File("out.onnx"), "--calibration", images, "--calibration-count", "4", "--json");
+
+        Assert.Equal(0, code);
+        var report = JsonDocument.Parse(_stdout.ToString()).RootElement;
+        Assert.Equal(2, report.GetProperty("skippedImages").GetInt32());
+        Assert.Equal(4, report.GetProperty("calibrationImages").GetInt32());
+    }
+
+    [Fact]
+    public async Task Compress_Dynamic_ReportsIntegerMatMul()
+    {
+        var input = _folder.WriteModel("mlp.onnx", TinyModels.Mlp());
+        var output = _folder.File("mlp-int8.onnx");
+
+        var code = await Run(input, "-o", output, "--dynamic");
+
+        Assert.Equal(0, code);
+        Assert.Contains("quantize-dynamic: 2", _stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("random normal inputs", _stdout.ToString(), StringComparison.Ordinal);
+        Assert.True(File.Exists(output));
+    }
+
+    [Fact]
+    public async Task Compress_PruneAndSparsity_WritesSmallerCompressedModel()
+    {
+        var input = _folder.WriteModel("cnn.onnx", TinyModels.ResidualCnn());
+        var output = _folder.File("pruned.onnx");
+
+        var code = await Run(input, "-o", output, "--prune-channels", "0.5", "--sparsity", "0.5", "--json");
+
+        Assert.Equal(0, code);
+        var report = JsonDocument.Parse(_stdout.ToString()).RootElement;
+        Assert.True(report.GetProperty("sizeAfter").GetInt64() < report.GetProperty("sizeBefore").GetInt64());
+        Assert.InRange(report.GetProperty("weightSparsity").GetDouble(), 0.45, 0.55);
+    }
+
+    [Fact]
+    public async Task Compress_NotAnOnnxFile_FailsWithoutOutput()
+    {
+        var input = _folder.File("notes.onnx");
+        await File.WriteAllTextAsync(input, "hello, I am a text file pretending to be a model");
+        var output = _folder.File("out.onnx");
+
+        var code = await Run(input, "-o", output, "--dynamic");
+
+        Assert.Equal(1, code);
+        Assert.Contains("not an ONNX model", _stderr.ToString(), StringComparison.Ordinal);
+        AssertNoOutput(output);
+    }
+
+    [Fact]
+    public async Task Compress_TruncatedModel_FailsWithoutOutput()
+    {
+        var bytes = await File.ReadAllBytesAsync(_folder.WriteModel("full.onnx", TinyModels.ResidualCnn()));
+        var input = _folder.File("truncated.onnx");
+        await File.WriteAllBytesAsync(input, bytes[..(bytes.Length * 2 / 3)]);
+        var output = _folder.File("out.onnx");
+
+        var code = await Run(input, "-o", output, "--sparsity", "0.3");
+
+        Assert.Equal(1, code);
+        Assert.Contains("truncated", _stderr.ToString(), StringComparison.Ordinal);
+        AssertNoOutput(output);
+    }
+
+    [Fact]
+    public async Task Compress_EmptyCalibrationFolder_FailsAndKeepsExistingOutput()
+    {
+        var input = _folder.WriteModel("cnn.onnx", TinyModels.ResidualCnn());
+        var empty = Directory.CreateDirectory(_folder.File("empty")).FullName;
+        var output = _folder.File("out.onnx");
+        await File.WriteAllTextAsync(output, "previous model");
+
+        var code = await Run(input, "-o", output, "--calibration", empty);
+
+        Assert.Equal(1, code);
+        Assert.Contains("contains no images", _stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal("previous model", await File.ReadAllTextAsync(output));
+        Assert.DoesNotContain(Directory.GetFiles(_folder.Path), f => f.EndsWith(".tmp", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Compress_OnlyUndecodableImages_Fails()
+    {
+        var input = _folder.WriteModel("cnn.onnx", TinyModels.ResidualCnn());
+        var images = Directory.CreateDirectory(_folder.File("bad")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(images, "a.jpg"), "garbage");
+        var output = _folder.File("out.onnx");
+
+        var code = await Run(input, "-o", output, "--calibration", images);
+
+        Assert.Equal(1, code);
+        Assert.Contains("could be decoded", _stderr.ToString(), StringComparison.Ordinal);
+        AssertNoOutput(output);
+    }
+
+    [Fact]
+    public async Task Compress_MissingCalibrationFolder_Fails()
+    {
+        var input = _folder.WriteModel("cnn.onnx", TinyModels.ResidualCnn());
+
+        var code = await Run(input, "-o", _folder.File("out.onnx"), "--calibration", _folder.File("nowhere"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("does not exist", _stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Compress_ModelInputNotAnImage_FailsWithoutOutput()
+    {
+        var input = _folder.WriteModel("mlp.onnx", TinyModels.Mlp());
+        var images = _folder.WriteImages("photos", 3);
+        var output = _folder.File("out.onnx");
+
+        var code = await Run(input, "-o", output, "--calibration", images);
+
+        Assert.Equal(1, code);
+        Assert.Contains("not an image tensor", _stderr.ToString(), StringComparison.Ordinal);
+        AssertNoOutput(output);
+    }
+
+    [Fact]
+    public async Task Compress_OutputFolderMissing_FailsWithoutCreatingIt()
+    {
+        var input = _folder.WriteModel("cnn.onnx", TinyModels.ResidualCnn());
+        var output = Path.Combine(_folder.File("missing-folder"), "out.onnx");
+
+        var code = await Run(input, "-o", output, "--sparsity", "0.5");
+
+        Assert.Equal(1, code);
+        Assert.Contains("does not exist", _stderr.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_folder.File("missing-folder")));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("model.onnx")]
+    [InlineData("model.onnx -o out.onnx")]
+    [InlineData("model.onnx -o out.onnx --calibrator magic --dynamic")]
+    [InlineData("model.onnx -o out.onnx --sparsity 1.5")]
+    [InlineData("model.onnx -o out.onnx --dynamic --bogus")]
+    public async Task Compress_BadCommandLine_ExitsTwoWithUsage(string commandLine)
+    {
+        var args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var code = await CompressCommand.RunAsync(args, _stdout, _stderr, CancellationToken.None);
+
+        Assert.Equal(2, code);
+        Assert.Contains("usage: edgenode compress", _stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    private Task<int> Run(params string[] args) => CompressCommand.RunAsync(args, _stdout, _stderr, CancellationToken.None);
+
+    private void AssertNoOutput(string output)
+    {
+        Assert.False(File.Exists(output));
+        Assert.Empty(Directory.GetFiles(_folder.Path, "*.tmp", SearchOption.AllDirectories));
+    }
+}

@@ -1,10 +1,12 @@
 using EdgeNode.Core;
 using EdgeNode.Devices.Cameras;
 using EdgeNode.Devices.Pipeline;
+using EdgeNode.Devices.Sensors;
 using EdgeNode.Inference;
 using EdgeNode.Messaging;
 using EdgeNode.Services;
 using EdgeNode.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -31,6 +33,7 @@ public static class NodeHost
         Validate(services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.Section), NodeOptions.Section);
         Validate(services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section), MqttOptions.Section);
         Validate(services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section), StorageOptions.Section);
+        Validate(services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section), OutboxOptions.Section);
         Validate(services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section), InferenceOptions.Section);
         Validate(services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section), TelemetryOptions.Section);
         Validate(services.AddOptions<CameraOptions>().BindConfiguration(CameraOptions.SectionName), CameraOptions.SectionName);
@@ -48,12 +51,16 @@ public static class NodeHost
         services.AddSingleton(sp => sp.GetRequiredService<FrameSourceFactory>().Create(sp.GetRequiredService<IOptions<CameraOptions>>().Value));
         services.AddSingleton(_ => new FrameChannel(capacity: 4));
         services.AddSingleton<ChangeGate>();
+        var sensorOptions = builder.Configuration.GetSection(SensorOptions.SectionName).Get<List<SensorOptions>>();
+        services.AddSingleton<IBoardHardware, LinuxBoardHardware>();
+        services.AddSingleton<IReadOnlyList<ISensor>>(sp => new SensorFactory(sp.GetRequiredService<IBoardHardware>(), sp.GetRequiredService<TimeProvider>()).CreateAll(sensorOptions));
         services.AddSingleton<IInferenceEngine>(sp => OnnxInferenceEngine.Load(
             sp.GetRequiredService<IOptions<InferenceOptions>>().Value,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeNode.Inference")));
         services.AddSingleton<IOutboxStore>(sp => SqliteOutboxStore.OpenAsync(
-            sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path,
-            sp.GetRequiredService<TimeProvider>()).GetAwaiter().GetResult());
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeNode.Storage")).GetAwaiter().GetResult());
         services.AddSingleton(sp => new MqttMessageBus(
             sp.GetRequiredService<IOptions<MqttOptions>>().Value,
             sp.GetRequiredService<NodeIdentity>().Topics,
@@ -68,6 +75,8 @@ public static class NodeHost
         services.AddHostedService<ConnectionService>();
         services.AddHostedService<OutboxPublisherService>();
         services.AddHostedService<PipelineService>();
+        services.AddSingleton<SensorService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SensorService>());
         services.AddHostedService<TelemetryService>();
         return builder.Build();
     }

@@ -20,6 +20,7 @@ internal sealed partial class TelemetryService(
     CaptureCounters capture,
     FrameChannel channel,
     NodeMetrics metrics,
+    SensorService sensors,
     NodeIdentity identity,
     IOptions<TelemetryOptions> options,
     TimeProvider time,
@@ -58,6 +59,15 @@ internal sealed partial class TelemetryService(
             w.WriteNumber("outboxDepth", outbox.Pending);
             w.WriteNumber("oldestPendingAgeS", outbox.OldestPending is { } oldest ? Math.Round((utcNow - oldest).TotalSeconds, 1) : 0);
             w.WriteNumber("outboxDropped", outbox.Dropped);
+            w.WriteStartArray("sensorsFailing");
+            foreach (var failing in sensors.Status.Where(x => x.ConsecutiveFailures > 0))
+            {
+                w.WriteStringValue(failing.Sensor);
+            }
+
+            w.WriteEndArray();
+            w.WriteBoolean("storageFull", outbox.StorageFull);
+            w.WriteNumber("storageWriteFailures", outbox.WriteFailures);
             w.WriteEndObject();
         }
 

@@ -64,4 +64,7 @@ public sealed record CompressionReport
 
     /// <summary>Output agreement with the input model.</summary>
     public required FidelityStats Fidelity { get; init; }
+
+    /// <summary>Linear-head accuracy on a labelled folder, when <c>--head-data</c> was given.</summary>
+    public HeadAccuracy? Head { get; init; }
 }

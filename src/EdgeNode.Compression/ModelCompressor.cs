@@ -7,6 +7,7 @@ using EdgeNode.Compression.Onnx.Proto;
 using EdgeNode.Compression.Pruning;
 using EdgeNode.Compression.Quantization;
 using EdgeNode.Compression.Transforms;
+using EdgeNode.Inference;
 using Google.Protobuf;
 
 namespace EdgeNode.Compression;
@@ -38,6 +39,11 @@ public static class ModelCompressor
             throw new CompressionException($"The output folder '{outputDirectory}' does not exist.");
         }
 
+        if (options.HeadData is not null)
+        {
+            HeadEvaluator.CheckLayout(options.HeadData);
+        }
+
         var threads = Environment.ProcessorCount;
         var inputBytes = ReadInput(options.Input);
         var original = OnnxModelFile.Parse(inputBytes, options.Input);
@@ -61,17 +67,21 @@ public static class ModelCompressor
 
         CalibrationImages? images = null;
         string? preprocessing = null;
+        ImagePreprocessor? preprocessor = null;
         var imageShape = ImageInputShape(original);
-        if (options.CalibrationDirectory is not null)
+        if (options.CalibrationDirectory is not null || options.HeadData is not null)
         {
             if (imageShape is null)
             {
-                throw new CompressionException($"The model input '{original.Graph.Input[0].Name}' is not an image tensor [N,3,S,S]; calibration images cannot feed it.");
+                throw new CompressionException($"The model input '{original.Graph.Input[0].Name}' is not an image tensor [N,3,S,S]; images cannot feed it.");
             }
 
-            var (preprocessor, description) = PreprocessorFactory.Create(options.Input, (int)imageShape[2]);
-            preprocessing = description;
-            images = CalibrationImages.Load(options.CalibrationDirectory, options.CalibrationCount, HeldOutImages, preprocessor, progress, cancellationToken);
+            (preprocessor, preprocessing) = PreprocessorFactory.Create(options.Input, (int)imageShape[2]);
+        }
+
+        if (options.CalibrationDirectory is not null)
+        {
+            images = CalibrationImages.Load(options.CalibrationDirectory, options.CalibrationCount, HeldOutImages, preprocessor!, progress, cancellationToken);
         }
 
         IReadOnlyList<string> floatOps = [];
@@ -104,6 +114,7 @@ public static class ModelCompressor
         var fidelity = images is { HeldOut.Count: > 0 }
             ? FidelityStats.Measure(before, after, images.HeldOut, "held-out calibration-folder images")
             : FidelityStats.Measure(before, after, RandomInputs(before.InputLength), "random normal inputs");
+        var head = options.HeadData is null ? null : HeadEvaluator.Evaluate(options.HeadData, before, after, preprocessor!, progress, cancellationToken);
         return new CompressionReport
         {
             Input = options.Input,
@@ -125,6 +136,7 @@ public static class ModelCompressor
             LatencyBefore = latency[0],
             LatencyAfter = latency[1],
             Fidelity = fidelity,
+            Head = head,
         };
     }
 

@@ -80,6 +80,40 @@ public sealed class CompressCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Compress_HeadData_ReportsHeadAccuracyAndAgreement()
+    {
+        var input = _folder.WriteModel("cnn.onnx", TinyModels.ResidualCnn());
+        _folder.WriteImages("labelled/train/a", 6, seed: 1);
+        _folder.WriteImages("labelled/train/b", 6, seed: 2);
+        _folder.WriteImages("labelled/test/a", 3, seed: 3);
+        _folder.WriteImages("labelled/test/b", 3, seed: 4);
+
+        // No MatMul to quantize: the output differs from the input only by exact BN folding.
+        var code = await Run(input, "-o", _folder.File("out.onnx"), "--dynamic", "--head-data", _folder.File("labelled"), "--json");
+
+        Assert.Equal(0, code);
+        var head = JsonDocument.Parse(_stdout.ToString()).RootElement.GetProperty("head");
+        Assert.Equal(2, head.GetProperty("classes").GetInt32());
+        Assert.Equal(12, head.GetProperty("trainImages").GetInt32());
+        Assert.Equal(6, head.GetProperty("testImages").GetInt32());
+        Assert.Equal(1.0, head.GetProperty("top1Agreement").GetDouble());
+        Assert.Equal(head.GetProperty("inputModelAccuracy").GetDouble(), head.GetProperty("dropInAccuracy").GetDouble());
+    }
+
+    [Fact]
+    public async Task Compress_HeadDataWithoutSplits_Fails()
+    {
+        var input = _folder.WriteModel("cnn.onnx", TinyModels.ResidualCnn());
+        _folder.WriteImages("flat", 3);
+
+        var code = await Run(input, "-o", _folder.File("out.onnx"), "--dynamic", "--head-data", _folder.File("flat"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("one sub-folder per class", _stderr.ToString(), StringComparison.Ordinal);
+        AssertNoOutput(_folder.File("out.onnx"));
+    }
+
+    [Fact]
     public async Task Compress_NotAnOnnxFile_FailsWithoutOutput()
     {
         var input = _folder.File("notes.onnx");

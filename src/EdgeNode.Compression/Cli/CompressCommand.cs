@@ -69,6 +69,11 @@ public static class CompressCommand
         lines.Add(string.Create(c, $"  integer kernels: {r.IntegerKernels}"));
         lines.Add(string.Create(c, $"  latency ({r.Threads} threads, interleaved): p50 {r.LatencyBefore.P50Ms:F2} -> {r.LatencyAfter.P50Ms:F2} ms, p95 {r.LatencyBefore.P95Ms:F2} -> {r.LatencyAfter.P95Ms:F2} ms; speed-up {r.Speedup:F2}x"));
         lines.Add(string.Create(c, $"  fidelity on {r.Fidelity.Samples} {r.Fidelity.Source}: cosine mean {r.Fidelity.MeanCosine:F5}, p5 {r.Fidelity.P5Cosine:F5}, min {r.Fidelity.MinCosine:F5}"));
+        if (r.Head is { } h)
+        {
+            lines.Add(string.Create(c, $"  linear head ({h.Classes} classes, {h.TrainImages} train / {h.TestImages} test images): input model {h.InputModelAccuracy:P1}, drop-in {h.DropInAccuracy:P1} (top-1 agreement {h.Top1Agreement:P1}), retrained on output features {h.RetrainedAccuracy:P1}"));
+        }
+
         return string.Join('\n', lines) + "\n";
     }
 }

@@ -6,7 +6,7 @@ namespace EdgeNode.Compression.Cli;
 /// <summary>
 /// The parsed <c>edgenode compress &lt;input.onnx&gt; -o &lt;output.onnx&gt; [--calibration &lt;image-dir&gt;]
 /// [--calibration-count N] [--calibrator minmax|percentile|entropy] [--dynamic] [--sparsity S]
-/// [--prune-channels F] [--json]</c> command line.
+/// [--prune-channels F] [--head-data &lt;labelled-dir&gt;] [--json]</c> command line.
 /// </summary>
 /// <param name="Input">Float model to compress.</param>
 /// <param name="Output">Where the compressed model is written (atomically).</param>
@@ -17,6 +17,7 @@ namespace EdgeNode.Compression.Cli;
 /// <param name="Sparsity">Magnitude-pruning sparsity, 0 for none.</param>
 /// <param name="PruneChannels">Fraction of conv output channels to remove, 0 for none.</param>
 /// <param name="Json">Print the report as JSON.</param>
+/// <param name="HeadData">Optional folder with <c>train/&lt;class&gt;</c> and <c>test/&lt;class&gt;</c> images: linear-head accuracy and top-1 agreement are reported.</param>
 public sealed record CompressOptions(
     string Input,
     string Output,
@@ -26,19 +27,20 @@ public sealed record CompressOptions(
     bool Dynamic,
     double Sparsity,
     double PruneChannels,
-    bool Json)
+    bool Json,
+    string? HeadData = null)
 {
     /// <summary>The usage line printed with parse errors.</summary>
     public const string Usage =
         "usage: edgenode compress <input.onnx> -o <output.onnx> [--calibration <image-dir>] [--calibration-count N] " +
-        "[--calibrator minmax|percentile|entropy] [--dynamic] [--sparsity S] [--prune-channels F] [--json]";
+        "[--calibrator minmax|percentile|entropy] [--dynamic] [--sparsity S] [--prune-channels F] [--head-data <labelled-dir>] [--json]";
 
     /// <summary>Parses the words after <c>compress</c>.</summary>
     /// <exception cref="ArgumentException">An unknown option, a missing value or a value out of range.</exception>
     public static CompressOptions Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        string? input = null, output = null, calibration = null;
+        string? input = null, output = null, calibration = null, headData = null;
         var count = 100;
         var calibrator = CalibrationMethod.MinMax;
         bool dynamic = false, json = false;
@@ -80,6 +82,9 @@ public sealed record CompressOptions(
                 case "--json":
                     json = true;
                     break;
+                case "--head-data":
+                    headData = Value();
+                    break;
                 default:
                     if (arg.StartsWith('-') || input is not null)
                     {
@@ -101,7 +106,7 @@ public sealed record CompressOptions(
             throw new ArgumentException("Nothing to do: give --calibration <image-dir> for static int8, --dynamic, --sparsity or --prune-channels.");
         }
 
-        return new CompressOptions(input, output, calibration, count, calibrator, dynamic, sparsity, prune, json);
+        return new CompressOptions(input, output, calibration, count, calibrator, dynamic, sparsity, prune, json, headData);
     }
 
     private static double Fraction(string name, string text) =>

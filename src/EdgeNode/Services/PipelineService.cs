@@ -51,7 +51,17 @@ internal sealed partial class PipelineService(
 
                     // Committed before anything else happens to it; never cancelled half-way.
                     var payload = ResultJson.Serialize(result, identity.NodeId);
-                    await store.AppendAsync([new PendingMessage(result.Id, MessageKind.Result, identity.Topics.Results, payload, result.Timestamp, result.Seq)], CancellationToken.None);
+                    try
+                    {
+                        await store.AppendAsync([new PendingMessage(result.Id, MessageKind.Result, identity.Topics.Results, payload, result.Timestamp, result.Seq)], CancellationToken.None);
+                    }
+                    catch (IOException ex)
+                    {
+                        // Full disk or I/O error: the store counts and reports it; the node keeps running.
+                        LogStoreFailed(logger, result.Seq, ex.Message);
+                        continue;
+                    }
+
                     signal.Set();
                 }
             }
@@ -106,4 +116,7 @@ internal sealed partial class PipelineService(
 
     [LoggerMessage(2, LogLevel.Warning, "Frame {FrameSeq} skipped: {Reason}")]
     private static partial void LogFrameFailed(ILogger logger, long frameSeq, string reason);
+
+    [LoggerMessage(3, LogLevel.Error, "Result {Seq} could not be stored: {Reason}")]
+    private static partial void LogStoreFailed(ILogger logger, long seq, string reason);
 }

@@ -5,9 +5,24 @@ internal static class CommandLine
 {
     private const string Usage = """
         usage: edgenode [run] [--Key=Value …]        run the node (configuration: appsettings.json, EdgeNode__* environment variables)
+               edgenode compress <input.onnx> -o <output.onnx> [--calibration <image-dir>] [--calibration-count N]
+                                 [--calibrator minmax|percentile|entropy] [--dynamic] [--sparsity S] [--prune-channels F] [--json]
+               edgenode bench <model.onnx> [<model2.onnx>] [--threads N] [--runs N] [--warmup N] [--provider cpu|cuda|tensorrt] [--json]
+               edgenode learn --train <dir> --test <dir> [--tasks N] [--replay K] [--json]   train a head on labelled folders and report accuracy
                edgenode version                       print version, runtime and ONNX Runtime build
                edgenode help                          this text
         """;
+
+    private static CancellationToken CancelOnCtrlC()
+    {
+        var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cts.Cancel();
+        };
+        return cts.Token;
+    }
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -17,6 +32,12 @@ internal static class CommandLine
         {
             case "run":
                 return await RunCommand.RunAsync(rest, stderr);
+            case "compress":
+                return await EdgeNode.Compression.Cli.CompressCommand.RunAsync(rest, stdout, stderr, CancelOnCtrlC());
+            case "bench":
+                return await EdgeNode.Compression.Cli.BenchCommand.RunAsync(rest, stdout, stderr, CancelOnCtrlC());
+            case "learn":
+                return LearnCommand.Run(rest, stdout, stderr);
             case "version" or "--version":
                 return VersionCommand.Run(stdout);
             case "help" or "--help" or "-h":

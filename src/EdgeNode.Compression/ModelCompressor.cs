@@ -52,19 +52,6 @@ public static class ModelCompressor
         var folded = BatchNormFolder.Fold(model.Graph);
         steps.Add($"fold-batchnorm: {folded} folded");
 
-        if (options.PruneChannels > 0)
-        {
-            var pruned = ChannelPruner.Apply(model.Graph, options.PruneChannels);
-            steps.Add($"prune-channels: {options.PruneChannels:P0} of prunable channels, {pruned.RemovedChannels} channels in {pruned.Groups} groups removed");
-        }
-
-        double? sparsity = null;
-        if (options.Sparsity > 0)
-        {
-            sparsity = MagnitudePruner.Apply(model.Graph, options.Sparsity);
-            steps.Add($"magnitude-prune: {sparsity:P1} of weights zero");
-        }
-
         CalibrationImages? images = null;
         string? preprocessing = null;
         ImagePreprocessor? preprocessor = null;
@@ -82,6 +69,21 @@ public static class ModelCompressor
         if (options.CalibrationDirectory is not null)
         {
             images = CalibrationImages.Load(options.CalibrationDirectory, options.CalibrationCount, HeldOutImages, preprocessor!, progress, cancellationToken);
+        }
+
+        if (options.PruneChannels > 0)
+        {
+            // With calibration images, removed channels are replaced by their mean instead of zero.
+            var means = images is null ? null : ChannelStatistics.ConvInputMeans(model, images.Calibration, imageShape!, threads, cancellationToken);
+            var pruned = ChannelPruner.Apply(model.Graph, options.PruneChannels, means);
+            steps.Add($"prune-channels: {options.PruneChannels:P0} of each prunable group, {pruned.RemovedChannels} channels in {pruned.Groups} groups removed{(means is null ? string.Empty : ", bias-compensated with calibration means")}");
+        }
+
+        double? sparsity = null;
+        if (options.Sparsity > 0)
+        {
+            sparsity = MagnitudePruner.Apply(model.Graph, options.Sparsity);
+            steps.Add($"magnitude-prune: {sparsity:P1} of weights zero");
         }
 
         IReadOnlyList<string> floatOps = [];

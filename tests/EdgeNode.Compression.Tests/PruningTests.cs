@@ -68,6 +68,37 @@ public sealed class PruningTests
     }
 
     [Fact]
+    public void ChannelPrune_WithChannelMeans_CompensatesAConstantChannel()
+    {
+        var model = TinyModels.ResidualCnn();
+        BatchNormFolder.Fold(model.Graph);
+        var view = new GraphView(model.Graph);
+        var inner = model.Graph.Node.Where(n => n.OpType == "Conv").ElementAt(3);
+        var weights = Tensors.ToFloats(view.Initializers[inner.Input[1]]);
+        var bias = Tensors.ToFloats(view.Initializers[inner.Input[2]]);
+        var per = weights.Length / 16;
+
+        // Channel 5 becomes the constant relu(2) = 2: cheapest by L1, and its mean says everything about it.
+        weights.AsSpan(5 * per, per).Clear();
+        bias[5] = 2f;
+        view.ReplaceInitializer(inner.Input[1], Tensors.FromFloats(inner.Input[1], weights, [.. view.Initializers[inner.Input[1]].Dims]));
+        view.ReplaceInitializer(inner.Input[2], Tensors.FromFloats(inner.Input[2], bias, 16));
+        var input = TinyModels.RandomInput(3 * 16 * 16, 21, 50f);
+        var reference = OrtRunner.Run(model, input, s_imageShape);
+        var plain = model.Clone();
+        var compensated = model.Clone();
+        var calibration = Enumerable.Range(0, 4).Select(s => TinyModels.RandomInput(3 * 16 * 16, s, 50f)).ToList();
+        var means = ChannelStatistics.ConvInputMeans(model, calibration, s_imageShape, 1, CancellationToken.None);
+
+        ChannelPruner.Apply(plain.Graph, 1.0 / 16);
+        ChannelPruner.Apply(compensated.Graph, 1.0 / 16, means);
+
+        var plainError = OrtRunner.MaxAbsDifference(reference, OrtRunner.Run(plain, input, s_imageShape));
+        var compensatedError = OrtRunner.MaxAbsDifference(reference, OrtRunner.Run(compensated, input, s_imageShape));
+        Assert.True(compensatedError < plainError / 2, $"compensated {compensatedError}, plain {plainError}");
+    }
+
+    [Fact]
     public void MagnitudePrune_HalfSparsity_ZeroesHalfTheWeightsAndStillRuns()
     {
         var model = TinyModels.ResidualCnn();

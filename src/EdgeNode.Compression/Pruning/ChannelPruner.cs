@@ -10,7 +10,13 @@ namespace EdgeNode.Compression.Pruning;
 /// </summary>
 internal static class ChannelPruner
 {
-    public static ChannelPruningResult Apply(GraphProto graph, double fraction)
+    /// <param name="graph">The graph, changed in place.</param>
+    /// <param name="fraction">Fraction of each prunable group's channels to remove.</param>
+    /// <param name="channelMeans">
+    /// Optional per-channel mean activation of conv inputs (from calibration images): a removed input
+    /// channel is then replaced by its mean, folded into the consumer's bias, instead of by zero.
+    /// </param>
+    public static ChannelPruningResult Apply(GraphProto graph, double fraction, IReadOnlyDictionary<string, float[]>? channelMeans = null)
     {
         if (fraction is <= 0 or >= 1)
         {
@@ -61,6 +67,11 @@ internal static class ChannelPruner
 
             foreach (var consumer in consumers)
             {
+                if (channelMeans is not null && channelMeans.TryGetValue(consumer.Input[0], out var means) && means.Length == channels)
+                {
+                    CompensateBias(view, consumer, keep, means);
+                }
+
                 Slice(view, consumer, 1, axis: 1, keep);
             }
 
@@ -72,6 +83,51 @@ internal static class ChannelPruner
         graph.ValueInfo.Clear();
         GraphCleanup.Run(graph);
         return new ChannelPruningResult(pruned, removed);
+    }
+
+    /// <summary>Adds each removed input channel's mean contribution, Σ_k W[o,c,k]·mean[c], to the consumer's bias.</summary>
+    private static void CompensateBias(GraphView view, NodeProto consumer, int[] keep, float[] means)
+    {
+        var weightTensor = view.Initializers[consumer.Input[1]];
+        var weights = Tensors.ToFloats(weightTensor);
+        var outputs = (int)weightTensor.Dims[0];
+        var inputs = (int)weightTensor.Dims[1];
+        var kernel = weights.Length / (outputs * inputs);
+        var hasBias = consumer.Input.Count > 2 && consumer.Input[2].Length > 0;
+        var bias = hasBias ? Tensors.ToFloats(view.Initializers[consumer.Input[2]]) : new float[outputs];
+        var kept = new HashSet<int>(keep);
+        for (var o = 0; o < outputs; o++)
+        {
+            for (var c = 0; c < inputs; c++)
+            {
+                if (!kept.Contains(c))
+                {
+                    var sum = 0f;
+                    foreach (var w in weights.AsSpan(((o * inputs) + c) * kernel, kernel))
+                    {
+                        sum += w;
+                    }
+
+                    bias[o] += sum * means[c];
+                }
+            }
+        }
+
+        var name = view.UniqueName((hasBias ? consumer.Input[2] : consumer.Name + "_bias") + "_compensated");
+        view.AddInitializer(Tensors.FromFloats(name, bias, outputs));
+        if (hasBias)
+        {
+            consumer.Input[2] = name;
+        }
+        else
+        {
+            while (consumer.Input.Count < 2)
+            {
+                consumer.Input.Add(string.Empty);
+            }
+
+            consumer.Input.Add(name);
+        }
     }
 
     private static double[] FilterNorms(float[] weights, int channels)

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+
+namespace EdgeNode.Learning;
+
+/// <summary>Mini-batch training of a <see cref="HeadModel"/> on labelled embeddings.</summary>
+public static class HeadTrainer
+{
+    /// <summary>
+    /// Trains <paramref name="head"/> in place on <paramref name="data"/>, starting from its current weights.
+    /// Classes of <paramref name="data"/> the head lacks are added first (class-incremental).
+    /// </summary>
+    /// <exception cref="ArgumentException">Dimension mismatch or an empty set.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the head may be half-trained, so train a clone when that matters.</exception>
+    public static TrainingReport Train(HeadModel head, SampleSet data, TrainingOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(head);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var prepared = Prepare(head, data, options.RefitScaler);
+        var weights = options.BalanceClasses ? ClassWeights(prepared.Targets, head.Classes.Count) : [];
+        var gradient = new HeadGradient(head);
+        IParameterOptimizer optimizer = options.Optimizer == OptimizerKind.Adam
+            ? new AdamOptimizer(head.ParameterCount)
+            : new SgdOptimizer(head.ParameterCount, options.Momentum);
+
+        var anchor = options.Proximal > 0 ? (float[])head.Parameters.Clone() : null;
+        var offset = anchor is null ? null : new float[anchor.Length];
+        var n = data.Count;
+        var order = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+
+        var random = new Random(options.Seed);
+        var batchesPerEpoch = (n + options.BatchSize - 1) / options.BatchSize;
+        var totalSteps = (double)batchesPerEpoch * options.Epochs;
+        var step = 0;
+        var started = Stopwatch.GetTimestamp();
+        double epochLoss = 0;
+        for (var epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            random.Shuffle(order);
+            epochLoss = 0;
+            for (var start = 0; start < n; start += options.BatchSize)
+            {
+                var batch = order.AsSpan(start, Math.Min(options.BatchSize, n - start));
+                var loss = gradient.Compute(prepared.X, prepared.Targets, batch, weights, options.L2);
+                if (anchor is not null)
+                {
+                    TensorPrimitives.Subtract(head.Parameters, anchor, offset);
+                    TensorPrimitives.MultiplyAdd(offset, options.Proximal, gradient.Gradient, gradient.Gradient);
+                }
+
+                var rate = options.CosineDecay
+                    ? (float)(options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps)))
+                    : options.LearningRate;
+                optimizer.Step(head.Parameters, gradient.Gradient, rate);
+                step++;
+                epochLoss += loss * batch.Length;
+            }
+
+            epochLoss /= n;
+        }
+
+        return new TrainingReport(options.Epochs, n, epochLoss, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>Standardised rows and head class indices of <paramref name="data"/>.</summary>
+    internal static (float[] X, int[] Targets) Prepare(HeadModel head, SampleSet data, bool refitScaler)
+    {
+        if (data.Dimension != head.InputSize)
+        {
+            throw new ArgumentException($"The samples are {data.Dimension}-d; the head takes {head.InputSize}.", nameof(data));
+        }
+
+        if (data.Count == 0)
+        {
+            throw new ArgumentException("There are no samples to train on.", nameof(data));
+        }
+
+        var map = new int[data.Classes.Count];
+        for (var c = 0; c < map.Length; c++)
+        {
+            map[c] = head.AddClass(data.Classes[c]);
+        }
+
+        if (refitScaler)
+        {
+            head.Restandardize(FeatureScaler.Fit(data));
+        }
+
+        var d = data.Dimension;
+        var x = new float[data.Count * d];
+        var targets = new int[data.Count];
+        var source = data.Targets;
+        for (var i = 0; i < data.Count; i++)
+        {
+            head.Scaler.Transform(data.Row(i), x.AsSpan(i * d, d));
+            targets[i] = map[source[i]];
+        }
+
+        return (x, targets);
+    }
+
+    private static float[] ClassWeights(ReadOnlySpan<int> targets, int classes)
+    {
+        var counts = new int[classes];
+        foreach (var t in targets)
+        {
+            counts[t]++;
+        }
+
+        var present = counts.Count(c => c > 0);
+        var weights = new float[classes];
+        for (var c = 0; c < classes; c++)
+        {
+            weights[c] = counts[c] == 0 ? 0f : targets.Length / (float)(present * counts[c]);
+        }
+
+        return weights;
+    }
+}

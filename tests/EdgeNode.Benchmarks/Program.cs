@@ -1,0 +1,3 @@
+using EdgeNode.Benchmarks;
+
+return HeadTrainingBenchmark.Run(args, Console.Out);

@@ -1,0 +1,55 @@
+using EdgeNode.Learning;
+
+namespace EdgeNode.Learning.Tests;
+
+/// <summary>Synthetic embeddings: one Gaussian blob per class around a random centre, non-negative like ReLU features.</summary>
+internal static class Blobs
+{
+    public static (SampleSet Train, SampleSet Test) Make(int classes, int dimension, int trainPerClass, int testPerClass, float spread, int seed = 42)
+    {
+        var random = new Random(seed);
+        var centres = new float[classes][];
+        for (var c = 0; c < classes; c++)
+        {
+            centres[c] = new float[dimension];
+            for (var j = 0; j < dimension; j++)
+            {
+                centres[c][j] = 2f + (2f * (float)random.NextDouble());
+            }
+        }
+
+        return (Draw(centres, trainPerClass, spread, random), Draw(centres, testPerClass, spread, random));
+    }
+
+    public static string Label(int c) => "class" + c.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static float Gaussian(Random random)
+    {
+        var u1 = 1.0 - random.NextDouble();
+        var u2 = random.NextDouble();
+        return (float)(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2));
+    }
+
+    private static SampleSet Draw(float[][] centres, int perClass, float spread, Random random)
+    {
+        var dimension = centres[0].Length;
+        var set = new SampleSet(dimension);
+        var row = new float[dimension];
+
+        // Interleaved, so any prefix of the set holds every class.
+        for (var i = 0; i < perClass; i++)
+        {
+            for (var c = 0; c < centres.Length; c++)
+            {
+                for (var j = 0; j < dimension; j++)
+                {
+                    row[j] = centres[c][j] + (spread * Gaussian(random));
+                }
+
+                set.Add(row, Label(c));
+            }
+        }
+
+        return set;
+    }
+}

@@ -47,10 +47,17 @@ internal sealed class ActivationCollector : IDisposable
     {
         using var value = OrtValue.CreateTensorValueFromMemory(input, _inputShape);
         using var runOptions = new RunOptions();
-        using var results = _session.Run(runOptions, [_inputName], [value], _names);
-        for (var i = 0; i < _names.Length; i++)
+        try
         {
-            onTensor(_names[i], results[i].GetTensorDataAsSpan<float>());
+            using var results = _session.Run(runOptions, [_inputName], [value], _names);
+            for (var i = 0; i < _names.Length; i++)
+            {
+                onTensor(_names[i], results[i].GetTensorDataAsSpan<float>());
+            }
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new CompressionException($"ONNX Runtime failed while running calibration data through the model: {ex.Message}", ex);
         }
     }
 

@@ -70,8 +70,15 @@ internal sealed class OrtModel : IDisposable
     {
         using var value = OrtValue.CreateTensorValueFromMemory(input, InputShape);
         using var runOptions = new RunOptions();
-        using var results = _session.Run(runOptions, [InputName], [value], [_outputName]);
-        return results[0].GetTensorDataAsSpan<float>().ToArray();
+        try
+        {
+            using var results = _session.Run(runOptions, [InputName], [value], [_outputName]);
+            return results[0].GetTensorDataAsSpan<float>().ToArray();
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new CompressionException($"ONNX Runtime failed to run the model: {ex.Message}", ex);
+        }
     }
 
     public void Dispose() => _session.Dispose();

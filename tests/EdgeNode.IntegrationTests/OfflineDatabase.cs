@@ -1,0 +1,84 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace EdgeNode.IntegrationTests;
+
+/// <summary>Direct looks at a node's database file for the offline tests.</summary>
+internal static class OfflineDatabase
+{
+    public static long Size(string path) =>
+        (File.Exists(path) ? new FileInfo(path).Length : 0) + (File.Exists(path + "-wal") ? new FileInfo(path + "-wal").Length : 0);
+
+    public static long Results(string path) => Scalar(path, "SELECT COUNT(*) FROM messages WHERE kind = 0");
+
+    public static long Counter(string path, string name) => Scalar(path, $"SELECT COALESCE((SELECT value FROM counters WHERE name = '{name}'), 0)");
+
+    /// <summary>
+    /// Lays out the node's schema (v1) and fills it with undelivered results up to just below the retention
+    /// high-water mark of a <paramref name="capMegabytes"/> cap, as if the node had been offline a long time.
+    /// </summary>
+    public static void FillNearCap(string path, string nodeId, double capMegabytes)
+    {
+        var cap = (long)(capMegabytes * 1024 * 1024);
+        var maxPages = (cap - Math.Clamp(cap / 4, 4096 * 8, 4L << 20)) / 4096;
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        Execute(connection, """
+            PRAGMA journal_mode=WAL;
+            CREATE TABLE messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, kind INTEGER NOT NULL, topic TEXT NOT NULL, payload BLOB NOT NULL, created_at INTEGER NOT NULL, delivered_at INTEGER NULL);
+            CREATE INDEX ix_messages_pending ON messages (seq) WHERE delivered_at IS NULL;
+            CREATE INDEX ix_messages_created ON messages (created_at);
+            CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+            PRAGMA user_version = 1;
+            """);
+        var seq = 0;
+        var created = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
+        while (Scalar(connection, "PRAGMA page_count") < maxPages * 85 / 100)
+        {
+            using var transaction = connection.BeginTransaction();
+            using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO messages (id, kind, topic, payload, created_at) VALUES ($id, 0, $topic, $payload, $created)";
+            var id = insert.Parameters.Add("$id", SqliteType.Text);
+            var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
+            insert.Parameters.AddWithValue("$topic", $"edgenode/{nodeId}/results");
+            insert.Parameters.AddWithValue("$created", created);
+            for (var i = 0; i < 10; i++)
+            {
+                seq++;
+                id.Value = $"fill{seq:D28}";
+                payload.Value = Encoding.UTF8.GetBytes($"{{\"id\":\"fill{seq:D28}\",\"seq\":{seq},\"node\":\"{nodeId}\",\"model\":\"filler\",\"label\":null,\"confidence\":null,\"novelty\":0,\"frameSeq\":0,\"latencyMs\":0,\"cached\":false}}");
+                insert.ExecuteNonQuery();
+            }
+
+            using var counter = connection.CreateCommand();
+            counter.Transaction = transaction;
+            counter.CommandText = $"INSERT INTO counters (name, value) VALUES ('seq:result', {seq}) ON CONFLICT(name) DO UPDATE SET value = excluded.value";
+            counter.ExecuteNonQuery();
+            transaction.Commit();
+        }
+
+        Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+
+    private static long Scalar(string path, string sql)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        return Scalar(connection, sql);
+    }
+
+    private static long Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

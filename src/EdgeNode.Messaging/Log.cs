@@ -21,4 +21,16 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Information, "Embedded MQTT broker listening on {Endpoint}")]
     public static partial void BrokerStarted(ILogger logger, string endpoint);
+
+    [LoggerMessage(20, LogLevel.Error, "Command {Verb} failed")]
+    public static partial void CommandFailed(ILogger logger, string verb, Exception exception);
+
+    [LoggerMessage(21, LogLevel.Warning, "Command {Verb} rejected: {Code} {Message}")]
+    public static partial void CommandRejected(ILogger logger, string verb, string code, string message);
+
+    [LoggerMessage(22, LogLevel.Information, "Command {Verb} done")]
+    public static partial void CommandDone(ILogger logger, string verb);
+
+    [LoggerMessage(23, LogLevel.Warning, "Reply to command {Verb} on {ResponseTopic} not sent: {Reason}")]
+    public static partial void ReplyFailed(ILogger logger, string verb, string responseTopic, string reason);
 }

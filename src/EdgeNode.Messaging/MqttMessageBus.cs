@@ -151,6 +151,16 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Publishes the retained <c>online</c> birth again and re-runs every <see cref="Connected"/> callback
+    /// (discovery, Sparkplug NBIRTH), as after a reconnect; the <c>rebirth</c> command.
+    /// </summary>
+    public async Task RebirthAsync(CancellationToken cancellationToken)
+    {
+        await PublishAsync(new BusMessage(_topics.Status, Online, 1, Retain: true), cancellationToken);
+        await RaiseConnectedAsync(cancellationToken);
+    }
+
     /// <summary>Publishes the retained <c>offline</c> status and disconnects cleanly (no will).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -216,6 +226,11 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
         }
 
         _ready = true;
+        await RaiseConnectedAsync(cancellationToken);
+    }
+
+    private async Task RaiseConnectedAsync(CancellationToken cancellationToken)
+    {
         if (Connected is { } connected)
         {
             foreach (var callback in connected.GetInvocationList().Cast<Func<CancellationToken, Task>>())

@@ -4,6 +4,7 @@ using EdgeNode.Devices.Pipeline;
 using EdgeNode.Devices.Sensors;
 using EdgeNode.Inference;
 using EdgeNode.Messaging;
+using EdgeNode.Messaging.Commands;
 using EdgeNode.Services;
 using EdgeNode.Storage;
 using Microsoft.Extensions.Configuration;
@@ -38,6 +39,7 @@ public static class NodeHost
         Validate(services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section), TelemetryOptions.Section);
         Validate(services.AddOptions<CameraOptions>().BindConfiguration(CameraOptions.SectionName), CameraOptions.SectionName);
         Validate(services.AddOptions<ChangeGateOptions>().BindConfiguration(ChangeGateOptions.SectionName), ChangeGateOptions.SectionName);
+        Validate(services.AddOptions<CommandOptions>().BindConfiguration(CommandOptions.Section), CommandOptions.Section);
 
         services.AddSingleton(sp =>
         {
@@ -73,11 +75,22 @@ public static class NodeHost
         // (last drain), connection (retained offline, clean disconnect), broker.
         services.AddHostedService<BrokerService>();
         services.AddHostedService<ConnectionService>();
+
+        // Commands: handlers register as ICommandHandler; the router owns the cmd/+ subscription.
+        services.AddSingleton<ICommandHandler, RebirthCommandHandler>();
+        services.AddSingleton(sp => new CommandRouter(
+            sp.GetRequiredService<IMessageBus>(),
+            sp.GetRequiredService<NodeIdentity>().Topics,
+            sp.GetServices<ICommandHandler>(),
+            sp.GetRequiredService<IOptions<CommandOptions>>().Value,
+            sp.GetRequiredService<ILogger<CommandRouter>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<CommandRouter>());
         services.AddHostedService<OutboxPublisherService>();
         services.AddHostedService<PipelineService>();
         services.AddSingleton<SensorService>();
         services.AddHostedService(sp => sp.GetRequiredService<SensorService>());
         services.AddHostedService<TelemetryService>();
+        services.AddHostedService<SystemdWatchdogService>();
         return builder.Build();
     }
 

@@ -21,6 +21,23 @@ internal static class SchemaMigrations
         CREATE INDEX ix_messages_created ON messages (created_at);
         CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
         """,
+        """
+        CREATE TABLE samples (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            label TEXT NOT NULL,
+            slot INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            model_id TEXT NOT NULL,
+            result_id TEXT NULL,
+            created_at INTEGER NOT NULL,
+            embedding BLOB NOT NULL,
+            image BLOB NULL,
+            UNIQUE (label, slot)
+        );
+        CREATE INDEX ix_samples_label_created ON samples (label, created_at);
+        CREATE INDEX ix_samples_created ON samples (created_at);
+        CREATE TABLE sample_classes (label TEXT PRIMARY KEY, seen INTEGER NOT NULL);
+        """,
     ];
 
     /// <summary>Latest schema version.</summary>

@@ -1,0 +1,52 @@
+using EdgeNode.Core;
+
+namespace EdgeNode.Learning;
+
+/// <summary>
+/// One training run as the node does it: a fixed, id-based validation split; the candidate starts from a copy of
+/// the active head (class-incremental) and is accepted only if its validation accuracy is not more than
+/// <c>margin</c> below the active head's on the same split.
+/// </summary>
+public static class GatedTraining
+{
+    /// <summary>Trains and gates. The active head is never modified.</summary>
+    /// <exception cref="ArgumentException">Fewer than two classes to train on.</exception>
+    public static GateResult Run(HeadModel? current, IReadOnlyList<LabeledSample> samples, int dimension, TrainingOptions options, double validationFraction, double margin, int hiddenSize = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentNullException.ThrowIfNull(options);
+        var train = new SampleSet(dimension, samples.Count);
+        var validation = new SampleSet(dimension);
+        foreach (var sample in samples)
+        {
+            if (sample.Embedding is not { } embedding || embedding.Length != dimension || !EmbeddingGuard.IsFinite(embedding))
+            {
+                continue;
+            }
+
+            (IsValidation(sample.Id, validationFraction) ? validation : train).Add(embedding, sample.Label);
+        }
+
+        if (train.Classes.Count < 2)
+        {
+            throw new ArgumentException($"Training needs labelled samples of at least two classes; the training split has {train.Classes.Count}.", nameof(samples));
+        }
+
+        var candidate = current?.Clone() ?? new HeadModel(dimension, hiddenSize, options.Seed);
+        HeadTrainer.Train(candidate, train, options, cancellationToken);
+        var candidateAccuracy = HeadEvaluator.Accuracy(candidate, validation);
+        var currentAccuracy = current is null ? 0 : HeadEvaluator.Accuracy(current, validation);
+        if (validation.Count == 0)
+        {
+            return new GateResult(current is null, candidate, 0, 0, train.Count, 0, current is null ? "first head; no validation samples yet" : "no validation samples to compare against the active head");
+        }
+
+        var accepted = candidateAccuracy >= currentAccuracy - margin;
+        var reason = FormattableString.Invariant($"validation accuracy {candidateAccuracy:F3} vs active {currentAccuracy:F3} (margin {margin:F3}) on {validation.Count} samples");
+        return new GateResult(accepted, candidate, candidateAccuracy, currentAccuracy, train.Count, validation.Count, reason);
+    }
+
+    /// <summary>Stable split: a sample stays on the same side across runs (Fibonacci hashing of its id).</summary>
+    public static bool IsValidation(long id, double fraction) =>
+        ((ulong)id * 11400714819323198485UL >> 40) % 1000 < (ulong)(fraction * 1000);
+}

@@ -1,0 +1,66 @@
+namespace EdgeNode.Learning;
+
+/// <summary>
+/// The embeddings of the last results, by result id, so a label that names a result (or <c>last</c>) can be
+/// turned into a training sample. Bounded ring: the oldest is forgotten first; entries also expire by age.
+/// </summary>
+public sealed class RecentEmbeddings
+{
+    private readonly Entry?[] _ring;
+    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private int _next;
+    private string? _last;
+
+    /// <summary>Creates a ring of <paramref name="capacity"/> entries that expire after <paramref name="timeToLive"/>.</summary>
+    public RecentEmbeddings(int capacity, TimeSpan timeToLive)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        _ring = new Entry?[capacity];
+        TimeToLive = timeToLive;
+    }
+
+    /// <summary>How long a result can be labelled.</summary>
+    public TimeSpan TimeToLive { get; }
+
+    /// <summary>Remembers the embedding of result <paramref name="resultId"/> (copied).</summary>
+    public void Record(string resultId, DateTimeOffset timestamp, ReadOnlySpan<float> embedding, string modelId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(resultId);
+        var copy = embedding.ToArray();
+        lock (_gate)
+        {
+            if (_ring[_next] is { } old)
+            {
+                _index.Remove(old.ResultId);
+            }
+
+            _ring[_next] = new Entry(resultId, timestamp, copy, modelId);
+            _index[resultId] = _next;
+            _next = (_next + 1) % _ring.Length;
+            _last = resultId;
+        }
+    }
+
+    /// <summary>The entry for <paramref name="resultId"/> (or the newest for <c>last</c>) unless unknown or older than the time to live at <paramref name="now"/>.</summary>
+    public Entry? Find(string resultId, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            var id = resultId == "last" ? _last : resultId;
+            if (id is null || !_index.TryGetValue(id, out var slot) || _ring[slot] is not { } entry)
+            {
+                return null;
+            }
+
+            return now - entry.Timestamp > TimeToLive ? null : entry;
+        }
+    }
+
+    /// <summary>One remembered result.</summary>
+    /// <param name="ResultId">The result's id.</param>
+    /// <param name="Timestamp">Its time.</param>
+    /// <param name="Embedding">Its embedding.</param>
+    /// <param name="ModelId">The backbone that produced it.</param>
+    public sealed record Entry(string ResultId, DateTimeOffset Timestamp, float[] Embedding, string ModelId);
+}

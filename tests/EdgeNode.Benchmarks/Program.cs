@@ -1,3 +1,6 @@
 using EdgeNode.Benchmarks;
 
-return HeadTrainingBenchmark.Run(args, Console.Out);
+// dotnet run -c Release --project tests/EdgeNode.Benchmarks -- <benchmark> [arguments]
+return args.Length > 0 && args[0] == "preprocess"
+    ? PreprocessBenchmark.Run(args[1..], Console.Out)
+    : HeadTrainingBenchmark.Run(args, Console.Out);

@@ -111,6 +111,37 @@ public sealed class QuantizationTests
     }
 
     [Fact]
+    public void Accumulate_ReluOutput_LeavesExactZerosOut()
+    {
+        var histogram = new double[16];
+        float[] values = [0, 0, 0, 0, 0, 0, 0.5f, 1f, 15.9f, -2f];
+
+        RangeCalibrator.Accumulate(histogram, values, 16f);
+
+        Assert.Equal(4, histogram.Sum());
+        Assert.Equal(1, histogram[0]);
+        Assert.Equal(1, histogram[1]);
+        Assert.Equal(1, histogram[2]);
+        Assert.Equal(1, histogram[15]);
+    }
+
+    [Fact]
+    public void Entropy_ReluLikeHistogram_KeepsMostOfTheRange()
+    {
+        // Half-normal magnitudes, as a Relu output without its zeros: a tight clip would cut real signal.
+        var histogram = new double[2048];
+        for (var i = 0; i < 2048; i++)
+        {
+            var x = (i + 0.5) / 2048 * 4;
+            histogram[i] = 1e6 * Math.Exp(-x * x / 2);
+        }
+
+        var threshold = HistogramThresholds.Entropy(histogram, 4f, 255);
+
+        Assert.InRange(threshold, 2.5f, 4f);
+    }
+
+    [Fact]
     public void QuantParams_RangeFromZero_HasZeroPointZero()
     {
         var p = QuantParams.FromRange(new TensorRange(0f, 6f));

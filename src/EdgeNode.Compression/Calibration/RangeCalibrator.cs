@@ -68,19 +68,26 @@ internal static class RangeCalibrator
 
     private static float AbsMax(TensorRange r) => Math.Max(Math.Abs(r.Min), Math.Abs(r.Max));
 
-    private static void Accumulate(double[] histogram, ReadOnlySpan<float> values, float absMax)
+    /// <summary>
+    /// Adds |x| of the non-zero values. Exact zeros (half of a Relu output) are left out: they are exact in
+    /// any range that contains 0, and as a spike in the first bin they would make the KL search prefer
+    /// the narrowest range, clipping everything else.
+    /// </summary>
+    internal static void Accumulate(double[] histogram, ReadOnlySpan<float> values, float absMax)
     {
         if (absMax <= 0)
         {
-            histogram[0] += values.Length;
             return;
         }
 
-        var scale = Bins / absMax;
+        var scale = histogram.Length / absMax;
         foreach (var v in values)
         {
-            var bin = (int)(Math.Abs(v) * scale);
-            histogram[Math.Min(bin, Bins - 1)]++;
+            if (v != 0)
+            {
+                var bin = (int)(Math.Abs(v) * scale);
+                histogram[Math.Min(bin, histogram.Length - 1)]++;
+            }
         }
     }
 

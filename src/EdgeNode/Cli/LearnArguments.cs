@@ -1,0 +1,125 @@
+using System.Globalization;
+
+namespace EdgeNode.Cli;
+
+/// <summary>Parsed <c>edgenode learn</c> arguments.</summary>
+internal sealed record LearnArguments
+{
+    public const string Usage = """
+        usage: edgenode learn --train <dir> --test <dir> [--backbone <model.onnx>] [--tasks N] [--replay K] [--json]
+                              [--hidden H] [--epochs E] [--lr R] [--l2 L] [--proximal M] [--seed S] [--models <dir>] [--cache <dir>]
+          <dir> holds one subfolder per class with JPEG/PNG images. Embeddings are cached per backbone hash.
+          --tasks N   learn the classes in N tasks one after another (class-incremental) and compare with joint training
+          --replay K  replay reservoir per class for --tasks (default 20)
+          --json      the last line of stdout is one JSON object with the results
+        """;
+
+    public required string Train { get; init; }
+
+    public required string Test { get; init; }
+
+    public string? Backbone { get; init; }
+
+    public int Tasks { get; init; }
+
+    public int Replay { get; init; } = 20;
+
+    public bool Json { get; init; }
+
+    public int Hidden { get; init; }
+
+    public int? Epochs { get; init; }
+
+    public float? LearningRate { get; init; }
+
+    public float? L2 { get; init; }
+
+    public float? Proximal { get; init; }
+
+    public int Seed { get; init; } = 1;
+
+    public string Models { get; init; } = "models";
+
+    public string? Cache { get; init; }
+
+    /// <summary>Parses <paramref name="args"/>; returns null and an error message when they are invalid.</summary>
+    public static LearnArguments? Parse(string[] args, out string? error)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var json = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (name == "--json")
+            {
+                json = true;
+                continue;
+            }
+
+            if (!name.StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                error = $"unexpected argument '{name}'";
+                return null;
+            }
+
+            values[name[2..]] = args[++i];
+        }
+
+        string[] known = ["train", "test", "backbone", "tasks", "replay", "hidden", "epochs", "lr", "l2", "proximal", "seed", "models", "cache"];
+        var unknown = values.Keys.FirstOrDefault(k => !known.Contains(k));
+        if (unknown is not null)
+        {
+            error = $"unknown option '--{unknown}'";
+            return null;
+        }
+
+        if (!values.TryGetValue("train", out var train) || !values.TryGetValue("test", out var test))
+        {
+            error = "--train and --test are required";
+            return null;
+        }
+
+        try
+        {
+            var parsed = new LearnArguments
+            {
+                Train = train,
+                Test = test,
+                Backbone = values.GetValueOrDefault("backbone"),
+                Tasks = Int(values, "tasks", 0, 0, 1000),
+                Replay = Int(values, "replay", 20, 0, 1_000_000),
+                Json = json,
+                Hidden = Int(values, "hidden", 0, 0, 4096),
+                Epochs = values.ContainsKey("epochs") ? Int(values, "epochs", 0, 1, 100_000) : null,
+                LearningRate = values.TryGetValue("lr", out var lr) ? float.Parse(lr, CultureInfo.InvariantCulture) : null,
+                L2 = values.TryGetValue("l2", out var l2) ? float.Parse(l2, CultureInfo.InvariantCulture) : null,
+                Proximal = values.TryGetValue("proximal", out var mu) ? float.Parse(mu, CultureInfo.InvariantCulture) : null,
+                Seed = Int(values, "seed", 1, int.MinValue, int.MaxValue),
+                Models = values.GetValueOrDefault("models", "models"),
+                Cache = values.GetValueOrDefault("cache"),
+            };
+            error = null;
+            return parsed;
+        }
+        catch (FormatException ex)
+        {
+            error = ex.Message;
+            return null;
+        }
+    }
+
+    private static int Int(Dictionary<string, string> values, string name, int fallback, int min, int max)
+    {
+        if (!values.TryGetValue(name, out var text))
+        {
+            return fallback;
+        }
+
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            throw new FormatException($"--{name} must be an integer between {min} and {max}, got '{text}'");
+        }
+
+        return value;
+    }
+}

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using EdgeNode.Core;
 using Microsoft.Data.Sqlite;
@@ -20,9 +19,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<WriteRequest> _queue = Channel.CreateUnbounded<WriteRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _stateGate = new();
-    private readonly SqliteCommand _insert;
-    private readonly SqliteCommand _mark;
-    private readonly SqliteCommand _counter;
+    private readonly WriterCommands _commands;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly Task _maintenance;
@@ -38,9 +35,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         _options = options;
         _time = time;
         _logger = logger;
-        _insert = Command("INSERT INTO messages (id, kind, topic, payload, created_at) VALUES ($id, $kind, $topic, $payload, $created) ON CONFLICT(id) DO NOTHING", "$id", "$kind", "$topic", "$payload", "$created");
-        _mark = Command("UPDATE messages SET delivered_at = $now WHERE seq = $seq AND delivered_at IS NULL", "$now", "$seq");
-        _counter = Command("INSERT INTO counters (name, value) VALUES ($name, $value) ON CONFLICT(name) DO UPDATE SET value = excluded.value", "$name", "$value");
+        _commands = new WriterCommands(connection);
         _loop = Task.Run(LoopAsync);
         _maintenance = Task.Run(() => MaintenanceLoopAsync(_stop.Token));
     }
@@ -68,9 +63,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         await _stop.CancelAsync();
         await _loop;
         await _maintenance;
-        _insert.Dispose();
-        _mark.Dispose();
-        _counter.Dispose();
+        _commands.Dispose();
         _stop.Dispose();
     }
 
@@ -167,7 +160,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         var state = before.Copy();
         var results = new long[batch.Count];
         using var transaction = _connection.BeginTransaction();
-        _insert.Transaction = _mark.Transaction = _counter.Transaction = transaction;
+        _commands.Bind(transaction);
         if (makeRoom)
         {
             var used = _retention.UsedPages(transaction);
@@ -179,8 +172,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
             var request = batch[i];
             results[i] = request.Kind switch
             {
-                WriteKind.Append => Insert(request.Messages, state),
-                WriteKind.MarkDelivered => Mark(request.Seqs, state),
+                WriteKind.Append => _commands.Insert(request.Messages, state),
+                WriteKind.MarkDelivered => _commands.Mark(request.Seqs, _time.GetUtcNow().ToUnixTimeMilliseconds(), state),
                 WriteKind.ReportDrops => InsertReport(request.Report!, state),
                 _ => Prune(transaction),
             };
@@ -195,63 +188,18 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             if (sequence != before.Sequences.GetValueOrDefault(kind))
             {
-                SetCounter(SqliteOutboxStore.SequenceCounter(kind), sequence);
+                _commands.SetCounter(SqliteOutboxStore.SequenceCounter(kind), sequence);
             }
         }
 
         if (state.Dropped != before.Dropped || state.UnreportedDrops != before.UnreportedDrops)
         {
-            SetCounter(SqliteOutboxStore.DroppedCounter, state.Dropped);
-            SetCounter(SqliteOutboxStore.UnreportedCounter, state.UnreportedDrops);
+            _commands.SetCounter(SqliteOutboxStore.DroppedCounter, state.Dropped);
+            _commands.SetCounter(SqliteOutboxStore.UnreportedCounter, state.UnreportedDrops);
         }
 
         transaction.Commit();
         return (state, results);
-    }
-
-    private long Insert(IReadOnlyList<PendingMessage> messages, WriterState state)
-    {
-        var p = _insert.Parameters;
-        long inserted = 0;
-        foreach (var message in messages)
-        {
-            p[0].Value = message.Id;
-            p[1].Value = (int)message.Kind;
-            p[2].Value = message.Topic;
-            p[3].Value = MemoryMarshal.TryGetArray(message.Payload, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-                ? segment.Array
-                : message.Payload.ToArray();
-            p[4].Value = message.CreatedAt.ToUnixTimeMilliseconds();
-
-            // A stable id stored twice is the same item: the second copy is ignored.
-            if (_insert.ExecuteNonQuery() == 1)
-            {
-                inserted++;
-                state.Pending++;
-                state.LastSeq = SQLitePCL.raw.sqlite3_last_insert_rowid(_connection.Handle);
-            }
-
-            if (message.Sequence > state.Sequences.GetValueOrDefault(message.Kind))
-            {
-                state.Sequences[message.Kind] = message.Sequence;
-            }
-        }
-
-        return inserted;
-    }
-
-    private long Mark(IReadOnlyCollection<long> seqs, WriterState state)
-    {
-        _mark.Parameters[0].Value = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        long marked = 0;
-        foreach (var seq in seqs)
-        {
-            _mark.Parameters[1].Value = seq;
-            marked += _mark.ExecuteNonQuery();
-        }
-
-        state.Pending -= marked;
-        return marked;
     }
 
     private long InsertReport(Func<long, long, PendingMessage> report, WriterState state)
@@ -263,7 +211,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
 
         var message = report(count, state.Sequences.GetValueOrDefault(MessageKind.Event) + 1);
-        Insert([message], state);
+        _commands.Insert([message], state);
         state.UnreportedDrops = 0;
         return count;
     }
@@ -326,24 +274,5 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             request.Done.TrySetException(error);
         }
-    }
-
-    private void SetCounter(string name, long value)
-    {
-        _counter.Parameters[0].Value = name;
-        _counter.Parameters[1].Value = value;
-        _counter.ExecuteNonQuery();
-    }
-
-    private SqliteCommand Command(string sql, params string[] parameters)
-    {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        return command;
     }
 }

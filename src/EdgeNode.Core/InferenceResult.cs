@@ -11,6 +11,7 @@ namespace EdgeNode.Core;
 /// <param name="FrameSeq">Sequence number of the source frame.</param>
 /// <param name="LatencyMs">Pre-processing plus inference time.</param>
 /// <param name="Cached">True when the change gate reused the previous result instead of running the model.</param>
+/// <param name="HeadVersion">Version of the on-device head that produced <paramref name="Label"/>, or <see langword="null"/>.</param>
 public sealed record InferenceResult(
     string Id,
     long Seq,
@@ -21,4 +22,5 @@ public sealed record InferenceResult(
     double Novelty,
     long FrameSeq,
     double LatencyMs,
-    bool Cached = false);
+    bool Cached = false,
+    int? HeadVersion = null);

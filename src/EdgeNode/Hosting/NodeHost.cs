@@ -78,6 +78,7 @@ public static class NodeHost
 
         // Commands: handlers register as ICommandHandler; the router owns the cmd/+ subscription.
         services.AddSingleton<ICommandHandler, RebirthCommandHandler>();
+        services.AddLearning();
         services.AddSingleton(sp => new CommandRouter(
             sp.GetRequiredService<IMessageBus>(),
             sp.GetRequiredService<NodeIdentity>().Topics,

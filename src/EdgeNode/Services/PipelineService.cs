@@ -2,6 +2,7 @@ using System.Diagnostics;
 using EdgeNode.Core;
 using EdgeNode.Devices.Pipeline;
 using EdgeNode.Hosting;
+using EdgeNode.Learning;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -16,6 +17,8 @@ internal sealed partial class PipelineService(
     FrameChannel channel,
     ChangeGate gate,
     IInferenceEngine engine,
+    ActiveHead head,
+    RecentEmbeddings recent,
     IOutboxStore store,
     OutboxSignal signal,
     NodeMetrics metrics,
@@ -93,15 +96,18 @@ internal sealed partial class PipelineService(
             if (last is not null && !gate.ShouldInfer(frame))
             {
                 metrics.RecordSkipped();
+                recent.Record(id, frame.Timestamp, embedding, engine.Model.Id);
                 return last with { Id = id, Seq = seq, Timestamp = frame.Timestamp, FrameSeq = frame.Sequence, LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds, Cached = true };
             }
 
             engine.Embed(frame, embedding);
             var score = novelty.Observe(embedding);
+            recent.Record(id, frame.Timestamp, embedding, engine.Model.Id);
+            var predicted = head.Classify(embedding);
             var ended = Stopwatch.GetTimestamp();
             var latency = Stopwatch.GetElapsedTime(started, ended).TotalMilliseconds;
             metrics.RecordInference(latency, ended);
-            return new InferenceResult(id, seq, frame.Timestamp, engine.Model.Id, Label: null, Confidence: null, score, frame.Sequence, latency);
+            return new InferenceResult(id, seq, frame.Timestamp, engine.Model.Id, predicted?.Label, predicted?.Confidence, score, frame.Sequence, latency, HeadVersion: predicted?.HeadVersion);
         }
         catch (InvalidDataException ex)
         {

@@ -39,6 +39,15 @@ public static class ResultJson
                 writer.WriteNull("confidence");
             }
 
+            if (result.HeadVersion is { } headVersion)
+            {
+                writer.WriteNumber("headVersion", headVersion);
+            }
+            else
+            {
+                writer.WriteNull("headVersion");
+            }
+
             writer.WriteNumber("novelty", Math.Round(result.Novelty, 5));
             writer.WriteNumber("frameSeq", result.FrameSeq);
             writer.WriteNumber("latencyMs", Math.Round(result.LatencyMs, 2));

@@ -1,5 +1,7 @@
+using EdgeNode.Commands;
 using EdgeNode.Core;
 using EdgeNode.Devices.Cameras;
+using EdgeNode.Devices.Gpio;
 using EdgeNode.Devices.Pipeline;
 using EdgeNode.Devices.Sensors;
 using EdgeNode.Inference;
@@ -27,6 +29,11 @@ public static class NodeHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         var services = builder.Services;
+
+        // Settings changed by the config command: next to the database, the last (winning) source.
+        var runtimeSettings = RuntimeSettingsFile.NextTo(builder.Configuration[StorageOptions.Section + ":Path"] ?? new StorageOptions().Path);
+        runtimeSettings.AddTo(builder.Configuration);
+        services.AddSingleton(runtimeSettings);
         services.AddSystemd();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(8));
         services.AddSingleton(TimeProvider.System);
@@ -39,6 +46,8 @@ public static class NodeHost
         Validate(services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section), TelemetryOptions.Section);
         Validate(services.AddOptions<CameraOptions>().BindConfiguration(CameraOptions.SectionName), CameraOptions.SectionName);
         Validate(services.AddOptions<ChangeGateOptions>().BindConfiguration(ChangeGateOptions.SectionName), ChangeGateOptions.SectionName);
+        Validate(services.AddOptions<LabelButtonOptions>().BindConfiguration(LabelButtonOptions.SectionName), LabelButtonOptions.SectionName);
+        Validate(services.AddOptions<StatusLedOptions>().BindConfiguration(StatusLedOptions.SectionName), StatusLedOptions.SectionName);
         Validate(services.AddOptions<CommandOptions>().BindConfiguration(CommandOptions.Section), CommandOptions.Section);
 
         services.AddSingleton(sp =>
@@ -53,6 +62,7 @@ public static class NodeHost
         services.AddSingleton(sp => sp.GetRequiredService<FrameSourceFactory>().Create(sp.GetRequiredService<IOptions<CameraOptions>>().Value));
         services.AddSingleton(_ => new FrameChannel(capacity: 4));
         services.AddSingleton<ChangeGate>();
+        services.AddSingleton<ILastFrame, LastFrame>();
         var sensorOptions = builder.Configuration.GetSection(SensorOptions.SectionName).Get<List<SensorOptions>>();
         services.AddSingleton<IBoardHardware, LinuxBoardHardware>();
         services.AddSingleton<IReadOnlyList<ISensor>>(sp => new SensorFactory(sp.GetRequiredService<IBoardHardware>(), sp.GetRequiredService<TimeProvider>()).CreateAll(sensorOptions));
@@ -79,6 +89,8 @@ public static class NodeHost
         // Commands: handlers register as ICommandHandler; the router owns the cmd/+ subscription.
         services.AddSingleton<ICommandHandler, RebirthCommandHandler>();
         services.AddLearning();
+        services.AddSingleton<ICommandHandler, ConfigCommandHandler>();
+        services.AddSingleton<ICommandHandler, SnapshotCommandHandler>();
         services.AddSingleton(sp => new CommandRouter(
             sp.GetRequiredService<IMessageBus>(),
             sp.GetRequiredService<NodeIdentity>().Topics,
@@ -90,6 +102,7 @@ public static class NodeHost
         services.AddHostedService<PipelineService>();
         services.AddSingleton<SensorService>();
         services.AddHostedService(sp => sp.GetRequiredService<SensorService>());
+        services.AddHostedService<GpioService>();
         services.AddHostedService<TelemetryService>();
         services.AddHostedService<SystemdWatchdogService>();
         return builder.Build();

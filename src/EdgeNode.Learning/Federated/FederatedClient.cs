@@ -1,0 +1,114 @@
+using System.Threading.Channels;
+using EdgeNode.Core;
+
+namespace EdgeNode.Learning.Federated;
+
+/// <summary>
+/// A node's federated loop over any <see cref="IMessageBus"/>: follows the retained global head (so a node that
+/// was offline catches up from the latest version, not the ones it missed), trains from each new version on the
+/// samples <c>samples()</c> returns, and publishes the signed update in chunks on its update topic.
+/// </summary>
+public sealed class FederatedClient
+{
+    private readonly IMessageBus _bus;
+    private readonly FederatedTrainer _trainer;
+    private readonly Func<SampleSet> _samples;
+    private readonly string _globalTopic;
+    private readonly string _updateTopic;
+    private readonly int _maxChunkBytes;
+    private readonly Channel<GlobalHead> _globals = Channel.CreateBounded<GlobalHead>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+    private long _seen = -1;
+    private long _bytesSent;
+    private long _messagesSent;
+    private long _updatesSent;
+
+    /// <summary>Creates the client for <paramref name="nodeId"/> in <paramref name="fleet"/>.</summary>
+    public FederatedClient(IMessageBus bus, string prefix, string fleet, string nodeId, UpdateSigner signer, Func<SampleSet> samples, int maxChunkBytes = 256 * 1024)
+    {
+        _bus = bus ?? throw new ArgumentNullException(nameof(bus));
+        _trainer = new FederatedTrainer(nodeId, signer);
+        _samples = samples ?? throw new ArgumentNullException(nameof(samples));
+        _globalTopic = $"{prefix}/fleet/{fleet}/fl/global";
+        _updateTopic = $"{prefix}/fleet/{fleet}/fl/updates/{nodeId}";
+        _maxChunkBytes = maxChunkBytes;
+    }
+
+    /// <summary>Version of the latest global head trained from (−1: none yet).</summary>
+    public long TrainedVersion { get; private set; } = -1;
+
+    /// <summary>Update bytes published (chunk headers included).</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+
+    /// <summary>MQTT messages published.</summary>
+    public long MessagesSent => Interlocked.Read(ref _messagesSent);
+
+    /// <summary>Updates published.</summary>
+    public long UpdatesSent => Interlocked.Read(ref _updatesSent);
+
+    /// <summary>Raised when an update could not be built or sent (the next global retries).</summary>
+    public event Action<string, Exception>? Failed;
+
+    /// <summary>Subscribes to the global head; call before the bus connects or at any time after.</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => _bus.SubscribeAsync(_globalTopic, OnGlobalAsync, cancellationToken);
+
+    /// <summary>Trains and publishes for every new global head until <paramref name="cancellationToken"/> fires.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var global in _globals.Reader.ReadAllAsync(cancellationToken))
+            {
+                try
+                {
+                    var samples = _samples();
+                    if (samples.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    var (wire, _) = _trainer.Train(global, samples, unchecked((int)global.Version), cancellationToken);
+                    foreach (var chunk in UpdateChunks.Split(wire, _maxChunkBytes))
+                    {
+                        await _bus.PublishAsync(new BusMessage(_updateTopic, chunk, 1), cancellationToken);
+                        Interlocked.Add(ref _bytesSent, chunk.Length);
+                        Interlocked.Increment(ref _messagesSent);
+                    }
+
+                    Interlocked.Increment(ref _updatesSent);
+                    TrainedVersion = global.Version;
+                }
+                catch (Exception ex) when (ex is MessageBusException or ArgumentException or InvalidDataException)
+                {
+                    Failed?.Invoke(_trainer.NodeId, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private Task OnGlobalAsync(BusMessage message, CancellationToken cancellationToken)
+    {
+        GlobalHead global;
+        try
+        {
+            global = GlobalHead.Parse(message.Payload);
+        }
+        catch (InvalidDataException ex)
+        {
+            Failed?.Invoke(_trainer.NodeId, ex);
+            return Task.CompletedTask;
+        }
+
+        // Only a newer version starts training; a re-announcement of the same version (a moved deadline) does not.
+        if (global.Version > Interlocked.Read(ref _seen))
+        {
+            Interlocked.Exchange(ref _seen, global.Version);
+            _globals.Writer.TryWrite(global);
+        }
+
+        return Task.CompletedTask;
+    }
+}

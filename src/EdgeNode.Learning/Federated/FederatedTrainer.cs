@@ -1,0 +1,50 @@
+using System.Numerics.Tensors;
+
+namespace EdgeNode.Learning.Federated;
+
+/// <summary>
+/// A node's side of a round: trains a copy of the global head on the local samples, takes the delta, clips it,
+/// encodes it (keeping the error-feedback residual between rounds) and signs the update.
+/// </summary>
+public sealed class FederatedTrainer(string nodeId, UpdateSigner signer)
+{
+    private float[] _residual = [];
+
+    /// <summary>The node id updates are sent as.</summary>
+    public string NodeId { get; } = nodeId;
+
+    /// <summary>Trains from <paramref name="global"/> on <paramref name="local"/>; returns the signed wire bytes and the update.</summary>
+    /// <exception cref="ArgumentException">The samples do not fit the head, or hold a class the fleet head lacks.</exception>
+    public (byte[] Wire, ModelUpdate Update) Train(GlobalHead global, SampleSet local, int seed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(global);
+        ArgumentNullException.ThrowIfNull(local);
+        var start = global.ReadHead();
+        foreach (var label in local.Classes)
+        {
+            if (start.IndexOf(label) < 0)
+            {
+                throw new ArgumentException($"The local class '{label}' is not in the fleet head.", nameof(local));
+            }
+        }
+
+        var head = start.Clone();
+        var report = HeadTrainer.Train(head, local, global.Config.ToTrainingOptions(seed), cancellationToken);
+        var delta = new float[head.ParameterCount];
+        TensorPrimitives.Subtract(head.Parameters, start.Parameters, delta);
+        if (global.Config.ClipNorm > 0)
+        {
+            RobustAggregator.Clip(delta, global.Config.ClipNorm);
+        }
+
+        var codec = CodecSettings.Parse(global.Config.Compression);
+        if (_residual.Length != delta.Length)
+        {
+            _residual = new float[delta.Length];
+        }
+
+        var payload = DeltaEncoder.Encode(delta, TensorLayout.Of(head), codec, codec.Codec == DeltaCodec.Dense ? [] : _residual);
+        var update = new ModelUpdate(NodeId, global.Round, global.Version, local.Count, (float)report.FinalLoss, codec.Codec, delta.Length, payload);
+        return (UpdateWire.Write(update, signer), update);
+    }
+}

@@ -1,0 +1,41 @@
+namespace EdgeNode.Learning.Federated;
+
+/// <summary>How nodes train and send their update for a round; published with the global head.</summary>
+public sealed record FederatedTrainingConfig
+{
+    /// <summary>Local epochs per round.</summary>
+    public int Epochs { get; init; } = 5;
+
+    /// <summary>Local mini-batch size.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Local Adam step size.</summary>
+    public float LearningRate { get; init; } = 5e-3f;
+
+    /// <summary>L2 on weights.</summary>
+    public float L2 { get; init; } = 1e-3f;
+
+    /// <summary>FedProx μ: proximal pull towards the global head during local training (0: plain FedAvg).</summary>
+    public float Proximal { get; init; }
+
+    /// <summary>Delta encoding: <c>none</c>, <c>int8</c> or <c>topk:F</c>.</summary>
+    public string Compression { get; init; } = "none";
+
+    /// <summary>Nodes clip their delta to this L2 norm before sending (client-level DP needs it); 0 disables it.</summary>
+    public float ClipNorm { get; init; }
+
+    /// <summary>The local training options these settings mean, starting from a given seed.</summary>
+    public TrainingOptions ToTrainingOptions(int seed) => new()
+    {
+        Epochs = Epochs,
+        BatchSize = BatchSize,
+        LearningRate = LearningRate,
+        L2 = L2,
+        Proximal = Proximal,
+        Seed = seed,
+
+        // The global head's standardisation is shared by the fleet; refitting it locally would change the parameterisation per node.
+        RefitScaler = false,
+        CosineDecay = false,
+    };
+}

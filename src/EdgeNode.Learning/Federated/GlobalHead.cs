@@ -1,0 +1,114 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace EdgeNode.Learning.Federated;
+
+/// <summary>
+/// The retained message on <c>{prefix}/fleet/{fleet}/fl/global</c>: magic <c>EDFG</c>, u8 format version, u32 length
+/// of a UTF-8 JSON header (<c>version</c>, <c>round</c>, <c>sha256</c> of the head bytes, <c>deadline</c>, <c>config</c>),
+/// the JSON, then the head file bytes (<see cref="HeadSerializer"/>).
+/// </summary>
+/// <param name="Version">Head version; the delta of an update is relative to it.</param>
+/// <param name="Round">The round now open (updates carry it).</param>
+/// <param name="Deadline">When the aggregator closes the round at the latest.</param>
+/// <param name="Config">Local training and encoding settings for the round.</param>
+/// <param name="HeadBytes">The head, as a head file.</param>
+public sealed record GlobalHead(long Version, long Round, DateTimeOffset Deadline, FederatedTrainingConfig Config, ReadOnlyMemory<byte> HeadBytes)
+{
+    private const int Magic = 0x47464445; // "EDFG"
+    private const byte FormatVersion = 1;
+
+    /// <summary>Hex SHA-256 of <see cref="HeadBytes"/>.</summary>
+    public string Sha256 => Convert.ToHexStringLower(SHA256.HashData(HeadBytes.Span));
+
+    /// <summary>The head these bytes hold.</summary>
+    public HeadModel ReadHead() => HeadSerializer.Deserialize(HeadBytes.Span).Head;
+
+    /// <summary>Creates the message for <paramref name="head"/>.</summary>
+    public static GlobalHead Create(HeadModel head, long version, long round, DateTimeOffset deadline, FederatedTrainingConfig config) =>
+        new(version, round, deadline, config, HeadSerializer.Serialize(head, new HeadInfo(checked((int)version), deadline, "federated", 0, 0)));
+
+    /// <summary>Serialises the message.</summary>
+    public byte[] ToBytes()
+    {
+        using var json = new MemoryStream();
+        using (var w = new Utf8JsonWriter(json))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("version", Version);
+            w.WriteNumber("round", Round);
+            w.WriteString("sha256", Sha256);
+            w.WriteString("deadline", Deadline);
+            w.WriteStartObject("config");
+            w.WriteNumber("epochs", Config.Epochs);
+            w.WriteNumber("batchSize", Config.BatchSize);
+            w.WriteNumber("learningRate", Config.LearningRate);
+            w.WriteNumber("l2", Config.L2);
+            w.WriteNumber("proximal", Config.Proximal);
+            w.WriteString("compression", Config.Compression);
+            w.WriteNumber("clipNorm", Config.ClipNorm);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        var header = json.ToArray();
+        var result = new byte[9 + header.Length + HeadBytes.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(result, Magic);
+        result[4] = FormatVersion;
+        BinaryPrimitives.WriteInt32LittleEndian(result.AsSpan(5), header.Length);
+        header.CopyTo(result, 9);
+        HeadBytes.Span.CopyTo(result.AsSpan(9 + header.Length));
+        return result;
+    }
+
+    /// <summary>Parses and checks a message (format, JSON, SHA-256 of the head bytes).</summary>
+    /// <exception cref="InvalidDataException">Malformed, or the hash does not match.</exception>
+    public static GlobalHead Parse(ReadOnlyMemory<byte> message)
+    {
+        var span = message.Span;
+        if (span.Length < 9 || BinaryPrimitives.ReadInt32LittleEndian(span) != Magic || span[4] != FormatVersion)
+        {
+            throw new InvalidDataException("Not an EdgeNode global head message.");
+        }
+
+        var length = BinaryPrimitives.ReadInt32LittleEndian(span[5..]);
+        if (length < 2 || 9L + length > span.Length)
+        {
+            throw new InvalidDataException("The global head header is truncated.");
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(message.Slice(9, length));
+            var root = doc.RootElement;
+            var c = root.GetProperty("config");
+            var config = new FederatedTrainingConfig
+            {
+                Epochs = c.GetProperty("epochs").GetInt32(),
+                BatchSize = c.GetProperty("batchSize").GetInt32(),
+                LearningRate = c.GetProperty("learningRate").GetSingle(),
+                L2 = c.GetProperty("l2").GetSingle(),
+                Proximal = c.GetProperty("proximal").GetSingle(),
+                Compression = c.GetProperty("compression").GetString() ?? "none",
+                ClipNorm = c.GetProperty("clipNorm").GetSingle(),
+            };
+            var global = new GlobalHead(
+                root.GetProperty("version").GetInt64(),
+                root.GetProperty("round").GetInt64(),
+                root.GetProperty("deadline").GetDateTimeOffset(),
+                config,
+                message[(9 + length)..]);
+            return global.Sha256 == root.GetProperty("sha256").GetString()
+                ? global
+                : throw new InvalidDataException("The global head's SHA-256 does not match its bytes.");
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException("The global head header is not valid: " + ex.Message, ex);
+        }
+    }
+
+    /// <summary>Short text for logs.</summary>
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"v{Version} round {Round} ({Sha256[..12]})");
+}

@@ -1,0 +1,105 @@
+using EdgeNode.Learning.Federated;
+
+namespace EdgeNode.Learning.Tests.Federated;
+
+public sealed class UpdateWireTests
+{
+    private static ModelUpdate Sample(string node = "node-1") =>
+        new(node, 7, 6, 120, 0.25f, DeltaCodec.Dense, 3, new byte[] { 0, 0, 128, 63, 0, 0, 0, 64, 0, 0, 64, 64 });
+
+    [Fact]
+    public void WriteRead_RoundTrip_SignatureVerifies()
+    {
+        using var signer = UpdateSigner.Create();
+        using var registry = new NodeKeyRegistry();
+        registry.Register("node-1", signer.ExportPublicKeyPem());
+        var bytes = UpdateWire.Write(Sample(), signer);
+        var read = UpdateWire.Read(bytes);
+        Assert.Equal(Sample() with { Payload = default }, read.Update with { Payload = default });
+        Assert.Equal(Sample().Payload.ToArray(), read.Update.Payload.ToArray());
+        Assert.True(registry.Verify(read));
+    }
+
+    [Fact]
+    public void Verify_TamperedPayload_Fails()
+    {
+        using var signer = UpdateSigner.Create();
+        using var registry = new NodeKeyRegistry();
+        registry.Register("node-1", signer.ExportPublicKeyPem());
+        var bytes = UpdateWire.Write(Sample(), signer);
+        bytes[^70] ^= 0x40; // a payload byte
+        Assert.False(registry.Verify(UpdateWire.Read(bytes)));
+    }
+
+    [Fact]
+    public void Verify_UnregisteredNodeOrOtherKey_Fails()
+    {
+        using var signer = UpdateSigner.Create();
+        using var other = UpdateSigner.Create();
+        using var registry = new NodeKeyRegistry();
+        registry.Register("node-1", other.ExportPublicKeyPem());
+        Assert.False(registry.Verify(UpdateWire.Read(UpdateWire.Write(Sample(), signer))));
+        Assert.False(registry.Verify(UpdateWire.Read(UpdateWire.Write(Sample("node-2"), signer))));
+    }
+
+    [Fact]
+    public void Read_TruncatedOrForeign_Throws()
+    {
+        using var signer = UpdateSigner.Create();
+        var bytes = UpdateWire.Write(Sample(), signer);
+        Assert.Throws<InvalidDataException>(() => UpdateWire.Read(bytes.AsMemory(0, bytes.Length - 1)));
+        Assert.Throws<InvalidDataException>(() => UpdateWire.Read(bytes.AsMemory(0, 20)));
+        Assert.Throws<InvalidDataException>(() => UpdateWire.Read("{\"json\":1}"u8.ToArray()));
+    }
+
+    [Fact]
+    public void Signer_PemRoundTrip_SignsForTheSameKey()
+    {
+        using var signer = UpdateSigner.Create();
+        using var loaded = UpdateSigner.FromPem(signer.ExportPrivateKeyPem());
+        using var registry = new NodeKeyRegistry();
+        registry.Register("node-1", signer.ExportPublicKeyPem());
+        Assert.True(registry.Verify(UpdateWire.Read(UpdateWire.Write(Sample(), loaded))));
+    }
+
+    [Fact]
+    public void Chunks_ShuffledWithDuplicates_Reassemble()
+    {
+        var message = new byte[10_000];
+        new Random(5).NextBytes(message);
+        var chunks = UpdateChunks.Split(message, 1024).ToList();
+        Assert.Equal(11, chunks.Count);
+        var assembler = new ChunkAssembler();
+        var order = chunks.Concat(chunks.Take(3)).OrderBy(c => c[21] * 7 % 11).ToList();
+        byte[]? whole = null;
+        foreach (var chunk in order)
+        {
+            whole ??= assembler.Add(chunk);
+        }
+
+        Assert.Equal(message, whole);
+    }
+
+    [Fact]
+    public void Chunks_CorruptedData_Throws()
+    {
+        var message = new byte[3000];
+        new Random(6).NextBytes(message);
+        var chunks = UpdateChunks.Split(message, 1024);
+        chunks[1][UpdateChunks.HeaderLength + 3] ^= 1;
+        var assembler = new ChunkAssembler();
+        foreach (var chunk in chunks.Take(chunks.Count - 1))
+        {
+            Assert.Null(assembler.Add(chunk));
+        }
+
+        Assert.Throws<InvalidDataException>(() => assembler.Add(chunks[^1]));
+    }
+
+    [Fact]
+    public void Chunks_OverLimit_Throws()
+    {
+        var chunks = UpdateChunks.Split(new byte[5000], 1024);
+        Assert.Throws<InvalidDataException>(() => new ChunkAssembler(maxMessageBytes: 4096).Add(chunks[0]));
+    }
+}

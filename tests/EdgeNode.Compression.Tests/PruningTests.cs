@@ -98,6 +98,18 @@ public sealed class PruningTests
         Assert.True(compensatedError < plainError / 2, $"compensated {compensatedError}, plain {plainError}");
     }
 
+    [Theory]
+    [InlineData(64, 0.3, 48)]
+    [InlineData(512, 0.3, 360)]
+    [InlineData(256, 0.5, 128)]
+    [InlineData(16, 0.5, 8)]
+    [InlineData(8, 0.5, 4)]
+    [InlineData(30, 0.3, 21)]
+    public void KeptChannels_WideLayers_KeepMultiplesOfEight(int channels, double fraction, int expected)
+    {
+        Assert.Equal(expected, ChannelPruner.KeptChannels(channels, fraction));
+    }
+
     [Fact]
     public void MagnitudePrune_HalfSparsity_ZeroesHalfTheWeightsAndStillRuns()
     {

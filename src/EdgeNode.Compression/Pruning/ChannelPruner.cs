@@ -38,8 +38,8 @@ internal static class ChannelPruner
                 continue;
             }
 
-            var drop = (int)Math.Floor(channels * fraction);
-            if (drop == 0 || drop >= channels)
+            var drop = channels - KeptChannels(channels, fraction);
+            if (drop == 0)
             {
                 continue;
             }
@@ -83,6 +83,22 @@ internal static class ChannelPruner
         graph.ValueInfo.Clear();
         GraphCleanup.Run(graph);
         return new ChannelPruningResult(pruned, removed);
+    }
+
+    /// <summary>
+    /// Channels kept out of <paramref name="channels"/>. Wide layers keep a multiple of 8: ONNX Runtime's
+    /// fast int8 convolution needs input channels in multiples of 4 and output channels in multiples of
+    /// 8, and an odd width would cost more than the pruned channels save.
+    /// </summary>
+    internal static int KeptChannels(int channels, double fraction)
+    {
+        var keep = channels - (int)Math.Floor(channels * fraction);
+        if (channels >= 32 && channels % 8 == 0)
+        {
+            keep = Math.Max(8, (int)Math.Round(keep / 8.0, MidpointRounding.AwayFromZero) * 8);
+        }
+
+        return Math.Clamp(keep, 1, channels);
     }
 
     /// <summary>Adds each removed input channel's mean contribution, Σ_k W[o,c,k]·mean[c], to the consumer's bias.</summary>

@@ -71,7 +71,9 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
                 {
                     break;
                 }
-                catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or MessageBusException or System.Net.Sockets.SocketException or IOException)
+                // InvalidOperationException: MQTTnet is still tearing the lost connection down ("connect/disconnect
+                // is pending"); retrying after the delay is right, letting it escape would stop the host.
+                catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or MessageBusException or System.Net.Sockets.SocketException or IOException or InvalidOperationException)
                 {
                     if (!reportedDown)
                     {

@@ -9,6 +9,7 @@ internal static class CommandLine
                                  [--calibrator minmax|percentile|entropy] [--dynamic] [--sparsity S] [--prune-channels F] [--json]
                edgenode bench <model.onnx> [<model2.onnx>] [--threads N] [--runs N] [--warmup N] [--provider cpu|cuda|tensorrt] [--json]
                edgenode learn --train <dir> --test <dir> [--tasks N] [--replay K] [--json]   train a head on labelled folders and report accuracy
+               edgenode results [--since T] [--limit N] [--pending] [--kind K] [--json] [--db PATH]   the result cache, read-only
                edgenode version                       print version, runtime and ONNX Runtime build
                edgenode help                          this text
         """;
@@ -38,6 +39,8 @@ internal static class CommandLine
                 return await EdgeNode.Compression.Cli.BenchCommand.RunAsync(rest, stdout, stderr, CancelOnCtrlC());
             case "learn":
                 return LearnCommand.Run(rest, stdout, stderr);
+            case "results":
+                return await ResultsCommand.RunAsync(rest, stdout, stderr, CancelOnCtrlC());
             case "version" or "--version":
                 return VersionCommand.Run(stdout);
             case "help" or "--help" or "-h":

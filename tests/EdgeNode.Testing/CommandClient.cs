@@ -73,6 +73,26 @@ public sealed class CommandClient : IAsyncDisposable
         return answer;
     }
 
+    /// <summary>
+    /// Sends <c>{}</c> to <paramref name="topic"/> until a reply comes: the node publishes its birth before its
+    /// command subscription is in place, so the birth alone does not say that commands are heard yet.
+    /// </summary>
+    public async Task<CommandAnswer> WaitReadyAsync(string topic, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                return await SendAsync(topic, "{}"u8.ToArray(), TimeSpan.FromSeconds(1));
+            }
+            catch (TimeoutException) when (DateTime.UtcNow < deadline)
+            {
+                // Not subscribed yet; the unanswered request is simply lost.
+            }
+        }
+    }
+
     /// <summary>Sends a UTF-8 text payload.</summary>
     public Task<CommandAnswer> SendAsync(string topic, string payload, TimeSpan timeout) => SendAsync(topic, Encoding.UTF8.GetBytes(payload), timeout);
 

@@ -16,6 +16,7 @@ internal sealed partial class PipelineService(
     IFrameSource source,
     FrameChannel channel,
     ChangeGate gate,
+    ILastFrame lastFrame,
     IInferenceEngine engine,
     ActiveHead head,
     RecentEmbeddings recent,
@@ -43,6 +44,7 @@ internal sealed partial class PipelineService(
             {
                 using (frame)
                 {
+                    lastFrame.Update(frame);
                     var result = Process(frame, ++seq, embedding, novelty, last);
                     if (result is null)
                     {

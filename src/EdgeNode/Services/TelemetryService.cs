@@ -22,7 +22,7 @@ internal sealed partial class TelemetryService(
     NodeMetrics metrics,
     SensorService sensors,
     NodeIdentity identity,
-    IOptions<TelemetryOptions> options,
+    IOptionsMonitor<TelemetryOptions> options,
     TimeProvider time,
     ILogger<TelemetryService> logger) : BackgroundService
 {
@@ -31,7 +31,7 @@ internal sealed partial class TelemetryService(
     /// <summary>Builds one telemetry message.</summary>
     public async Task<byte[]> BuildAsync(CancellationToken cancellationToken)
     {
-        var interval = TimeSpan.FromSeconds(options.Value.IntervalSeconds);
+        var interval = TimeSpan.FromSeconds(options.CurrentValue.IntervalSeconds);
         var now = Stopwatch.GetTimestamp();
         var (p50, p95, fps) = metrics.Snapshot(now, TimeSpan.FromTicks(Math.Max(interval.Ticks, TimeSpan.FromSeconds(5).Ticks)));
         var outbox = await store.GetStatsAsync(cancellationToken);
@@ -76,11 +76,13 @@ internal sealed partial class TelemetryService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.IntervalSeconds), time);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CurrentValue.IntervalSeconds), time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                // Live: the config command may change the interval.
+                timer.Period = TimeSpan.FromSeconds(options.CurrentValue.IntervalSeconds);
                 if (!bus.IsConnected)
                 {
                     continue;

@@ -1,5 +1,4 @@
 using EdgeNode.Commands;
-using EdgeNode.Commands;
 using EdgeNode.Core;
 using EdgeNode.Devices.Cameras;
 using EdgeNode.Devices.Gpio;
@@ -35,11 +34,6 @@ public static class NodeHost
         var runtimeSettings = RuntimeSettingsFile.NextTo(builder.Configuration[StorageOptions.Section + ":Path"] ?? new StorageOptions().Path);
         runtimeSettings.AddTo(builder.Configuration);
         services.AddSingleton(runtimeSettings);
-
-        // Settings changed by the config command: next to the database, the last (winning) source.
-        var runtimeSettings = RuntimeSettingsFile.NextTo(builder.Configuration[StorageOptions.Section + ":Path"] ?? new StorageOptions().Path);
-        runtimeSettings.AddTo(builder.Configuration);
-        services.AddSingleton(runtimeSettings);
         services.AddSystemd();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(8));
         services.AddSingleton(TimeProvider.System);
@@ -69,7 +63,6 @@ public static class NodeHost
         services.AddSingleton(_ => new FrameChannel(capacity: 4));
         services.AddSingleton<ChangeGate>();
         services.AddSingleton<ILastFrame, LastFrame>();
-        services.AddSingleton<ILastFrame, LastFrame>();
         var sensorOptions = builder.Configuration.GetSection(SensorOptions.SectionName).Get<List<SensorOptions>>();
         services.AddSingleton<IBoardHardware, LinuxBoardHardware>();
         services.AddSingleton<IReadOnlyList<ISensor>>(sp => new SensorFactory(sp.GetRequiredService<IBoardHardware>(), sp.GetRequiredService<TimeProvider>()).CreateAll(sensorOptions));
@@ -95,8 +88,6 @@ public static class NodeHost
 
         // Commands: handlers register as ICommandHandler; the router owns the cmd/+ subscription.
         services.AddSingleton<ICommandHandler, RebirthCommandHandler>();
-        services.AddSingleton<ICommandHandler, ConfigCommandHandler>();
-        services.AddSingleton<ICommandHandler, SnapshotCommandHandler>();
         services.AddLearning();
         services.AddSingleton<ICommandHandler, ConfigCommandHandler>();
         services.AddSingleton<ICommandHandler, SnapshotCommandHandler>();

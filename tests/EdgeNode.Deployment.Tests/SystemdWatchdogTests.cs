@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using EdgeNode.Testing;
+
+namespace EdgeNode.Deployment.Tests;
+
+/// <summary>
+/// The unit's WatchdogSec= relies on the node sending WATCHDOG=1: the node runs as a process with the
+/// environment systemd gives a watchdog-enabled notify service (NOTIFY_SOCKET, WATCHDOG_USEC, WATCHDOG_PID)
+/// and the test plays systemd's notify socket.
+/// </summary>
+public sealed class SystemdWatchdogTests
+{
+    [Fact]
+    public async Task Node_WatchdogUsecSet_SendsWatchdogPingsToNotifySocket()
+    {
+        using var temp = new TempDirectory();
+        var socketPath = temp.File("notify.sock");
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(socketPath));
+        var environment = new Dictionary<string, string>
+        {
+            ["NOTIFY_SOCKET"] = socketPath,
+            ["WATCHDOG_USEC"] = "1000000",
+            ["EdgeNode__NodeId"] = "watchdog",
+            ["EdgeNode__Mqtt__Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["EdgeNode__Storage__Path"] = temp.File("edgenode.db"),
+            ["EdgeNode__Camera__FramesPerSecond"] = "1",
+        };
+        await using var node = NodeProcess.Start(temp.Path, environment);
+
+        var pings = 0;
+        var buffer = new byte[256];
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        while (pings < 2)
+        {
+            int received;
+            try
+            {
+                received = await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"{pings} watchdog pings within 2 minutes; node output:\n{node.Output}");
+                throw;
+            }
+
+            if (Encoding.ASCII.GetString(buffer, 0, received).Contains("WATCHDOG=1", StringComparison.Ordinal))
+            {
+                pings++;
+            }
+        }
+
+        Assert.False(node.HasExited, node.Output);
+    }
+}

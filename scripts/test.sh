@@ -10,6 +10,16 @@ command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mos
 command -v mosquitto_sub >/dev/null 2>&1 || need+=(mosquitto-clients)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
+# Deployment tests: arm64 under qemu-user, shellcheck, sshd stand-in board, systemd-analyze, cloud-init schema.
+command -v qemu-aarch64-static >/dev/null 2>&1 || need+=(qemu-user-static)
+[ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || need+=(libc6-arm64-cross)
+[ -e /usr/aarch64-linux-gnu/lib/libstdc++.so.6 ] || need+=(libstdc++6-arm64-cross)
+command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
+command -v rsync >/dev/null 2>&1 || need+=(rsync)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+command -v cloud-init >/dev/null 2>&1 || need+=(cloud-init)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} ..."
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi

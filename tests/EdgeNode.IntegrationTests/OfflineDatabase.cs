@@ -9,9 +9,10 @@ internal static class OfflineDatabase
     public static long Size(string path) =>
         (File.Exists(path) ? new FileInfo(path).Length : 0) + (File.Exists(path + "-wal") ? new FileInfo(path + "-wal").Length : 0);
 
-    public static long Results(string path) => Scalar(path, "SELECT COUNT(*) FROM messages WHERE kind = 0");
+    /// <summary>Results stored so far; 0 while the node has not laid out its schema yet.</summary>
+    public static long Results(string path) => ScalarOrZero(path, "SELECT COUNT(*) FROM messages WHERE kind = 0");
 
-    public static long Counter(string path, string name) => Scalar(path, $"SELECT COALESCE((SELECT value FROM counters WHERE name = '{name}'), 0)");
+    public static long Counter(string path, string name) => ScalarOrZero(path, $"SELECT COALESCE((SELECT value FROM counters WHERE name = '{name}'), 0)");
 
     /// <summary>
     /// Lays out the node's schema (v1) and fills it with undelivered results up to just below the retention
@@ -33,7 +34,7 @@ internal static class OfflineDatabase
             """);
         var seq = 0;
         var created = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
-        while (Scalar(connection, "PRAGMA page_count") < maxPages * 85 / 100)
+        while (Scalar(connection, "PRAGMA page_count") < maxPages * 89 / 100)
         {
             using var transaction = connection.BeginTransaction();
             using var insert = connection.CreateCommand();
@@ -59,6 +60,23 @@ internal static class OfflineDatabase
         }
 
         Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+
+    private static long ScalarOrZero(string path, string sql)
+    {
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        try
+        {
+            return Scalar(path, sql);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 1)
+        {
+            return 0;
+        }
     }
 
     private static long Scalar(string path, string sql)

@@ -32,6 +32,7 @@ public sealed class OfflineGuaranteesTests : IDisposable
             Startup,
             "the whole backlog and telemetry with outboxDepth 0");
 
+        await node.WaitForOutputAsync("Application started", Startup);
         node.Terminate();
         Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(20)));
         Assert.True(backlog.Count >= 15);
@@ -53,11 +54,20 @@ public sealed class OfflineGuaranteesTests : IDisposable
         await broker.StartAgainAsync();
         await subscriber.ReconnectAsync();
         var stored = ResultRows.Read(Db).Keys.ToList();
-        await subscriber.WaitUntilAsync(
-            m => OfflineResults.Results(m).Select(r => r.Id).ToHashSet().IsSupersetOf(stored) && OfflineResults.DepthZero(m.SkipWhile(x => !x.Topic.EndsWith("/results", StringComparison.Ordinal) || !stored.Contains(OfflineResults.Results([x])[0].Id))),
-            Startup,
-            "the backlog after the outage");
+        var reconnected = subscriber.Messages.Count;
+        try
+        {
+            await subscriber.WaitUntilAsync(
+                m => OfflineResults.Results(m).Select(r => r.Id).ToHashSet().IsSupersetOf(stored) && OfflineResults.DepthZero(m.Skip(reconnected)),
+                Startup,
+                "the backlog after the outage");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException(ex.Message + "\nNode output:\n" + node.Output + "\nBroker:\n" + broker.Log, ex);
+        }
 
+        await node.WaitForOutputAsync("Application started", Startup);
         node.Terminate();
         Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(20)));
         await Task.Delay(500);
@@ -108,6 +118,7 @@ public sealed class OfflineGuaranteesTests : IDisposable
         await using (var offline = NodeProcess.Start(_dir.Path, environment))
         {
             await WaitForStoredResultsAsync(offline, 40);
+            await offline.WaitForOutputAsync("Application started", Startup);
             offline.Terminate();
             Assert.Equal(0, await offline.WaitForExitAsync(TimeSpan.FromSeconds(20)));
         }
@@ -118,6 +129,7 @@ public sealed class OfflineGuaranteesTests : IDisposable
         await using (var draining = NodeProcess.Start(_dir.Path, environment))
         {
             await subscriber.WaitUntilAsync(m => m.Count >= 10, Startup, "the drain to start");
+            await draining.WaitForOutputAsync("Application started", Startup);
             draining.Terminate();
             Assert.Equal(0, await draining.WaitForExitAsync(TimeSpan.FromSeconds(20)));
         }
@@ -126,6 +138,7 @@ public sealed class OfflineGuaranteesTests : IDisposable
         await using (var restarted = NodeProcess.Start(_dir.Path, environment))
         {
             await subscriber.WaitUntilAsync(m => OfflineResults.Results(m).Select(r => r.Id).ToHashSet().IsSupersetOf(backlog), Startup, "the rest of the backlog after the restart");
+            await restarted.WaitForOutputAsync("Application started", Startup);
             restarted.Terminate();
             Assert.Equal(0, await restarted.WaitForExitAsync(TimeSpan.FromSeconds(20)));
         }
@@ -140,7 +153,7 @@ public sealed class OfflineGuaranteesTests : IDisposable
     [Fact]
     public async Task SizeCapWhileOffline_NeverExceeded_DropsCountedAndReportedWhenBackOnline()
     {
-        const double CapMegabytes = 0.25;
+        const double CapMegabytes = 1;
         await using var broker = MosquittoBroker.CreateStopped(DurableSubscriber.BrokerConfig(_dir.Path));
         await using var subscriber = await SeedSubscriberAsync(broker, "edgenode/it-cap/#");
         var environment = NodeEnvironment.For("it-cap", broker.Port, Db);
@@ -160,6 +173,7 @@ public sealed class OfflineGuaranteesTests : IDisposable
         await broker.StartAgainAsync();
         await subscriber.ReconnectAsync();
         var messages = await subscriber.WaitUntilAsync(m => m.Any(x => x.Topic.EndsWith("/events", StringComparison.Ordinal) && x.Payload.Contains("outbox-dropped", StringComparison.Ordinal)), Startup, "the dropped-items event");
+        await node.WaitForOutputAsync("Application started", Startup);
         node.Terminate();
         await node.WaitForExitAsync(TimeSpan.FromSeconds(20));
 

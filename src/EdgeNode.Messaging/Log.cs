@@ -33,4 +33,7 @@ internal static partial class Log
 
     [LoggerMessage(23, LogLevel.Warning, "Reply to command {Verb} on {ResponseTopic} not sent: {Reason}")]
     public static partial void ReplyFailed(ILogger logger, string verb, string responseTopic, string reason);
+
+    [LoggerMessage(30, LogLevel.Warning, "Home Assistant discovery not published: {Reason}")]
+    public static partial void DiscoveryFailed(ILogger logger, string reason);
 }

@@ -13,33 +13,33 @@ public sealed record CameraOptions
     /// <c>v4l2:/dev/videoN</c>.
     /// </summary>
     [Required]
-    public string Source { get; init; } = "synthetic";
+    public string Source { get; set; } = "synthetic";
 
     /// <summary>Frame width in pixels for sources that choose it (synthetic, V4L2).</summary>
     [Range(16, 8192)]
-    public int Width { get; init; } = 640;
+    public int Width { get; set; } = 640;
 
     /// <summary>Frame height in pixels for sources that choose it (synthetic, V4L2).</summary>
     [Range(16, 8192)]
-    public int Height { get; init; } = 480;
+    public int Height { get; set; } = 480;
 
     /// <summary>Target frame rate for sources that pace themselves (synthetic, folder, V4L2).</summary>
     [Range(0.1, 240)]
-    public double FramesPerSecond { get; init; } = 10;
+    public double FramesPerSecond { get; set; } = 10;
 
     /// <summary>V4L2 pixel format: <c>MJPEG</c> (default) or <c>YUYV</c>.</summary>
     [RegularExpression("^(?i)(MJPEG|YUYV)$")]
-    public string PixelFormat { get; init; } = "MJPEG";
+    public string PixelFormat { get; set; } = "MJPEG";
 
     /// <summary>First delay before a dead <c>process:</c> child or V4L2 device is restarted; doubles on each failure.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
-    public TimeSpan RestartDelay { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan RestartDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Longest delay between restarts.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
-    public TimeSpan MaxRestartDelay { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan MaxRestartDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A <c>process:</c> JPEG larger than this is treated as corrupt (guards memory against a stream without EOI).</summary>
     [Range(1024, 64 * 1024 * 1024)]
-    public int MaxFrameBytes { get; init; } = 8 * 1024 * 1024;
+    public int MaxFrameBytes { get; set; } = 8 * 1024 * 1024;
 }

@@ -9,20 +9,20 @@ public sealed record LabelButtonOptions
     public const string SectionName = "EdgeNode:Gpio:Button";
 
     /// <summary>Off by default: a board without a button wired must not claim a pin.</summary>
-    public bool Enabled { get; init; }
+    public bool Enabled { get; set; }
 
     /// <summary>GPIO pin (logical/BCM numbering).</summary>
     [Range(0, 1023)]
-    public int Pin { get; init; } = 17;
+    public int Pin { get; set; } = 17;
 
     /// <summary>The class a press labels the current frame with.</summary>
     [Required]
-    public string Label { get; init; } = "positive";
+    public string Label { get; set; } = "positive";
 
     /// <summary>True for a button to ground with the internal pull-up (the usual wiring); false for a button to 3.3 V with pull-down.</summary>
-    public bool ActiveLow { get; init; } = true;
+    public bool ActiveLow { get; set; } = true;
 
     /// <summary>How long the level must stay put before a change counts.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01")]
-    public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(50);
 }

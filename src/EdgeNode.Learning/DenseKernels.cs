@@ -118,17 +118,27 @@ internal static class DenseKernels
             }
         }
 
-        // Leftover rows, and the columns past the last full vector of every row.
+        // Leftover rows one at a time, still accumulating over the batch in a register.
+        for (var rr = r; rr < rows; rr++)
+        {
+            ref var a = ref Unsafe.Add(ref g0, rr * f);
+            for (var i = 0; i < vectorEnd; i += width)
+            {
+                Vector<float> sa = default;
+                for (var s = 0; s < batch; s++)
+                {
+                    sa = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref d0, (s * rows) + rr)), Load(ref Unsafe.Add(ref in0, inputRow[s]), i), sa);
+                }
+
+                Store(Load(ref a, i) + sa, ref a, i);
+            }
+        }
+
+        // The columns past the last full vector of every row.
         for (var s = 0; s < batch; s++)
         {
             var x = inputs.Slice(inputRow[s], f);
-            for (var rr = r; rr < rows; rr++)
-            {
-                var gr = gradient.Slice(rr * f, f);
-                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(x, g[(s * rows) + rr], gr, gr);
-            }
-
-            for (var rr = 0; rr < r; rr++)
+            for (var rr = 0; rr < rows; rr++)
             {
                 var gsr = g[(s * rows) + rr];
                 for (var i = vectorEnd; i < f; i++)

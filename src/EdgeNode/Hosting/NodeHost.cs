@@ -7,6 +7,7 @@ using EdgeNode.Devices.Sensors;
 using EdgeNode.Inference;
 using EdgeNode.Messaging;
 using EdgeNode.Messaging.Commands;
+using EdgeNode.Messaging.HomeAssistant;
 using EdgeNode.Services;
 using EdgeNode.Storage;
 using Microsoft.Extensions.Configuration;
@@ -49,6 +50,7 @@ public static class NodeHost
         Validate(services.AddOptions<LabelButtonOptions>().BindConfiguration(LabelButtonOptions.SectionName), LabelButtonOptions.SectionName);
         Validate(services.AddOptions<StatusLedOptions>().BindConfiguration(StatusLedOptions.SectionName), StatusLedOptions.SectionName);
         Validate(services.AddOptions<CommandOptions>().BindConfiguration(CommandOptions.Section), CommandOptions.Section);
+        Validate(services.AddOptions<HomeAssistantOptions>().BindConfiguration(HomeAssistantOptions.Section), HomeAssistantOptions.Section);
 
         services.AddSingleton(sp =>
         {
@@ -98,6 +100,13 @@ public static class NodeHost
             sp.GetRequiredService<IOptions<CommandOptions>>().Value,
             sp.GetRequiredService<ILogger<CommandRouter>>()));
         services.AddHostedService(sp => sp.GetRequiredService<CommandRouter>());
+        services.AddHostedService(sp => new HomeAssistantPublisher(
+            sp.GetRequiredService<IMessageBus>(),
+            sp.GetRequiredService<NodeIdentity>().Topics,
+            sp.GetRequiredService<IOptions<HomeAssistantOptions>>().Value,
+            typeof(NodeHost).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+            () => SensorCatalog.For(sensorOptions is { Count: > 0 } ? sensorOptions : SensorOptions.Defaults),
+            sp.GetRequiredService<ILogger<HomeAssistantPublisher>>()));
         services.AddHostedService<OutboxPublisherService>();
         services.AddHostedService<PipelineService>();
         services.AddSingleton<SensorService>();

@@ -114,7 +114,6 @@ public static class NodeHost
         services.AddHostedService<GpioService>();
         services.AddHostedService<TelemetryService>();
         services.AddHostedService<SystemdWatchdogService>();
-        services.AddHostedService<SystemdWatchdogService>();
         return builder.Build();
     }
 

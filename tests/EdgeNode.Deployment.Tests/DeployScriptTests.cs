@@ -88,7 +88,8 @@ public sealed class DeployScriptTests
         Assert.Matches(@"DRY-RUN\s+pi-1 .*would install v9 \(linux-arm64\)", result.Stdout);
         Assert.Matches(@"DRY-RUN\s+pi-2 ", result.Stdout);
         Assert.Contains("[dry-run] rsync", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("activate v9", result.Stderr, StringComparison.Ordinal);
+        // The remote command is printed shell-quoted (%q): "activate\ v9".
+        Assert.Matches(@"edgenode-release\.sh.*activate\\? v9", result.Stderr);
         Assert.False(Directory.Exists(temp.File("opt")));
     }
 

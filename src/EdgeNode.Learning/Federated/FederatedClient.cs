@@ -18,6 +18,7 @@ public sealed class FederatedClient
     private readonly int _maxChunkBytes;
     private readonly Channel<GlobalHead> _globals = Channel.CreateBounded<GlobalHead>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
     private long _seen = -1;
+    private (long Version, byte[] Wire)? _last;
     private long _bytesSent;
     private long _messagesSent;
     private long _updatesSent;
@@ -66,7 +67,11 @@ public sealed class FederatedClient
                         continue;
                     }
 
-                    var (wire, _) = _trainer.Train(global, samples, unchecked((int)global.Version), cancellationToken);
+                    // The same version again (an aggregator restart re-announces it): resend the update, which the aggregator counts once.
+                    var wire = _last is { } last && last.Version == global.Version
+                        ? last.Wire
+                        : _trainer.Train(global, samples, unchecked((int)global.Version), cancellationToken).Wire;
+                    _last = (global.Version, wire);
                     foreach (var chunk in UpdateChunks.Split(wire, _maxChunkBytes))
                     {
                         await _bus.PublishAsync(new BusMessage(_updateTopic, chunk, 1), cancellationToken);
@@ -102,8 +107,9 @@ public sealed class FederatedClient
             return Task.CompletedTask;
         }
 
-        // Only a newer version starts training; a re-announcement of the same version (a moved deadline) does not.
-        if (global.Version > Interlocked.Read(ref _seen))
+        // A newer version starts training; the same version again (aggregator restart, moved deadline, our reconnect)
+        // resends the update made for it, in case it was lost while the aggregator was down. Older ones are ignored.
+        if (global.Version >= Interlocked.Read(ref _seen))
         {
             Interlocked.Exchange(ref _seen, global.Version);
             _globals.Writer.TryWrite(global);

@@ -1,0 +1,169 @@
+using EdgeNode.Core;
+using EdgeNode.Learning.Federated;
+using EdgeNode.Messaging;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeNode.Aggregator;
+
+/// <summary>
+/// Runs the MQTT connection, takes updates from the shared subscription (acknowledged only after they are
+/// persisted), closes rounds on a 100 ms tick and publishes the global head retained; a site forwards its
+/// partial aggregate to the parent fleet and republishes the parent's global head.
+/// </summary>
+public sealed class AggregatorService(
+    MqttMessageBus bus,
+    MqttOptions mqtt,
+    RoundCoordinator coordinator,
+    AggregatorOptions options,
+    TimeProvider time,
+    ILogger<AggregatorService> logger) : BackgroundService
+{
+    private readonly FleetTopics _topics = new(mqtt.TopicPrefix, options.Fleet);
+    private readonly ChunkAssembler _assembler = new(maxMessageBytes: options.MaxUpdateBytes);
+    private volatile bool _globalPending = true;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private byte[]? _forwardPending;
+    /// <summary>Messages received on the updates topic (chunks included), for the benchmark.</summary>
+    public long MessagesReceived => Interlocked.Read(ref _messagesReceived);
+
+    private long _messagesReceived;
+
+    /// <summary>The coordinator (state of the open round).</summary>
+    public RoundCoordinator Coordinator => coordinator;
+
+    /// <summary>Completes when the service has loaded its state and is connected and subscribed.</summary>
+    public Task Ready => _ready.Task;
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await coordinator.InitializeAsync(stoppingToken);
+        bus.Connected += _ =>
+        {
+            // Subscriptions are in place when Connected fires; the global goes out (again) at the next tick.
+            _globalPending = true;
+            _ready.TrySetResult();
+            return Task.CompletedTask;
+        };
+        await bus.SubscribeAsync(_topics.SharedUpdates(options.ShareGroup), OnUpdateAsync, stoppingToken);
+        if (options.ParentFleet is { } parent)
+        {
+            await bus.SubscribeAsync(new FleetTopics(mqtt.TopicPrefix, parent).Global, OnParentGlobalAsync, stoppingToken);
+        }
+
+        var connection = bus.RunAsync(stoppingToken);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var close = await coordinator.CloseIfDueAsync(stoppingToken);
+                if (close?.Global is not null)
+                {
+                    _globalPending = true;
+                }
+
+                if (close?.Forward is { } forward)
+                {
+                    _forwardPending = forward;
+                    Log.Forwarded(logger, close.Result!.Used.Count, close.Result.TotalSamples, options.ParentFleet!);
+                }
+
+                await FlushAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the state is already on disk.
+        }
+
+        await connection;
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (!bus.IsConnected)
+        {
+            return;
+        }
+
+        if (_globalPending)
+        {
+            _globalPending = false;
+            if (!await TryPublishAsync(new BusMessage(_topics.Global, coordinator.Current.ToBytes(), 1, Retain: true), cancellationToken))
+            {
+                _globalPending = true;
+            }
+        }
+
+        if (_forwardPending is { } forward)
+        {
+            var topic = new FleetTopics(mqtt.TopicPrefix, options.ParentFleet!).Update(options.InstanceId);
+            var sent = true;
+            foreach (var chunk in UpdateChunks.Split(forward, 256 * 1024))
+            {
+                sent &= await TryPublishAsync(new BusMessage(topic, chunk, 1), cancellationToken);
+            }
+
+            if (sent)
+            {
+                _forwardPending = null;
+            }
+        }
+    }
+
+    private async Task<bool> TryPublishAsync(BusMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await bus.PublishAsync(message, cancellationToken);
+            return true;
+        }
+        catch (MessageBusException ex)
+        {
+            Log.PublishFailed(logger, message.Topic, ex.Message);
+            return false;
+        }
+    }
+
+    private async Task OnUpdateAsync(BusMessage message, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _messagesReceived);
+        UpdateOutcome outcome;
+        string? reason;
+        try
+        {
+            var whole = _assembler.Add(message.Payload.Span);
+            (outcome, reason) = whole is null ? (UpdateOutcome.Partial, null) : await coordinator.OfferAsync(whole, cancellationToken);
+        }
+        catch (InvalidDataException ex)
+        {
+            (outcome, reason) = (UpdateOutcome.Rejected, ex.Message);
+        }
+
+        if (outcome == UpdateOutcome.Rejected)
+        {
+            Log.UpdateRejected(logger, message.Topic, reason ?? "rejected");
+        }
+        else
+        {
+            Log.UpdateReceived(logger, message.Topic, outcome);
+        }
+    }
+
+    private async Task OnParentGlobalAsync(BusMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await coordinator.FollowParentAsync(GlobalHead.Parse(message.Payload), cancellationToken))
+            {
+                _globalPending = true;
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            Log.ParentGlobalInvalid(logger, message.Topic, ex.Message);
+        }
+    }
+}

@@ -1,0 +1,286 @@
+using EdgeNode.Learning;
+using EdgeNode.Learning.Federated;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeNode.Aggregator;
+
+/// <summary>
+/// The round state machine: verifies and persists updates, counts each node once per round, closes the round at
+/// the minimum count or the deadline, and produces the next global head (or, for a site, the partial aggregate
+/// to forward). Thread-safe; transport-free.
+/// </summary>
+public sealed class RoundCoordinator : IDisposable
+{
+    private readonly AggregatorOptions _options;
+    private readonly AggregationOptions _aggregation;
+    private readonly RoundStore _store;
+    private readonly NodeKeyRegistry _keys;
+    private readonly UpdateSigner? _siteSigner;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, ContributedDelta> _round = new(StringComparer.Ordinal);
+    private readonly Random _noise = new();
+    private HeadModel _head = null!;
+    private int[] _layout = [];
+    private bool _forwarded;
+
+    /// <summary>Creates the coordinator; call <see cref="InitializeAsync"/> before use.</summary>
+    public RoundCoordinator(AggregatorOptions options, NodeKeyRegistry keys, UpdateSigner? siteSigner, TimeProvider time, ILogger<RoundCoordinator> logger)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _aggregation = options.ToAggregation();
+        _aggregation.Validate();
+        _store = new RoundStore(options.StatePath);
+        _keys = keys;
+        _siteSigner = siteSigner;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The global head now in force.</summary>
+    public GlobalHead Current { get; private set; } = null!;
+
+    /// <summary>Updates accepted in the open round.</summary>
+    public int Accepted
+    {
+        get
+        {
+            lock (_round)
+            {
+                return _round.Count;
+            }
+        }
+    }
+
+    /// <summary>(ε, δ=1e-5) of client-level DP spent so far (rounds with DP noise, full participation); 0 without DP.</summary>
+    public double DpEpsilon { get; private set; }
+
+    /// <summary>Loads the persisted global and the open round's updates, or starts version 0 from the initial head.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var saved = _store.LoadGlobal();
+        if (saved is not null)
+        {
+            Current = GlobalHead.Parse(saved);
+        }
+        else
+        {
+            var head = HeadSerializer.Deserialize(await File.ReadAllBytesAsync(_options.InitialHeadPath, cancellationToken)).Head;
+            Current = GlobalHead.Create(head, 0, 1, _time.GetUtcNow().AddSeconds(_options.RoundSeconds), _options.ToTrainingConfig());
+            await _store.SaveGlobalAsync(Current.ToBytes(), cancellationToken);
+        }
+
+        Adopt(Current);
+        foreach (var message in _store.LoadUpdates(Current.Round))
+        {
+            var (outcome, reason) = Screen(message, out var delta);
+            if (outcome == UpdateOutcome.Accepted)
+            {
+                _round[delta!.NodeId] = delta;
+            }
+            else
+            {
+                Log.StoredUpdateDropped(_logger, reason ?? outcome.ToString());
+            }
+        }
+
+        UpdateEpsilon();
+        Log.Resumed(_logger, Current.Version, Current.Round, _round.Count);
+    }
+
+    /// <summary>Verifies <paramref name="message"/> (a whole update) and, when it is good and new, persists it before returning.</summary>
+    public async Task<(UpdateOutcome Outcome, string? Reason)> OfferAsync(byte[] message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var (outcome, reason) = Screen(message, out var delta);
+            if (outcome != UpdateOutcome.Accepted)
+            {
+                return (outcome, reason);
+            }
+
+            if (_round.ContainsKey(delta!.NodeId) || !await _store.TrySaveUpdateAsync(Current.Round, delta.NodeId, message, cancellationToken))
+            {
+                return (UpdateOutcome.Duplicate, null);
+            }
+
+            lock (_round)
+            {
+                _round[delta.NodeId] = delta;
+            }
+
+            return (UpdateOutcome.Accepted, null);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Closes the round when it has the minimum count or its deadline passed; null when not due.</summary>
+    public async Task<RoundClose?> CloseIfDueAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var now = _time.GetUtcNow();
+            var due = _round.Count >= _options.MinUpdates || now >= Current.Deadline;
+            if (!due || _forwarded)
+            {
+                return null;
+            }
+
+            if (_round.Count == 0)
+            {
+                // Nothing arrived: keep the head, move the deadline.
+                Current = Current with { Deadline = now.AddSeconds(_options.RoundSeconds) };
+                await _store.SaveGlobalAsync(Current.ToBytes(), cancellationToken);
+                return new RoundClose(Current, null, null);
+            }
+
+            var result = RobustAggregator.Aggregate([.. _round.Values], Current.Version, _aggregation, _noise);
+            foreach (var (node, reason) in result.Rejected)
+            {
+                Log.UpdateRejectedAtClose(_logger, node, reason);
+            }
+
+            if (_siteSigner is not null)
+            {
+                _forwarded = true;
+                var update = new ModelUpdate(_options.InstanceId, Current.Round, Current.Version, (int)Math.Min(int.MaxValue, result.TotalSamples), 0, DeltaCodec.Dense, result.Delta.Length, DeltaEncoder.Encode(result.Delta, _layout, new CodecSettings(DeltaCodec.Dense), []));
+                return new RoundClose(null, UpdateWire.Write(update, _siteSigner), result);
+            }
+
+            if (result.Used.Count > 0)
+            {
+                HeadDelta.Apply(_head, result.Delta);
+            }
+
+            var next = GlobalHead.Create(_head, Current.Version + 1, Current.Round + 1, now.AddSeconds(_options.RoundSeconds), _options.ToTrainingConfig());
+
+            // The new global is durable before the old round's updates go.
+            await _store.SaveGlobalAsync(next.ToBytes(), cancellationToken);
+            _store.DeleteRoundsBefore(next.Round);
+            Adopt(next);
+            UpdateEpsilon();
+            Log.RoundClosed(_logger, next.Round - 1, result.Used.Count, result.Rejected.Count, next.Version);
+            return new RoundClose(next, null, result);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Hierarchy: takes the parent's newer global head as this site's; returns false when it is not newer.</summary>
+    public async Task<bool> FollowParentAsync(GlobalHead parent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (parent.Version < Current.Version || (parent.Version == Current.Version && parent.Sha256 == Current.Sha256))
+            {
+                return false;
+            }
+
+            // The same version (the site's own start head replaced by the parent's) keeps the updates already taken.
+            var keep = parent.Version == Current.Version;
+            await _store.SaveGlobalAsync(parent.ToBytes(), cancellationToken);
+            _store.DeleteRoundsBefore(parent.Round);
+            Adopt(parent, keep);
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _gate.Dispose();
+
+    private void Adopt(GlobalHead global, bool keepRound = false)
+    {
+        Current = global;
+        _head = global.ReadHead();
+        _layout = TensorLayout.Of(_head);
+        if (keepRound)
+        {
+            return;
+        }
+
+        _forwarded = false;
+        lock (_round)
+        {
+            _round.Clear();
+        }
+    }
+
+    private void UpdateEpsilon()
+    {
+        if (_options.DpNoiseMultiplier > 0 && Current.Version > 0)
+        {
+            var accountant = new RdpAccountant();
+            accountant.Compose(_options.DpNoiseMultiplier, 1.0, Current.Version);
+            DpEpsilon = accountant.Epsilon(1e-5);
+        }
+    }
+
+    private (UpdateOutcome, string?) Screen(byte[] message, out ContributedDelta? delta)
+    {
+        delta = null;
+        SignedUpdate signed;
+        try
+        {
+            signed = UpdateWire.Read(message);
+        }
+        catch (InvalidDataException ex)
+        {
+            return (UpdateOutcome.Rejected, ex.Message);
+        }
+
+        var u = signed.Update;
+        if (!_keys.Verify(signed))
+        {
+            return (UpdateOutcome.Rejected, "signature does not verify under a registered key");
+        }
+
+        if (u.ParameterCount != _head.ParameterCount)
+        {
+            return (UpdateOutcome.Rejected, $"shape: {u.ParameterCount} parameters, the head has {_head.ParameterCount}");
+        }
+
+        var staleness = Current.Version - u.BaseVersion;
+        if (staleness < 0 || staleness > _options.MaxStaleness || (staleness > 0 && _options.Staleness == StalenessPolicy.Drop))
+        {
+            return (UpdateOutcome.Rejected, $"base version {u.BaseVersion} against global {Current.Version}");
+        }
+
+        if (u.SampleCount <= 0)
+        {
+            return (UpdateOutcome.Rejected, "no samples");
+        }
+
+        var values = new float[u.ParameterCount];
+        try
+        {
+            DeltaEncoder.Decode(u.Payload.Span, u.Codec, _layout, values);
+        }
+        catch (InvalidDataException ex)
+        {
+            return (UpdateOutcome.Rejected, ex.Message);
+        }
+
+        if (!EmbeddingGuard.IsFinite(values))
+        {
+            return (UpdateOutcome.Rejected, "NaN or infinite values");
+        }
+
+        delta = new ContributedDelta(u.NodeId, values, u.SampleCount, u.BaseVersion);
+        return (UpdateOutcome.Accepted, null);
+    }
+}

@@ -10,6 +10,8 @@ internal static class CommandLine
                edgenode bench <model.onnx> [<model2.onnx>] [--threads N] [--runs N] [--warmup N] [--provider cpu|cuda|tensorrt] [--json]
                edgenode learn --train <dir> --test <dir> [--tasks N] [--replay K] [--json]   train a head on labelled folders and report accuracy
                edgenode results [--since T] [--limit N] [--pending] [--kind K] [--json] [--db PATH]   the result cache, read-only
+               edgenode simulate-fleet --nodes N --broker <host:port> --train <dir> --test <dir> [--partition iid|shards:K|dirichlet:A] [--rounds R]
+                                 [--local-epochs E] [--compression none|int8|topk:F] [--dp-noise S] [--json]   federated learning over MQTT with N virtual nodes
                edgenode version                       print version, runtime and ONNX Runtime build
                edgenode help                          this text
         """;
@@ -39,6 +41,8 @@ internal static class CommandLine
                 return await EdgeNode.Compression.Cli.BenchCommand.RunAsync(rest, stdout, stderr, CancelOnCtrlC());
             case "learn":
                 return LearnCommand.Run(rest, stdout, stderr);
+            case "simulate-fleet":
+                return await SimulateFleetCommand.RunAsync(rest, stdout, stderr, CancelOnCtrlC());
             case "results":
                 return await ResultsCommand.RunAsync(rest, stdout, stderr, CancelOnCtrlC());
             case "version" or "--version":

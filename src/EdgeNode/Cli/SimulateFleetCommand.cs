@@ -1,0 +1,260 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using EdgeNode.Aggregator;
+using EdgeNode.Inference;
+using EdgeNode.Learning;
+using EdgeNode.Learning.Federated;
+using EdgeNode.Messaging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeNode.Cli;
+
+/// <summary>
+/// <c>edgenode simulate-fleet</c>: N virtual nodes, each with its own MQTT connection, samples and signing key,
+/// and the aggregator host in-process, against a real broker; prints per-round test accuracy, bytes per update,
+/// round time and messages, and the centralized accuracy of the same head trained on all data at once.
+/// </summary>
+internal static class SimulateFleetCommand
+{
+    private const string Prefix = "edgenode";
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var parsed = SimulateFleetArguments.Parse(args, out var error);
+        if (parsed is null)
+        {
+            await stderr.WriteLineAsync("edgenode simulate-fleet: " + error);
+            await stderr.WriteLineAsync(SimulateFleetArguments.Usage);
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return await RunAsync(parsed, stdout, stderr, cancellationToken);
+        }
+        catch (ModelLoadException ex)
+        {
+            await stderr.WriteLineAsync("edgenode simulate-fleet: cannot load the backbone: " + ex.Message);
+            return ExitCodes.Model;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TimeoutException)
+        {
+            await stderr.WriteLineAsync("edgenode simulate-fleet: " + ex.Message);
+            return ExitCodes.Io;
+        }
+        catch (ArgumentException ex)
+        {
+            await stderr.WriteLineAsync("edgenode simulate-fleet: " + ex.Message);
+            return ExitCodes.Usage;
+        }
+    }
+
+    private static async Task<int> RunAsync(SimulateFleetArguments a, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var (train, test) = FleetEmbeddings.Load(a.Train, a.Test, a.Models, a.Cache, stderr, cancellationToken);
+        var central = new HeadModel(train.Dimension, 0, a.Seed);
+        HeadTrainer.Train(central, train, new TrainingOptions { Seed = a.Seed }, cancellationToken);
+        var centralAccuracy = HeadEvaluator.Accuracy(central, test);
+        await stdout.WriteLineAsync(FormattableString.Invariant($"centralized: accuracy {centralAccuracy:F4} ({train.Count} train / {test.Count} test samples)"));
+
+        var parts = FleetPartition.Split(train, a.Nodes, a.Partition, a.Seed);
+        var active = parts.Count(p => p.Count > 0);
+
+        // The fleet agrees on one standardisation from per-node sufficient statistics (n, Σx, Σx²), not from samples.
+        var statistics = ScalerStatistics.Of(parts[0]);
+        foreach (var part in parts.Skip(1))
+        {
+            statistics.Add(ScalerStatistics.Of(part));
+        }
+
+        var initial = new HeadModel(train.Dimension, 0, a.Seed);
+        foreach (var label in train.Classes.Order(StringComparer.Ordinal))
+        {
+            initial.AddClass(label);
+        }
+
+        initial.Restandardize(statistics.ToScaler());
+        var root = Path.Combine(Path.GetTempPath(), "edgenode-fleet-" + Guid.NewGuid().ToString("N")[..8]);
+        var fleet = "sim" + Guid.NewGuid().ToString("N")[..6];
+        Directory.CreateDirectory(Path.Combine(root, "keys"));
+        await File.WriteAllBytesAsync(Path.Combine(root, "initial.head"), HeadSerializer.Serialize(initial, new HeadInfo(0, DateTimeOffset.UnixEpoch, "simulate-fleet", 0, 0)), cancellationToken);
+        var signers = new UpdateSigner[a.Nodes];
+        for (var i = 0; i < a.Nodes; i++)
+        {
+            signers[i] = UpdateSigner.Create();
+            await File.WriteAllTextAsync(Path.Combine(root, "keys", NodeId(i) + ".pem"), signers[i].ExportPublicKeyPem(), cancellationToken);
+        }
+
+        await stderr.WriteLineAsync($"{a.Nodes} nodes ({active} with samples), partition {a.Partition}, compression {a.Compression}, fleet {fleet}, state {root}");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var host = StartAggregator(a, root, fleet, active);
+        await host.StartAsync(stop.Token);
+        var aggregator = host.Services.GetRequiredService<AggregatorService>();
+        await aggregator.Ready;
+
+        var mqtt = new MqttOptions { Host = a.BrokerHost, Port = a.BrokerPort, EmbeddedBroker = false, KeepAliveSeconds = 60 };
+        var globals = Channel.CreateUnbounded<(GlobalHead Global, long Timestamp)>();
+        var monitor = new MqttMessageBus(mqtt, new NodeTopics(Prefix, fleet + "-monitor"), fleet + "-monitor", NullLogger<MqttMessageBus>.Instance, TimeProvider.System);
+        await monitor.SubscribeAsync($"{Prefix}/fleet/{fleet}/fl/global", (m, _) =>
+        {
+            globals.Writer.TryWrite((GlobalHead.Parse(m.Payload), Stopwatch.GetTimestamp()));
+            return Task.CompletedTask;
+        }, stop.Token);
+        var loops = new List<Task> { monitor.RunAsync(stop.Token) };
+        var buses = new List<MqttMessageBus> { monitor };
+        var clients = new FederatedClient[a.Nodes];
+        var failures = 0;
+        for (var i = 0; i < a.Nodes; i++)
+        {
+            var bus = new MqttMessageBus(mqtt, new NodeTopics(Prefix, fleet + "-" + NodeId(i)), fleet + "-" + NodeId(i), NullLogger<MqttMessageBus>.Instance, TimeProvider.System);
+            var samples = parts[i];
+            clients[i] = new FederatedClient(bus, Prefix, fleet, NodeId(i), signers[i], () => samples);
+            clients[i].Failed += (node, ex) =>
+            {
+                Interlocked.Increment(ref failures);
+                stderr.WriteLine($"{node}: {ex.Message}");
+            };
+            await clients[i].StartAsync(stop.Token);
+            buses.Add(bus);
+            loops.Add(bus.RunAsync(stop.Token));
+            loops.Add(clients[i].RunAsync(stop.Token));
+        }
+
+        var rows = new List<(long Round, double Accuracy, double Seconds, double BytesPerUpdate, long Messages)>();
+        long lastBytes = 0, lastUpdates = 0, lastMessages = 0;
+        long? previous = null;
+        var roundTimeout = TimeSpan.FromSeconds(120);
+        while (rows.Count < a.Rounds)
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+            wait.CancelAfter(roundTimeout);
+            (GlobalHead Global, long Timestamp) next;
+            try
+            {
+                next = await globals.Reader.ReadAsync(wait.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"No global head after round {rows.Count} within {roundTimeout.TotalSeconds} s.");
+            }
+
+            if (next.Global.Version == 0 || previous is null)
+            {
+                previous ??= next.Timestamp;
+                if (next.Global.Version == 0)
+                {
+                    continue;
+                }
+            }
+
+            var bytes = clients.Sum(c => c.BytesSent);
+            var updates = clients.Sum(c => c.UpdatesSent);
+            var messages = clients.Sum(c => c.MessagesSent);
+            var accuracy = HeadEvaluator.Accuracy(next.Global.ReadHead(), test);
+            var seconds = Stopwatch.GetElapsedTime(previous.Value, next.Timestamp).TotalSeconds;
+            var perUpdate = updates > lastUpdates ? (bytes - lastBytes) / (double)(updates - lastUpdates) : 0;
+
+            // Broker traffic of the round: the updates (chunks) in, one global publish in, and the global delivered to each node and the monitor.
+            var brokerMessages = (messages - lastMessages) + 1 + a.Nodes + 1;
+            rows.Add((next.Global.Version, accuracy, seconds, perUpdate, brokerMessages));
+            await stdout.WriteLineAsync(FormattableString.Invariant($"round {next.Global.Version,3}: accuracy {accuracy:F4}  {seconds:F2} s  {perUpdate:F0} B/update  {brokerMessages} messages"));
+            (lastBytes, lastUpdates, lastMessages, previous) = (bytes, updates, messages, next.Timestamp);
+        }
+
+        var epsilon = host.Services.GetRequiredService<RoundCoordinator>().DpEpsilon;
+        await stop.CancelAsync();
+        await host.StopAsync(CancellationToken.None);
+        await Task.WhenAll(loops);
+        foreach (var bus in buses)
+        {
+            await bus.DisposeAsync();
+        }
+
+        foreach (var signer in signers)
+        {
+            signer.Dispose();
+        }
+
+        Directory.Delete(root, recursive: true);
+        var final = rows[^1].Accuracy;
+        await stdout.WriteLineAsync(FormattableString.Invariant($"final accuracy {final:F4} vs centralized {centralAccuracy:F4} ({final / centralAccuracy:P1}); {rows.Average(r => r.BytesPerUpdate):F0} B/update; mean round {rows.Average(r => r.Seconds):F2} s; {failures} node failures{(a.DpNoise > 0 ? FormattableString.Invariant($"; DP ε = {epsilon:F2} at δ = 1e-5") : string.Empty)}"));
+        if (a.Json)
+        {
+            await stdout.WriteLineAsync(Json(a, rows, final, centralAccuracy, epsilon));
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static string NodeId(int i) => "node" + i.ToString("D4", CultureInfo.InvariantCulture);
+
+    private static IHost StartAggregator(SimulateFleetArguments a, string root, string fleet, int active)
+    {
+        var rule = a.Rule switch { "trimmed" => "TrimmedMean", "median" => "Median", _ => "FedAvg" };
+        var builder = AggregatorHost.Create(
+        [
+            "--EdgeNode:Mqtt:Host=" + a.BrokerHost,
+            "--EdgeNode:Mqtt:Port=" + a.BrokerPort.ToString(CultureInfo.InvariantCulture),
+            "--EdgeNode:Mqtt:EmbeddedBroker=false",
+            "--EdgeNode:Aggregator:Fleet=" + fleet,
+            "--EdgeNode:Aggregator:InstanceId=" + fleet + "-aggregator",
+            "--EdgeNode:Aggregator:StatePath=" + Path.Combine(root, "state"),
+            "--EdgeNode:Aggregator:KeysPath=" + Path.Combine(root, "keys"),
+            "--EdgeNode:Aggregator:InitialHeadPath=" + Path.Combine(root, "initial.head"),
+            "--EdgeNode:Aggregator:MinUpdates=" + active.ToString(CultureInfo.InvariantCulture),
+            "--EdgeNode:Aggregator:RoundSeconds=60",
+            "--EdgeNode:Aggregator:Rule=" + rule,
+            "--EdgeNode:Aggregator:Epochs=" + a.LocalEpochs.ToString(CultureInfo.InvariantCulture),
+            "--EdgeNode:Aggregator:LearningRate=" + a.LearningRate.ToString(CultureInfo.InvariantCulture),
+            "--EdgeNode:Aggregator:Proximal=" + a.Proximal.ToString(CultureInfo.InvariantCulture),
+            "--EdgeNode:Aggregator:Compression=" + a.Compression,
+            "--EdgeNode:Aggregator:ClipNorm=" + (a.Clip > 0 ? a.Clip : a.DpNoise > 0 ? 1f : 0f).ToString(CultureInfo.InvariantCulture),
+            "--EdgeNode:Aggregator:DpNoiseMultiplier=" + a.DpNoise.ToString(CultureInfo.InvariantCulture),
+        ]);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        return builder.Build();
+    }
+
+    private static string Json(SimulateFleetArguments a, List<(long Round, double Accuracy, double Seconds, double BytesPerUpdate, long Messages)> rows, double final, double central, double epsilon)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("accuracy", Math.Round(final, 4));
+            w.WriteNumber("accuracy_centralized", Math.Round(central, 4));
+            w.WriteNumber("rounds", rows.Count);
+            w.WriteNumber("bytes_per_update", Math.Round(rows.Average(r => r.BytesPerUpdate)));
+            w.WriteNumber("nodes", a.Nodes);
+            w.WriteString("partition", a.Partition);
+            w.WriteString("compression", a.Compression);
+            w.WriteNumber("round_seconds_mean", Math.Round(rows.Average(r => r.Seconds), 3));
+            w.WriteNumber("round_seconds_max", Math.Round(rows.Max(r => r.Seconds), 3));
+            w.WriteNumber("messages_per_round", Math.Round(rows.Average(r => (double)r.Messages)));
+            if (a.DpNoise > 0)
+            {
+                w.WriteNumber("dp_noise", a.DpNoise);
+                w.WriteNumber("dp_epsilon", Math.Round(epsilon, 3));
+                w.WriteNumber("dp_delta", 1e-5);
+            }
+
+            w.WriteStartArray("accuracy_per_round");
+            foreach (var r in rows)
+            {
+                w.WriteNumberValue(Math.Round(r.Accuracy, 4));
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

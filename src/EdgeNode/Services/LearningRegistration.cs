@@ -45,6 +45,7 @@ internal static class LearningRegistration
         });
         services.AddSingleton<HeadTrainingService>();
         services.AddHostedService(sp => sp.GetRequiredService<HeadTrainingService>());
+        services.AddSingleton<ILabelSink, LearningLabelSink>();
         services.AddSingleton<ICommandHandler, LabelCommandHandler>();
         services.AddSingleton<ICommandHandler, RollbackCommandHandler>();
         services.AddSingleton<ICommandHandler, TrainCommandHandler>();

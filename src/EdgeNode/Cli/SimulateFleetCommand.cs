@@ -168,6 +168,10 @@ internal static class SimulateFleetCommand
             (lastBytes, lastUpdates, lastMessages, previous) = (bytes, updates, messages, next.Timestamp);
         }
 
+        // Per-round counters are sampled when the global arrives, before every node's PUBACK returned; totals are exact.
+        var totalUpdates = Math.Max(1, clients.Sum(c => c.UpdatesSent));
+        var bytesPerUpdate = clients.Sum(c => c.BytesSent) / (double)totalUpdates;
+        var messagesPerRound = (clients.Sum(c => c.MessagesSent) / (double)totalUpdates * active) + 1 + a.Nodes + 1;
         var epsilon = host.Services.GetRequiredService<RoundCoordinator>().DpEpsilon;
         await stop.CancelAsync();
         await host.StopAsync(CancellationToken.None);
@@ -184,10 +188,10 @@ internal static class SimulateFleetCommand
 
         Directory.Delete(root, recursive: true);
         var final = rows[^1].Accuracy;
-        await stdout.WriteLineAsync(FormattableString.Invariant($"final accuracy {final:F4} vs centralized {centralAccuracy:F4} ({final / centralAccuracy:P1}); {rows.Average(r => r.BytesPerUpdate):F0} B/update; mean round {rows.Average(r => r.Seconds):F2} s; {failures} node failures{(a.DpNoise > 0 ? FormattableString.Invariant($"; DP ε = {epsilon:F2} at δ = 1e-5") : string.Empty)}"));
+        await stdout.WriteLineAsync(FormattableString.Invariant($"final accuracy {final:F4} vs centralized {centralAccuracy:F4} ({final / centralAccuracy:P1}); {bytesPerUpdate:F0} B/update; {messagesPerRound:F0} broker messages/round; mean round {rows.Average(r => r.Seconds):F2} s; {failures} node failures{(a.DpNoise > 0 ? FormattableString.Invariant($"; DP ε = {epsilon:F2} at δ = 1e-5") : string.Empty)}"));
         if (a.Json)
         {
-            await stdout.WriteLineAsync(Json(a, rows, final, centralAccuracy, epsilon));
+            await stdout.WriteLineAsync(Json(a, rows, final, centralAccuracy, epsilon, bytesPerUpdate, messagesPerRound));
         }
 
         return ExitCodes.Success;
@@ -222,7 +226,7 @@ internal static class SimulateFleetCommand
         return builder.Build();
     }
 
-    private static string Json(SimulateFleetArguments a, List<(long Round, double Accuracy, double Seconds, double BytesPerUpdate, long Messages)> rows, double final, double central, double epsilon)
+    private static string Json(SimulateFleetArguments a, List<(long Round, double Accuracy, double Seconds, double BytesPerUpdate, long Messages)> rows, double final, double central, double epsilon, double bytesPerUpdate, double messagesPerRound)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer))
@@ -231,13 +235,13 @@ internal static class SimulateFleetCommand
             w.WriteNumber("accuracy", Math.Round(final, 4));
             w.WriteNumber("accuracy_centralized", Math.Round(central, 4));
             w.WriteNumber("rounds", rows.Count);
-            w.WriteNumber("bytes_per_update", Math.Round(rows.Average(r => r.BytesPerUpdate)));
+            w.WriteNumber("bytes_per_update", Math.Round(bytesPerUpdate));
             w.WriteNumber("nodes", a.Nodes);
             w.WriteString("partition", a.Partition);
             w.WriteString("compression", a.Compression);
             w.WriteNumber("round_seconds_mean", Math.Round(rows.Average(r => r.Seconds), 3));
             w.WriteNumber("round_seconds_max", Math.Round(rows.Max(r => r.Seconds), 3));
-            w.WriteNumber("messages_per_round", Math.Round(rows.Average(r => (double)r.Messages)));
+            w.WriteNumber("messages_per_round", Math.Round(messagesPerRound));
             if (a.DpNoise > 0)
             {
                 w.WriteNumber("dp_noise", a.DpNoise);

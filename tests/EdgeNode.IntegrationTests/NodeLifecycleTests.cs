@@ -102,7 +102,13 @@ public sealed class NodeLifecycleTests : IDisposable
 
         var messages = await probe.WaitUntilAsync(m => m.Any(x => x.Topic == "edgenode/it-embedded/results"), Startup, "results from the embedded broker");
 
-        Assert.Contains(messages, m => m.Topic == "edgenode/it-embedded/status" && m.Payload == "online" && m.Retain);
+        Assert.Contains(messages, m => m.Topic == "edgenode/it-embedded/status" && m.Payload == "online");
+
+        // A subscriber arriving later gets the birth as a retained message.
+        await using var late = await MqttProbe.ConnectAsync(port, "edgenode/it-embedded/status");
+        var status = await late.WaitUntilAsync(m => m.Count > 0, TimeSpan.FromSeconds(10), "retained status");
+        Assert.True(status[0].Retain);
+        Assert.Equal("online", status[0].Payload);
         node.Terminate();
         Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(15)));
     }

@@ -32,7 +32,14 @@ public static class NodeHost
         var services = builder.Services;
 
         // Settings changed by the config command: next to the database, the last (winning) source.
-        var runtimeSettings = RuntimeSettingsFile.NextTo(builder.Configuration[StorageOptions.Section + ":Path"] ?? new StorageOptions().Path);
+        // The run-time settings file lives next to the database, so the path is needed before options validation.
+        var databasePath = builder.Configuration[StorageOptions.Section + ":Path"] ?? new StorageOptions().Path;
+        if (string.IsNullOrWhiteSpace(databasePath))
+        {
+            throw new InvalidOperationException($"{StorageOptions.Section}:Path (EdgeNode__Storage__Path): a database path is required.");
+        }
+
+        var runtimeSettings = RuntimeSettingsFile.NextTo(databasePath);
         runtimeSettings.AddTo(builder.Configuration);
         services.AddSingleton(runtimeSettings);
         services.AddSystemd();

@@ -4,6 +4,7 @@ using EdgeNode.Devices.Cameras;
 using EdgeNode.Devices.Gpio;
 using EdgeNode.Devices.Pipeline;
 using EdgeNode.Devices.Sensors;
+using EdgeNode.Health;
 using EdgeNode.Inference;
 using EdgeNode.Messaging;
 using EdgeNode.Messaging.Commands;
@@ -52,6 +53,8 @@ public static class NodeHost
         Validate(services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section), OutboxOptions.Section);
         Validate(services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section), InferenceOptions.Section);
         Validate(services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section), TelemetryOptions.Section);
+        Validate(services.AddOptions<OtlpOptions>().BindConfiguration(OtlpOptions.Section), OtlpOptions.Section);
+        Validate(services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section), HealthOptions.Section);
         Validate(services.AddOptions<CameraOptions>().BindConfiguration(CameraOptions.SectionName), CameraOptions.SectionName);
         Validate(services.AddOptions<ChangeGateOptions>().BindConfiguration(ChangeGateOptions.SectionName), ChangeGateOptions.SectionName);
         Validate(services.AddOptions<LabelButtonOptions>().BindConfiguration(LabelButtonOptions.SectionName), LabelButtonOptions.SectionName);
@@ -100,6 +103,7 @@ public static class NodeHost
         services.AddLearning();
         services.AddSingleton<ICommandHandler, ConfigCommandHandler>();
         services.AddSingleton<ICommandHandler, SnapshotCommandHandler>();
+        services.AddSingleton<ICommandHandler, HealthCommandHandler>();
         services.AddSingleton(sp => new CommandRouter(
             sp.GetRequiredService<IMessageBus>(),
             sp.GetRequiredService<NodeIdentity>().Topics,
@@ -119,6 +123,7 @@ public static class NodeHost
         services.AddSingleton<SensorService>();
         services.AddHostedService(sp => sp.GetRequiredService<SensorService>());
         services.AddHostedService<GpioService>();
+        services.AddObservability(builder.Configuration);
         services.AddHostedService<TelemetryService>();
         services.AddHostedService<SystemdWatchdogService>();
         return builder.Build();

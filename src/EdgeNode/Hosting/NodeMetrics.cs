@@ -1,6 +1,11 @@
+using System.Diagnostics.Metrics;
+
 namespace EdgeNode.Hosting;
 
-/// <summary>Counters and latency samples behind the telemetry message; thread-safe.</summary>
+/// <summary>
+/// Counters and latency samples behind the telemetry message; thread-safe. With a meter factory the latencies also
+/// go to the <c>edgenode.inference.duration</c> histogram of the <see cref="NodeInstruments.MeterName"/> meter.
+/// </summary>
 public sealed class NodeMetrics
 {
     private const int Window = 512;
@@ -9,7 +14,25 @@ public sealed class NodeMetrics
     private readonly Lock _gate = new();
     private long _inferences;
     private long _skipped;
+    private readonly Histogram<double>? _duration;
     private int _next;
+    private long _lastProcessed;
+
+    /// <summary>Creates the metrics without instruments (tools and tests).</summary>
+    public NodeMetrics()
+    {
+    }
+
+    /// <summary>Creates the metrics and their histogram on <paramref name="meters"/>.</summary>
+    public NodeMetrics(IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        _duration = meters.Create(NodeInstruments.MeterName).CreateHistogram<double>(
+            "edgenode.inference.duration", "ms", "Pre-processing and backbone inference per frame.");
+    }
+
+    /// <summary>Stopwatch timestamp of the last frame inferred or reused; 0 before the first.</summary>
+    public long LastProcessedTimestamp => Interlocked.Read(ref _lastProcessed);
 
     /// <summary>Inferences run (not counting change-gate reuses).</summary>
     public long Inferences => Interlocked.Read(ref _inferences);
@@ -30,10 +53,17 @@ public sealed class NodeMetrics
             _next = (_next + 1) % Window;
             _inferences++;
         }
+
+        Interlocked.Exchange(ref _lastProcessed, timestamp);
+        _duration?.Record(latencyMs);
     }
 
     /// <summary>Records a frame whose cached result was reused.</summary>
-    public void RecordSkipped() => Interlocked.Increment(ref _skipped);
+    public void RecordSkipped()
+    {
+        Interlocked.Increment(ref _skipped);
+        Interlocked.Exchange(ref _lastProcessed, System.Diagnostics.Stopwatch.GetTimestamp());
+    }
 
     /// <summary>Records a frame that could not be processed.</summary>
     public void RecordFailed()

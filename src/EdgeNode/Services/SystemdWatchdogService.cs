@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeNode.Health;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
@@ -10,10 +11,12 @@ namespace EdgeNode.Services;
 /// Sends <c>WATCHDOG=1</c> to systemd every half <c>WatchdogSec</c> while the node runs. <c>AddSystemd()</c>
 /// sends only <c>READY=1</c> and <c>STOPPING=1</c>; without this a unit with <c>WatchdogSec=</c> would be killed.
 /// systemd sets <c>WATCHDOG_USEC</c> (and <c>WATCHDOG_PID</c>) only when the unit asks for a watchdog, so
-/// anywhere else this service does nothing. A ping proves the process and its timer/thread pool are alive.
+/// anywhere else this service does nothing. A ping proves the process and its timer/thread pool are alive; it is
+/// withheld while a liveness health check (a stalled pipeline) is unhealthy, so systemd restarts a stuck node.
 /// </summary>
 internal sealed partial class SystemdWatchdogService(
     IConfiguration configuration,
+    HealthState health,
     TimeProvider time,
     ILogger<SystemdWatchdogService> logger,
     ISystemdNotifier? notifier = null) : BackgroundService
@@ -32,8 +35,21 @@ internal sealed partial class SystemdWatchdogService(
 
         LogWatchdog(logger, period.TotalSeconds);
         using var timer = new PeriodicTimer(period, time);
+        var withheld = false;
         do
         {
+            if (health.LivenessFailed)
+            {
+                if (!withheld)
+                {
+                    LogWithheld(logger, string.Join(", ", health.Failing));
+                    withheld = true;
+                }
+
+                continue;
+            }
+
+            withheld = false;
             target.Notify(Watchdog);
         }
         while (await WaitAsync(timer, stoppingToken));
@@ -69,4 +85,7 @@ internal sealed partial class SystemdWatchdogService(
 
     [LoggerMessage(1, LogLevel.Information, "systemd watchdog: pinging every {Seconds} s")]
     private static partial void LogWatchdog(ILogger logger, double seconds);
+
+    [LoggerMessage(2, LogLevel.Error, "systemd watchdog: pings withheld, unhealthy: {Checks}; systemd will restart the node")]
+    private static partial void LogWithheld(ILogger logger, string checks);
 }

@@ -54,4 +54,55 @@ public sealed class SystemdWatchdogTests
 
         Assert.False(node.HasExited, node.Output);
     }
+
+    [Fact]
+    public async Task Node_PipelineStalls_WatchdogPingsWithheldSoSystemdRestartsIt()
+    {
+        using var temp = new TempDirectory();
+        var socketPath = temp.File("notify.sock");
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(socketPath));
+        var environment = new Dictionary<string, string>
+        {
+            ["NOTIFY_SOCKET"] = socketPath,
+            ["WATCHDOG_USEC"] = "1000000",
+            ["EdgeNode__NodeId"] = "stalled",
+            ["EdgeNode__Mqtt__Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["EdgeNode__Storage__Path"] = temp.File("edgenode.db"),
+            // A camera process that never writes a frame: the pipeline stalls while the process stays alive.
+            ["EdgeNode__Camera__Source"] = "process:sleep 600",
+            ["EdgeNode__Health__StallSeconds"] = "5",
+            ["EdgeNode__Health__PeriodSeconds"] = "1",
+        };
+        await using var node = NodeProcess.Start(temp.Path, environment);
+
+        // Play systemd: keep reading (an unread datagram socket would block the node's notifier).
+        var pings = new System.Collections.Concurrent.ConcurrentQueue<DateTime>();
+        using var stop = new CancellationTokenSource();
+        var reader = Task.Run(async () =>
+        {
+            var buffer = new byte[256];
+            while (!stop.IsCancellationRequested)
+            {
+                var received = await socket.ReceiveAsync(buffer, SocketFlags.None, stop.Token);
+                if (Encoding.ASCII.GetString(buffer, 0, received).Contains("WATCHDOG=1", StringComparison.Ordinal))
+                {
+                    pings.Enqueue(DateTime.UtcNow);
+                }
+            }
+        });
+
+        await node.WaitForOutputAsync("pings withheld", TimeSpan.FromMinutes(2));
+        var withheldAt = DateTime.UtcNow;
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reader);
+
+        Assert.NotEmpty(pings); // healthy at first
+        // At most one ping may have been in flight when the report turned unhealthy; then three quiet seconds,
+        // in which systemd (WatchdogSec=1) would have restarted the node.
+        Assert.True(pings.Count(t => t > withheldAt) <= 1, $"{pings.Count(t => t > withheldAt)} pings after they were withheld:\n{node.Output}");
+        Assert.Contains("pipeline", node.Output, StringComparison.Ordinal);
+        Assert.False(node.HasExited, node.Output);
+    }
 }

@@ -45,10 +45,10 @@ public sealed class HomeAssistantTests
         Assert.Equal("edgenode", root.GetProperty("o").GetProperty("name").GetString());
 
         var components = root.GetProperty("cmps").EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
-        Assert.Equal(7, components.Count);
+        Assert.Equal(13, components.Count);
         foreach (var (_, component) in components)
         {
-            Assert.Equal("sensor", component.GetProperty("p").GetString());
+            Assert.True(component.GetProperty("p").GetString() is "sensor" or "binary_sensor", component.ToString());
             Assert.StartsWith("edgenode/cam-1/", component.GetProperty("stat_t").GetString(), StringComparison.Ordinal);
             Assert.False(string.IsNullOrEmpty(component.GetProperty("uniq_id").GetString()));
             Assert.Contains("value_json", component.GetProperty("val_tpl").GetString(), StringComparison.Ordinal);
@@ -66,6 +66,20 @@ public sealed class HomeAssistantTests
         Assert.Contains("outboxDepth", components["cam-1_outbox"].GetProperty("val_tpl").GetString(), StringComparison.Ordinal);
         Assert.Contains("model", components["cam-1_model"].GetProperty("val_tpl").GetString(), StringComparison.Ordinal);
         Assert.Contains("fps", components["cam-1_fps"].GetProperty("val_tpl").GetString(), StringComparison.Ordinal);
+
+        // Board health from telemetry: SoC temperature, CPU, memory as diagnostic sensors; throttling and health as problems.
+        var socTemp = components["cam-1_soc_temp"];
+        Assert.Equal("edgenode/cam-1/telemetry", socTemp.GetProperty("stat_t").GetString());
+        Assert.Equal("temperature", socTemp.GetProperty("dev_cla").GetString());
+        Assert.Contains("socTempC", socTemp.GetProperty("val_tpl").GetString(), StringComparison.Ordinal);
+        Assert.Equal("%", components["cam-1_cpu"].GetProperty("unit_of_meas").GetString());
+        Assert.Contains("headVersion", components["cam-1_head"].GetProperty("val_tpl").GetString(), StringComparison.Ordinal);
+        foreach (var key in new[] { "cam-1_throttled", "cam-1_health" })
+        {
+            Assert.Equal("binary_sensor", components[key].GetProperty("p").GetString());
+            Assert.Equal("problem", components[key].GetProperty("dev_cla").GetString());
+            Assert.Equal("diagnostic", components[key].GetProperty("ent_cat").GetString());
+        }
     }
 
     [Fact]

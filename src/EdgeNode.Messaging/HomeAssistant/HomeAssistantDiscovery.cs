@@ -26,6 +26,14 @@ public static class HomeAssistantDiscovery
             [$"{node}_latency"] = Measurement(node, "latency", "Inference latency p50", topics.Telemetry, "{{ value_json.latencyP50Ms }}", "ms", "duration"),
             [$"{node}_outbox"] = Measurement(node, "outbox", "Outbox depth", topics.Telemetry, "{{ value_json.outboxDepth }}", "messages", null),
             [$"{node}_model"] = Component("sensor", node, "model", "Model version", topics.Telemetry, "{{ value_json.model }}", attributes: null, category: "diagnostic"),
+            [$"{node}_head"] = Component("sensor", node, "head", "Head version", topics.Telemetry, "{{ value_json.headVersion }}", attributes: null, category: "diagnostic"),
+            // Null telemetry values render as "None", which Home Assistant shows as unknown.
+            [$"{node}_soc_temp"] = Diagnostic(Measurement(node, "soc_temp", "SoC temperature", topics.Telemetry, "{{ value_json.socTempC }}", "°C", "temperature")),
+            [$"{node}_cpu"] = Diagnostic(Measurement(node, "cpu", "CPU load", topics.Telemetry, "{{ value_json.cpuPercent }}", "%", null)),
+            [$"{node}_memory"] = Diagnostic(Measurement(node, "memory", "Memory used", topics.Telemetry, "{{ value_json.memUsedPercent }}", "%", null)),
+            [$"{node}_throttled"] = Problem(node, "throttled", "SoC throttled", topics.Telemetry, "{{ 'ON' if value_json.throttled else 'OFF' }}"),
+            [$"{node}_health"] = Problem(node, "health", "Health", topics.Telemetry, "{{ 'OFF' if value_json.health == 'healthy' else 'ON' }}",
+                ("{{ {'status': value_json.health, 'failing': value_json.healthFailing} | tojson }}", topics.Telemetry)),
         };
         foreach (var sensor in sensors)
         {
@@ -70,6 +78,19 @@ public static class HomeAssistantDiscovery
             component["dev_cla"] = deviceClass;
         }
 
+        return component;
+    }
+
+    private static JsonObject Diagnostic(JsonObject component)
+    {
+        component["ent_cat"] = "diagnostic";
+        return component;
+    }
+
+    private static JsonObject Problem(string node, string key, string name, string stateTopic, string template, (string Template, string Topic)? attributes = null)
+    {
+        var component = Component("binary_sensor", node, key, name, stateTopic, template, attributes, category: "diagnostic");
+        component["dev_cla"] = "problem";
         return component;
     }
 

@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeNode.Health;
 
 /// <summary>
 /// The latest health report, published by the health-check publisher every <c>EdgeNode:Health:PeriodSeconds</c>;
-/// read by telemetry and the systemd watchdog.
+/// read by telemetry and the systemd watchdog. Logs each change of the overall status (the health-check library's
+/// own per-evaluation logging is filtered out in the host).
 /// </summary>
-public sealed class HealthState : IHealthCheckPublisher
+public sealed partial class HealthState(ILogger<HealthState> logger) : IHealthCheckPublisher
 {
     /// <summary>Tag of the checks that a restart can fix; when one is unhealthy the watchdog stops pinging.</summary>
     public const string LivenessTag = "liveness";
@@ -39,7 +41,30 @@ public sealed class HealthState : IHealthCheckPublisher
     /// <inheritdoc />
     public Task PublishAsync(HealthReport report, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(report);
+        var before = Status;
+        var failingBefore = string.Join(", ", Failing);
         _report = report;
+        var failing = string.Join(", ", Failing);
+        if (before != Status || failingBefore != failing)
+        {
+            var detail = string.Join("; ", report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).Select(e => $"{e.Key}: {e.Value.Description}"));
+            if (report.Status == HealthStatus.Healthy)
+            {
+                LogHealthy(logger);
+            }
+            else
+            {
+                LogNotHealthy(logger, Status, detail);
+            }
+        }
+
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(1, LogLevel.Information, "Health: healthy")]
+    private static partial void LogHealthy(ILogger logger);
+
+    [LoggerMessage(2, LogLevel.Warning, "Health: {Status}: {Detail}")]
+    private static partial void LogNotHealthy(ILogger logger, string status, string detail);
 }

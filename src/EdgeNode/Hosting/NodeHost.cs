@@ -44,6 +44,8 @@ public static class NodeHost
         runtimeSettings.AddTo(builder.Configuration);
         services.AddSingleton(runtimeSettings);
         services.AddSystemd();
+        // The health-check library logs every unhealthy evaluation; HealthState logs the changes instead.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(8));
         services.AddSingleton(TimeProvider.System);
 

@@ -26,6 +26,10 @@ internal static class ObservabilityRegistration
             o.Delay = TimeSpan.FromSeconds(Math.Min(2, health.PeriodSeconds));
             o.Period = TimeSpan.FromSeconds(health.PeriodSeconds);
         });
+        // Singletons: AddCheck<T> would otherwise build a new check per evaluation (the pipeline check keeps its start time).
+        services.AddSingleton<PipelineHealthCheck>();
+        services.AddSingleton<BrokerHealthCheck>();
+        services.AddSingleton<ResourcesHealthCheck>();
         services.AddHealthChecks()
             .AddCheck<PipelineHealthCheck>("pipeline", tags: [HealthState.LivenessTag])
             .AddCheck<BrokerHealthCheck>("broker")

@@ -215,7 +215,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
             throw new MessageBusException($"The broker refused the connection: {result.ResultCode} {result.ReasonString}");
         }
 
-        await PublishAsync(new BusMessage(_topics.Status, Online, 1, Retain: true), cancellationToken);
+        // Subscriptions first: an operator who sees "online" may send a command at once, and it must not be lost.
         string[] filters;
         lock (_subscriptionsGate)
         {
@@ -227,6 +227,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
             await SubscribeOnBrokerAsync(filters, cancellationToken);
         }
 
+        await PublishAsync(new BusMessage(_topics.Status, Online, 1, Retain: true), cancellationToken);
         _ready = true;
         await RaiseConnectedAsync(cancellationToken);
     }

@@ -123,6 +123,21 @@ public sealed class CommandTests : IDisposable
         Assert.Equal(modelBefore, JsonDocument.Parse(later.Last(x => x.Topic.EndsWith("/telemetry", StringComparison.Ordinal)).Payload).RootElement.GetProperty("model").GetString());
     }
 
+    [Fact]
+    public async Task Command_SentTheMomentOnlineArrives_IsAnswered()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var client = await CommandClient.ConnectAsync(broker.Port);
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, "edgenode/it-first/status");
+        await using var node = NodeProcess.Start(_dir.Path, Environment("it-first", broker.Port));
+        await probe.WaitUntilAsync(m => m.Any(x => x.Payload == "online"), Startup, "birth");
+
+        // No retry: the birth is published only after the command subscription is in place.
+        var reply = await client.SendAsync("edgenode/it-first/cmd/health", "{}", Reply);
+
+        Assert.True(reply.Ok, reply.Json);
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private string SettingsFile => _dir.File("runtime-settings.json");

@@ -12,7 +12,7 @@ public sealed class FederatedClient
 {
     private readonly IMessageBus _bus;
     private readonly FederatedTrainer _trainer;
-    private readonly Func<SampleSet> _samples;
+    private readonly Func<GlobalHead, CancellationToken, ValueTask<SampleSet>> _samples;
     private readonly string _globalTopic;
     private readonly string _updateTopic;
     private readonly int _maxChunkBytes;
@@ -25,6 +25,15 @@ public sealed class FederatedClient
 
     /// <summary>Creates the client for <paramref name="nodeId"/> in <paramref name="fleet"/>.</summary>
     public FederatedClient(IMessageBus bus, string prefix, string fleet, string nodeId, UpdateSigner signer, Func<SampleSet> samples, int maxChunkBytes = 256 * 1024)
+        : this(bus, prefix, fleet, nodeId, signer, SamplesOf(samples), maxChunkBytes)
+    {
+    }
+
+    /// <summary>
+    /// Creates the client for <paramref name="nodeId"/> in <paramref name="fleet"/>, reading the local samples for each
+    /// new global head from <paramref name="samples"/> (e.g. the node's SQLite sample store).
+    /// </summary>
+    public FederatedClient(IMessageBus bus, string prefix, string fleet, string nodeId, UpdateSigner signer, Func<GlobalHead, CancellationToken, ValueTask<SampleSet>> samples, int maxChunkBytes = 256 * 1024)
     {
         _bus = bus ?? throw new ArgumentNullException(nameof(bus));
         _trainer = new FederatedTrainer(nodeId, signer);
@@ -46,6 +55,12 @@ public sealed class FederatedClient
     /// <summary>Updates published.</summary>
     public long UpdatesSent => Interlocked.Read(ref _updatesSent);
 
+    /// <summary>
+    /// Called for each newer global head before training from it (the node adopts it as its active head here);
+    /// an exception from it is reported through <see cref="Failed"/> and training goes on.
+    /// </summary>
+    public Func<GlobalHead, CancellationToken, Task>? GlobalArrived { get; set; }
+
     /// <summary>Raised when an update could not be built or sent (the next global retries).</summary>
     public event Action<string, Exception>? Failed;
 
@@ -59,9 +74,21 @@ public sealed class FederatedClient
         {
             await foreach (var global in _globals.Reader.ReadAllAsync(cancellationToken))
             {
+                if (GlobalArrived is { } arrived && global.Version != _last?.Version)
+                {
+                    try
+                    {
+                        await arrived(global, cancellationToken);
+                    }
+                    catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException)
+                    {
+                        Failed?.Invoke(_trainer.NodeId, ex);
+                    }
+                }
+
                 try
                 {
-                    var samples = _samples();
+                    var samples = await _samples(global, cancellationToken);
                     if (samples.Count == 0)
                     {
                         continue;
@@ -92,6 +119,12 @@ public sealed class FederatedClient
         {
             // Stopping.
         }
+    }
+
+    private static Func<GlobalHead, CancellationToken, ValueTask<SampleSet>> SamplesOf(Func<SampleSet> samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        return (_, _) => ValueTask.FromResult(samples());
     }
 
     private Task OnGlobalAsync(BusMessage message, CancellationToken cancellationToken)

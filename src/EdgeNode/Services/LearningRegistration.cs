@@ -45,6 +45,10 @@ internal static class LearningRegistration
         });
         services.AddSingleton<HeadTrainingService>();
         services.AddHostedService(sp => sp.GetRequiredService<HeadTrainingService>());
+        services.AddOptions<FederatedOptions>().BindConfiguration(FederatedOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FederatedOptions>>(new SectionValidator<FederatedOptions>(FederatedOptions.Section));
+        services.AddSingleton<FederatedService>();
+        services.AddHostedService(sp => sp.GetRequiredService<FederatedService>());
         services.AddSingleton<ILabelSink, LearningLabelSink>();
         services.AddSingleton<ICommandHandler, LabelCommandHandler>();
         services.AddSingleton<ICommandHandler, RollbackCommandHandler>();

@@ -155,7 +155,7 @@ internal sealed partial class OutboxPublisherService(
                     }
 
                     await window.WaitAsync(cancellationToken);
-                    publishes.Add(PublishOneAsync(batch[i], acked, window, cancellationToken));
+                    publishes.Add(PublishOneAsync(batch[i], acked, window));
                     sent++;
                 }
             }
@@ -178,11 +178,14 @@ internal sealed partial class OutboxPublisherService(
         return after;
     }
 
-    private async Task PublishOneAsync(OutboxMessage message, ConcurrentQueue<long> acked, SemaphoreSlim window, CancellationToken cancellationToken)
+    private async Task PublishOneAsync(OutboxMessage message, ConcurrentQueue<long> acked, SemaphoreSlim window)
     {
         try
         {
-            await bus.PublishAsync(new BusMessage(message.Topic, message.Payload, 1), cancellationToken);
+            // A publish once started is not cancelled: on stop, cancelling it between PUBLISH and PUBACK would leave
+            // a message the broker has as undelivered here, and the final drain would send it a second time.
+            // Cancellation stops new publishes (the window and pacing waits); a lost connection still fails this fast.
+            await bus.PublishAsync(new BusMessage(message.Topic, message.Payload, 1), CancellationToken.None);
             acked.Enqueue(message.Seq);
         }
         finally

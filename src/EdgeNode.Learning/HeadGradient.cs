@@ -10,6 +10,7 @@ internal sealed class HeadGradient
 {
     private readonly HeadModel _head;
     private float[] _outputGradient = [];
+    private float[] _batchX = [];
     private float[] _hidden = [];
     private float[] _hiddenGradient = [];
     private int[] _inputRows = [];
@@ -46,12 +47,19 @@ internal sealed class HeadGradient
         var invBatch = 1f / batch;
         double loss = 0;
 
+        // The batch's rows, scattered over the whole set, copied together once: the forward pass and both
+        // outer-product passes then stream one contiguous block that stays in cache.
+        var bx = _batchX.AsSpan(0, batch * d);
+        for (var s = 0; s < batch; s++)
+        {
+            x.Slice(rows[s] * d, d).CopyTo(bx.Slice(s * d, d));
+        }
+
         for (var s = 0; s < batch; s++)
         {
             var row = rows[s];
-            _inputRows[s] = row * d;
             var logits = og.Slice(s * classes, classes);
-            head.Forward(x.Slice(row * d, d), _hidden.AsSpan(s * hiddenSize, hiddenSize), logits);
+            head.Forward(bx.Slice(s * d, d), _hidden.AsSpan(s * hiddenSize, hiddenSize), logits);
             TensorPrimitives.SoftMax(logits, logits);
             var target = targets[row];
             var weight = classWeights.IsEmpty ? 1f : classWeights[target];
@@ -72,7 +80,7 @@ internal sealed class HeadGradient
         }
         else
         {
-            DenseKernels.AccumulateOuter(g.Slice(outW, classes * f), og, classes, x, _inputRows.AsSpan(0, batch), d);
+            DenseKernels.AccumulateOuter(g.Slice(outW, classes * f), og, classes, bx, _inputRows.AsSpan(0, batch), d);
         }
 
         var outputBias = g.Slice(outB, classes);
@@ -83,7 +91,7 @@ internal sealed class HeadGradient
 
         if (hiddenSize > 0)
         {
-            BackwardHidden(x, p, g, og, batch);
+            BackwardHidden(bx, p, g, og, batch);
         }
 
         loss *= invBatch;
@@ -129,12 +137,14 @@ internal sealed class HeadGradient
 
     private void Ensure(int batch, int classes, int hiddenSize)
     {
-        if (_inputRows.Length >= batch && _outputGradient.Length >= batch * classes)
+        var d = _head.InputSize;
+        if (_inputRows.Length >= batch && _outputGradient.Length >= batch * classes && _batchX.Length >= batch * d)
         {
             return;
         }
 
         _outputGradient = new float[batch * classes];
+        _batchX = new float[batch * d];
         _hidden = new float[batch * hiddenSize];
         _hiddenGradient = new float[batch * hiddenSize];
         _inputRows = new int[batch];
@@ -142,6 +152,7 @@ internal sealed class HeadGradient
         for (var s = 0; s < batch; s++)
         {
             _hiddenRows[s] = s * hiddenSize;
+            _inputRows[s] = s * d; // rows of the contiguous batch copy
         }
     }
 

@@ -97,7 +97,7 @@ public sealed class FederatedClient
                     // The same version again (an aggregator restart re-announces it): resend the update, which the aggregator counts once.
                     var wire = _last is { } last && last.Version == global.Version
                         ? last.Wire
-                        : _trainer.Train(global, samples, unchecked((int)global.Version), cancellationToken).Wire;
+                        : (await LowPriorityWork.RunAsync("federated-training", () => _trainer.Train(global, samples, unchecked((int)global.Version), cancellationToken))).Wire;
                     _last = (global.Version, wire);
                     foreach (var chunk in UpdateChunks.Split(wire, _maxChunkBytes))
                     {

@@ -119,7 +119,7 @@ internal sealed partial class HeadTrainingService(
         GateResult result;
         try
         {
-            result = await RunLowPriorityAsync(() => GatedTraining.Run(current?.Head, stored, engine.Model.EmbeddingSize, training, o.ValidationFraction, o.GateMargin, o.HiddenUnits, cancellationToken));
+            result = await LowPriorityWork.RunAsync("head-training", () => GatedTraining.Run(current?.Head, stored, engine.Model.EmbeddingSize, training, o.ValidationFraction, o.GateMargin, o.HiddenUnits, cancellationToken));
         }
         catch (ArgumentException ex)
         {
@@ -137,31 +137,6 @@ internal sealed partial class HeadTrainingService(
         await repository.SaveAsync(result.Candidate, info, cancellationToken);
         active.Swap(result.Candidate, info);
         LogAccepted(logger, info.Version, result.Candidate.Classes.Count, result.Reason);
-    }
-
-    // Training must not take cores from inference: a dedicated thread at the lowest priority the OS grants.
-    private static Task<T> RunLowPriorityAsync<T>(Func<T> work)
-    {
-        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                completion.SetResult(work());
-            }
-            catch (Exception ex)
-            {
-                // Handed to the awaiting caller, not swallowed.
-                completion.SetException(ex);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "head-training",
-            Priority = ThreadPriority.Lowest,
-        };
-        thread.Start();
-        return completion.Task;
     }
 
     [LoggerMessage(1, LogLevel.Information, "Head version {Version} loaded: {Classes} classes, validation accuracy {Accuracy:F3}")]

@@ -80,6 +80,10 @@ internal sealed partial class SparkplugService(
                 {
                     LogPublishFailed(logger, ex.Message);
                 }
+                catch (ArgumentException ex)
+                {
+                    LogMetricsInvalid(logger, ex);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -97,6 +101,11 @@ internal sealed partial class SparkplugService(
         catch (MessageBusException ex)
         {
             LogPublishFailed(logger, ex.Message);
+        }
+        catch (ArgumentException ex)
+        {
+            // A metric whose value does not fit its type is a bug; it must not take the connection down with it.
+            LogMetricsInvalid(logger, ex);
         }
     }
 
@@ -136,4 +145,7 @@ internal sealed partial class SparkplugService(
 
     [LoggerMessage(4, LogLevel.Debug, "Sparkplug message not published: {Reason}")]
     private static partial void LogPublishFailed(ILogger logger, string reason);
+
+    [LoggerMessage(5, LogLevel.Error, "Sparkplug metrics could not be encoded")]
+    private static partial void LogMetricsInvalid(ILogger logger, Exception exception);
 }

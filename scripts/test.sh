@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole EdgeNode test suite on a fresh Debian machine: installs what is missing
-# (mosquitto, ffmpeg, sqlite3), builds the solution once, runs every test project, and prints
+# (mosquitto, ffmpeg, sqlite3, protoc), builds the solution once, runs every test project, and prints
 # one closing line "N passed, N failed" summed over all projects.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,8 @@ command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mos
 command -v mosquitto_sub >/dev/null 2>&1 || need+=(mosquitto-clients)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
+# Sparkplug tests decode the node's protobuf payloads with protoc and the published schema.
+command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
 # Deployment tests: arm64 under qemu-user, shellcheck, sshd stand-in board, systemd-analyze, cloud-init schema.
 command -v qemu-aarch64-static >/dev/null 2>&1 || need+=(qemu-user-static)
 [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || need+=(libc6-arm64-cross)

@@ -36,4 +36,10 @@ internal static partial class Log
 
     [LoggerMessage(30, LogLevel.Warning, "Home Assistant discovery not published: {Reason}")]
     public static partial void DiscoveryFailed(ILogger logger, string reason);
+
+    [LoggerMessage(40, LogLevel.Warning, "Sparkplug bdSeq file {Path} unreadable ({Detail}); bdSeq starts again at 0")]
+    public static partial void SparkplugBdSeqDamaged(ILogger logger, string path, string detail);
+
+    [LoggerMessage(41, LogLevel.Warning, "Sparkplug bdSeq not saved to {Path} (it goes on in memory): {Reason}")]
+    public static partial void SparkplugBdSeqNotSaved(ILogger logger, string path, string reason);
 }

@@ -11,7 +11,8 @@ namespace EdgeNode.Messaging;
 /// <summary>
 /// The node's MQTT v5 connection. <see cref="RunAsync"/> is the reconnect loop (never reconnects inside
 /// MQTTnet's Disconnected handler); every (re)connect publishes the retained <c>online</c> birth, restores
-/// subscriptions and raises <see cref="Connected"/>. The will is the retained <c>offline</c>.
+/// subscriptions and raises <see cref="Connected"/>. The will is the retained <c>offline</c>, or the message a will
+/// provider returns for each CONNECT (the Sparkplug NDEATH).
 /// </summary>
 public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
 {
@@ -27,12 +28,18 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
     private readonly Lock _subscriptionsGate = new();
     private readonly List<(string Filter, Func<BusMessage, CancellationToken, Task> Handler)> _subscriptions = [];
     private readonly SemaphoreSlim _disconnected = new(0, 1);
+    private readonly Func<CancellationToken, Task<BusMessage>>? _willProvider;
+    private BusMessage? _will;
     private CancellationToken _stopping;
     private volatile bool _ready;
 
-    /// <summary>Creates the bus; nothing connects until <see cref="RunAsync"/>.</summary>
-    public MqttMessageBus(MqttOptions options, NodeTopics topics, string clientId, ILogger<MqttMessageBus> logger, TimeProvider time)
+    /// <summary>
+    /// Creates the bus; nothing connects until <see cref="RunAsync"/>. <paramref name="willProvider"/>, when given, is
+    /// asked for the will before every CONNECT instead of the retained <c>offline</c> status.
+    /// </summary>
+    public MqttMessageBus(MqttOptions options, NodeTopics topics, string clientId, ILogger<MqttMessageBus> logger, TimeProvider time, Func<CancellationToken, Task<BusMessage>>? willProvider = null)
     {
+        _willProvider = willProvider;
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _topics = topics ?? throw new ArgumentNullException(nameof(topics));
         _clientId = clientId;
@@ -163,7 +170,10 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
         await RaiseConnectedAsync(cancellationToken);
     }
 
-    /// <summary>Publishes the retained <c>offline</c> status and disconnects cleanly (no will).</summary>
+    /// <summary>
+    /// Publishes the retained <c>offline</c> status and disconnects cleanly, so the broker drops the will; a will
+    /// from the provider (the Sparkplug NDEATH) is published explicitly, last before the DISCONNECT.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (!_client.IsConnected)
@@ -174,6 +184,11 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
         try
         {
             await PublishAsync(new BusMessage(_topics.Status, Offline, 1, Retain: true), cancellationToken);
+            if (_willProvider is not null && _will is { } will)
+            {
+                await PublishAsync(will, cancellationToken);
+            }
+
             await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cancellationToken);
         }
         catch (Exception ex) when (ex is MessageBusException or MqttCommunicationException or OperationCanceledException)
@@ -192,6 +207,8 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
+        var will = _willProvider is null ? new BusMessage(_topics.Status, Offline, 1, Retain: true) : await _willProvider(cancellationToken);
+        _will = will;
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(_options.Host, _options.Port)
             .WithClientId(_clientId)
@@ -199,10 +216,10 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
             .WithCleanStart(true)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(_options.KeepAliveSeconds))
             .WithTimeout(TimeSpan.FromSeconds(5))
-            .WithWillTopic(_topics.Status)
-            .WithWillPayload(Offline)
-            .WithWillRetain(true)
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+            .WithWillTopic(will.Topic)
+            .WithWillPayload(will.Payload.ToArray())
+            .WithWillRetain(will.Retain)
+            .WithWillQualityOfServiceLevel((MqttQualityOfServiceLevel)will.QualityOfService);
         if (!string.IsNullOrEmpty(_options.Username))
         {
             builder.WithCredentials(_options.Username, _options.Password);

@@ -22,6 +22,13 @@ public sealed class MqttOptions
     /// </summary>
     public bool EmbeddedBroker { get; set; } = true;
 
+    /// <summary>
+    /// <c>EdgeNode__Mqtt__Convention</c>: <c>edgenode</c> (the JSON topic tree only) or <c>sparkplug</c> (the JSON
+    /// topic tree plus Sparkplug B, whose NDEATH becomes the MQTT will; see docs/mqtt.md).
+    /// </summary>
+    [EnumDataType(typeof(MqttConvention))]
+    public MqttConvention Convention { get; set; } = MqttConvention.EdgeNode;
+
     /// <summary>Topic prefix; topics are <c>{prefix}/{node}/…</c>.</summary>
     [Required]
     [RegularExpression("^[^#+/]+(/[^#+/]+)*$", ErrorMessage = "The topic prefix must be non-empty and contain no '#', '+' or empty levels.")]

@@ -13,6 +13,8 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("EdgeNode__NodeId", "bad/id", "EdgeNode:NodeId")]
     [InlineData("EdgeNode__Mqtt__EmbeddedBroker", "maybe", "EdgeNode:Mqtt:EmbeddedBroker")]
     [InlineData("EdgeNode__Storage__Path", "", "EdgeNode:Storage:Path")]
+    [InlineData("EdgeNode__Mqtt__Convention", "mqtt5", "EdgeNode:Mqtt:Convention")]
+    [InlineData("EdgeNode__Mqtt__Sparkplug__GroupId", "plant/1", "EdgeNode:Mqtt:Sparkplug:GroupId")]
     public async Task InvalidValue_ExitsNonZero_NamingTheKey(string key, string value, string expectedKey)
     {
         var env = NodeEnvironment.For("it-config", FreePort.Next(), _dir.File("edgenode.db"));

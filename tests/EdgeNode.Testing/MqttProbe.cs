@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using MQTTnet;
@@ -19,7 +20,12 @@ public sealed class MqttProbe : IAsyncDisposable
         _client.ApplicationMessageReceivedAsync += e =>
         {
             var m = e.ApplicationMessage;
-            _messages.Enqueue(new ReceivedMessage(m.Topic, Encoding.UTF8.GetString(m.Payload), m.Retain, m.CorrelationData ?? [], DateTime.UtcNow));
+            var bytes = m.Payload.ToArray();
+            _messages.Enqueue(new ReceivedMessage(m.Topic, Encoding.UTF8.GetString(bytes), m.Retain, m.CorrelationData ?? [], DateTime.UtcNow)
+            {
+                Bytes = bytes,
+                QualityOfService = (int)m.QualityOfServiceLevel,
+            });
             _arrived.Release();
             return Task.CompletedTask;
         };
@@ -95,4 +101,11 @@ public sealed class MqttProbe : IAsyncDisposable
 /// <param name="Retain">Retain flag as delivered.</param>
 /// <param name="CorrelationData">MQTT v5 correlation data.</param>
 /// <param name="ReceivedAt">Arrival time.</param>
-public sealed record ReceivedMessage(string Topic, string Payload, bool Retain, byte[] CorrelationData, DateTime ReceivedAt);
+public sealed record ReceivedMessage(string Topic, string Payload, bool Retain, byte[] CorrelationData, DateTime ReceivedAt)
+{
+    /// <summary>The raw payload (binary payloads such as Sparkplug B do not survive <see cref="Payload"/>'s UTF-8).</summary>
+    public byte[] Bytes { get; init; } = [];
+
+    /// <summary>QoS as delivered (the probe subscribes with QoS 1, so this is the publisher's QoS).</summary>
+    public int QualityOfService { get; init; }
+}

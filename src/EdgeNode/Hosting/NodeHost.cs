@@ -9,6 +9,7 @@ using EdgeNode.Inference;
 using EdgeNode.Messaging;
 using EdgeNode.Messaging.Commands;
 using EdgeNode.Messaging.HomeAssistant;
+using EdgeNode.Messaging.Sparkplug;
 using EdgeNode.Services;
 using EdgeNode.Storage;
 using Microsoft.Extensions.Configuration;
@@ -51,6 +52,7 @@ public static class NodeHost
 
         Validate(services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.Section), NodeOptions.Section);
         Validate(services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section), MqttOptions.Section);
+        Validate(services.AddOptions<SparkplugOptions>().BindConfiguration(SparkplugOptions.Section), SparkplugOptions.Section);
         Validate(services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section), StorageOptions.Section);
         Validate(services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section), OutboxOptions.Section);
         Validate(services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section), InferenceOptions.Section);
@@ -92,12 +94,14 @@ public static class NodeHost
             sp.GetRequiredService<NodeIdentity>().Topics,
             "edgenode-" + sp.GetRequiredService<NodeIdentity>().NodeId,
             sp.GetRequiredService<ILogger<MqttMessageBus>>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            SparkplugRegistration.WillProvider(sp)));
         services.AddSingleton<IMessageBus>(sp => sp.GetRequiredService<MqttMessageBus>());
 
         // Start order; they stop in reverse: telemetry, pipeline (finishes the frame in flight), publisher
         // (last drain), connection (retained offline, clean disconnect), broker.
         services.AddHostedService<BrokerService>();
+        services.AddSparkplug(sensorOptions); // before the connection: the NBIRTH handler is in place for the first connect
         services.AddHostedService<ConnectionService>();
 
         // Commands: handlers register as ICommandHandler; the router owns the cmd/+ subscription.

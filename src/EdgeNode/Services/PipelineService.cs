@@ -24,6 +24,7 @@ internal sealed partial class PipelineService(
     OutboxSignal signal,
     NodeMetrics metrics,
     NodeIdentity identity,
+    LiveValues live,
     TimeProvider time,
     ILogger<PipelineService> logger) : BackgroundService
 {
@@ -53,6 +54,7 @@ internal sealed partial class PipelineService(
                     }
 
                     last = result;
+                    live.Report(result);
 
                     // Committed before anything else happens to it; never cancelled half-way.
                     var payload = ResultJson.Serialize(result, identity.NodeId);

@@ -20,10 +20,12 @@ internal sealed class SensorService : BackgroundService
     private readonly OutboxSignal _signal;
     private readonly NodeIdentity _identity;
     private readonly TimeProvider _time;
+    private readonly LiveValues _live;
     private long _seq;
 
-    public SensorService(IReadOnlyList<ISensor> sensors, IOutboxStore store, OutboxSignal signal, NodeIdentity identity, TimeProvider time, ILogger<SensorPoller> logger)
+    public SensorService(IReadOnlyList<ISensor> sensors, IOutboxStore store, OutboxSignal signal, NodeIdentity identity, LiveValues live, TimeProvider time, ILogger<SensorPoller> logger)
     {
+        _live = live;
         _store = store;
         _signal = signal;
         _identity = identity;
@@ -84,6 +86,7 @@ internal sealed class SensorService : BackgroundService
         }).ToList();
         await _store.AppendAsync(messages, CancellationToken.None);
         _signal.Set();
+        _live.Report(readings);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => _poller.RunAsync(stoppingToken);

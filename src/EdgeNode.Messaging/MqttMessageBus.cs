@@ -215,7 +215,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithCleanStart(true)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(_options.KeepAliveSeconds))
-            .WithTimeout(TimeSpan.FromSeconds(5))
+            .WithTimeout(TimeSpan.FromSeconds(_options.TimeoutSeconds))
             .WithWillTopic(will.Topic)
             .WithWillPayload(will.Payload.ToArray())
             .WithWillRetain(will.Retain)

@@ -44,6 +44,14 @@ public sealed class MqttOptions
     [Range(5, 3600)]
     public int KeepAliveSeconds { get; set; } = 15;
 
+    /// <summary>
+    /// <c>EdgeNode__Mqtt__TimeoutSeconds</c>: how long the connect and each QoS 1 acknowledgement may take. A publish
+    /// whose PUBACK is later than this counts as failed and is sent again (a duplicate for subscribers), so it is
+    /// generous: a busy board or a slow link delays acknowledgements by seconds.
+    /// </summary>
+    [Range(1, 300)]
+    public double TimeoutSeconds { get; set; } = 15;
+
     /// <summary>First reconnect delay; doubles up to <see cref="MaxReconnectDelaySeconds"/>.</summary>
     [Range(0.05, 60)]
     public double ReconnectDelaySeconds { get; set; } = 0.5;

@@ -40,12 +40,15 @@ public sealed class NodeLifecycleTests : IDisposable
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"stop took {stopwatch.Elapsed}");
 
         var messages = await probe.WaitUntilAsync(m => m.Any(x => x.Topic == "edgenode/it-life/status" && x.Payload == "offline"), TimeSpan.FromSeconds(10), "offline on SIGTERM");
-        var results = messages.Where(m => m.Topic == "edgenode/it-life/results").Select(m => JsonDocument.Parse(m.Payload).RootElement).ToList();
+        // QoS 1: a result whose PUBACK came too late is sent again, byte for byte (docs/mqtt.md); consumers de-duplicate on id.
+        var resultMessages = messages.Where(m => m.Topic == "edgenode/it-life/results").ToList();
+        Assert.All(resultMessages.GroupBy(m => JsonDocument.Parse(m.Payload).RootElement.GetProperty("id").GetString()), copies => Assert.Single(copies.Select(c => c.Payload).Distinct()));
+        var results = resultMessages.DistinctBy(m => m.Payload).Select(m => JsonDocument.Parse(m.Payload).RootElement).ToList();
         AssertResultSchema(results);
 
         // Every published result is in SQLite with the identical payload, and everything stored was published.
         var rows = ResultRows.Read(db);
-        var published = messages.Where(m => m.Topic == "edgenode/it-life/results").ToDictionary(m => JsonDocument.Parse(m.Payload).RootElement.GetProperty("id").GetString()!, m => m.Payload);
+        var published = resultMessages.DistinctBy(m => m.Payload).ToDictionary(m => JsonDocument.Parse(m.Payload).RootElement.GetProperty("id").GetString()!, m => m.Payload);
         foreach (var (id, payload) in published)
         {
             Assert.True(rows.TryGetValue(id, out var row), $"published result {id} is not in SQLite");
@@ -93,7 +96,6 @@ public sealed class NodeLifecycleTests : IDisposable
     }
 
     [Fact]
-    [Trait("Category", "Flaky")] // Failed in full clean-clone runs right after another test, passes alone; cause not found yet (closing note).
     public async Task Node_EmbeddedDefault_ServesItsOwnBrokerToSubscribers()
     {
         var port = FreePort.Next();

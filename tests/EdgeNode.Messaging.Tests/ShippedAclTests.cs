@@ -174,6 +174,40 @@ public sealed class ShippedAclTests : IAsyncLifetime, IDisposable
         Assert.False(node.Loop.IsCompleted, log);
     }
 
+    [Fact]
+    public async Task LostNode_DenyBlockAddedAndBrokerReloaded_CanNoLongerPublish_OthersCan()
+    {
+        await using var nodeA = await NodeAsync("node-a");
+        await using var nodeB = await NodeAsync("node-b");
+        await nodeA.Bus.PublishAsync(new BusMessage("edgenode/node-a/results", "before"u8.ToArray(), 1), CancellationToken.None);
+
+        // docs/security.md: cut off a lost node without a revocation list.
+        await File.AppendAllTextAsync(_dir.File("edgenode.acl"), "\nuser node-a\ntopic deny #\n");
+        _broker.Reload();
+
+        var deadline = DateTime.UtcNow + RunningBus.Timeout;
+        while (await TryPublishAsync(nodeA, "edgenode/node-a/results"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "node-a can still publish after the reload");
+            await Task.Delay(50);
+        }
+
+        await nodeB.Bus.PublishAsync(new BusMessage("edgenode/node-b/results", "after"u8.ToArray(), 1), CancellationToken.None);
+    }
+
+    private static async Task<bool> TryPublishAsync(RunningBus node, string topic)
+    {
+        try
+        {
+            await node.Bus.PublishAsync(new BusMessage(topic, "x"u8.ToArray(), 1), CancellationToken.None);
+            return true;
+        }
+        catch (MessageBusException ex) when (ex.Message.Contains("NotAuthorized", StringComparison.Ordinal))
+        {
+            return false;
+        }
+    }
+
     private static string Password(string user) => user + "-pw";
 
     private async Task<RunningBus> NodeAsync(string user, params (string Filter, Func<BusMessage, CancellationToken, Task> Handler)[] subscriptions)

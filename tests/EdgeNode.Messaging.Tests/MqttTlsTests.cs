@@ -54,7 +54,7 @@ public sealed class MqttTlsTests : IDisposable
         await using var broker = await MosquittoBroker.StartAsync(MosquittoConfig.Tls(_pki.CaFile, _pki.IssueServer("127.0.0.1"), requireCertificate: true));
         await using var node = await RunningBus.StartAsync(broker.Port, "t2", o => o.Tls.CaFile = _pki.CaFile);
 
-        var log = await node.WaitLoggedAsync($"127.0.0.1:{broker.Port}");
+        var log = await node.WaitLoggedAsync($"127.0.0.1:{broker.Port} refused the connection");
 
         Assert.False(node.Bus.IsConnected);
         Assert.False(node.Loop.IsCompleted, "the reconnect loop must keep running: " + log);
@@ -69,7 +69,7 @@ public sealed class MqttTlsTests : IDisposable
         var stranger = _otherPki.IssueClient("t3");
         await using var node = await RunningBus.StartAsync(broker.Port, "t3", o => UseTls(o, stranger, _pki.CaFile));
 
-        var log = await node.WaitLoggedAsync($"127.0.0.1:{broker.Port}");
+        var log = await node.WaitLoggedAsync($"127.0.0.1:{broker.Port} refused the connection");
 
         Assert.False(node.Bus.IsConnected);
         Assert.False(node.Loop.IsCompleted, log);

@@ -12,6 +12,8 @@ command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 # Sparkplug tests decode the node's protobuf payloads with protoc and the published schema.
 command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
+# MQTT TLS tests: scripts/make-certs.sh makes certificates with openssl.
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # Deployment tests: arm64 under qemu-user, shellcheck, sshd stand-in board, systemd-analyze, cloud-init schema.
 command -v qemu-aarch64-static >/dev/null 2>&1 || need+=(qemu-user-static)
 [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || need+=(libc6-arm64-cross)

@@ -22,6 +22,9 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Information, "Embedded MQTT broker listening on {Endpoint}")]
     public static partial void BrokerStarted(ILogger logger, string endpoint);
 
+    [LoggerMessage(7, LogLevel.Warning, "MQTT broker {Host}:{Port} refused the connection, retrying with back-off (capture and inference go on): {Reason}")]
+    public static partial void ConnectRefused(ILogger logger, string host, int port, string reason);
+
     [LoggerMessage(20, LogLevel.Error, "Command {Verb} failed")]
     public static partial void CommandFailed(ILogger logger, string verb, Exception exception);
 

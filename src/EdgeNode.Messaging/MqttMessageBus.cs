@@ -1,9 +1,9 @@
 using System.Buffers;
+using System.Security.Authentication;
 using EdgeNode.Core;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Exceptions;
-using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
 namespace EdgeNode.Messaging;
@@ -25,6 +25,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly IMqttClient _client;
+    private readonly MqttClientOptionsFactory _clientOptions;
     private readonly Lock _subscriptionsGate = new();
     private readonly List<(string Filter, Func<BusMessage, CancellationToken, Task> Handler)> _subscriptions = [];
     private readonly SemaphoreSlim _disconnected = new(0, 1);
@@ -45,6 +46,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
         _clientId = clientId;
         _logger = logger;
         _time = time;
+        _clientOptions = new MqttClientOptionsFactory(options);
         _client = new MqttClientFactory().CreateMqttClient();
         _client.DisconnectedAsync += OnDisconnectedAsync;
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
@@ -80,11 +82,22 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
                 }
                 // InvalidOperationException: MQTTnet is still tearing the lost connection down ("connect/disconnect
                 // is pending"); retrying after the delay is right, letting it escape would stop the host.
-                catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or MessageBusException or System.Net.Sockets.SocketException or IOException or InvalidOperationException)
+                // AuthenticationException and TLS file errors (an IOException): a refused handshake or a certificate
+                // being replaced; the next attempt reads the files again.
+                catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or MessageBusException or System.Net.Sockets.SocketException or IOException or InvalidOperationException or AuthenticationException)
                 {
                     if (!reportedDown)
                     {
-                        Log.ConnectFailed(_logger, _options.Host, _options.Port, ex.Message);
+                        var (refused, reason) = ConnectFailure.Describe(ex, _options, _clientOptions.LastTlsRejection);
+                        if (refused)
+                        {
+                            Log.ConnectRefused(_logger, _options.Host, _options.Port, reason);
+                        }
+                        else
+                        {
+                            Log.ConnectFailed(_logger, _options.Host, _options.Port, reason);
+                        }
+
                         reportedDown = true;
                     }
 
@@ -201,6 +214,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         _client.Dispose();
+        _clientOptions.Dispose();
         _disconnected.Dispose();
         return ValueTask.CompletedTask;
     }
@@ -209,27 +223,18 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
     {
         var will = _willProvider is null ? new BusMessage(_topics.Status, Offline, 1, Retain: true) : await _willProvider(cancellationToken);
         _will = will;
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.Host, _options.Port)
-            .WithClientId(_clientId)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
+        var builder = _clientOptions.Create(_clientId)
             .WithCleanStart(true)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(_options.KeepAliveSeconds))
-            .WithTimeout(TimeSpan.FromSeconds(_options.TimeoutSeconds))
             .WithWillTopic(will.Topic)
             .WithWillPayload(will.Payload.ToArray())
             .WithWillRetain(will.Retain)
             .WithWillQualityOfServiceLevel((MqttQualityOfServiceLevel)will.QualityOfService);
-        if (!string.IsNullOrEmpty(_options.Username))
-        {
-            builder.WithCredentials(_options.Username, _options.Password);
-        }
 
         _ready = false;
         var result = await _client.ConnectAsync(builder.Build(), cancellationToken);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
-            throw new MessageBusException($"The broker refused the connection: {result.ResultCode} {result.ReasonString}");
+            throw new MessageBusException($"The broker refused the connection: {result.ResultCode} {result.ReasonString}".TrimEnd());
         }
 
         // Subscriptions first: an operator who sees "online" may send a command at once, and it must not be lost.
@@ -244,7 +249,18 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
             await SubscribeOnBrokerAsync(filters, cancellationToken);
         }
 
-        await PublishAsync(new BusMessage(_topics.Status, Online, 1, Retain: true), cancellationToken);
+        try
+        {
+            await PublishAsync(new BusMessage(_topics.Status, Online, 1, Retain: true), cancellationToken);
+        }
+        catch (MessageBusException ex) when (_client.IsConnected)
+        {
+            // Connected but not allowed to announce itself (an ACL for another user name): drop the connection so the
+            // loop retries with back-off, instead of staying connected without a birth, subscriptions or outbox.
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cancellationToken);
+            throw new MessageBusException($"{ex.Message} (the broker's ACL does not let this user publish the node's status; with the shipped ACL the MQTT user name must be the node id)", ex);
+        }
+
         _ready = true;
         await RaiseConnectedAsync(cancellationToken);
     }

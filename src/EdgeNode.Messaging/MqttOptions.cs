@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace EdgeNode.Messaging;
 
 /// <summary>Options bound from <c>EdgeNode:Mqtt</c>.</summary>
-public sealed class MqttOptions
+public sealed class MqttOptions : IValidatableObject
 {
     /// <summary>Configuration section.</summary>
     public const string Section = "EdgeNode:Mqtt";
@@ -34,11 +34,14 @@ public sealed class MqttOptions
     [RegularExpression("^[^#+/]+(/[^#+/]+)*$", ErrorMessage = "The topic prefix must be non-empty and contain no '#', '+' or empty levels.")]
     public string TopicPrefix { get; set; } = "edgenode";
 
-    /// <summary>Optional user name.</summary>
+    /// <summary>Optional user name (<c>EdgeNode__Mqtt__Username</c>); with the shipped ACL, the node id.</summary>
     public string? Username { get; set; }
 
-    /// <summary>Optional password.</summary>
+    /// <summary>Optional password (<c>EdgeNode__Mqtt__Password</c>).</summary>
     public string? Password { get; set; }
+
+    /// <summary>TLS to an external broker (<c>EdgeNode:Mqtt:Tls</c>); off unless configured.</summary>
+    public MqttTlsOptions Tls { get; set; } = new();
 
     /// <summary>Keep-alive period.</summary>
     [Range(5, 3600)]
@@ -59,4 +62,37 @@ public sealed class MqttOptions
     /// <summary>Longest reconnect delay.</summary>
     [Range(0.1, 600)]
     public double MaxReconnectDelaySeconds { get; set; } = 5;
+
+    /// <summary>
+    /// Checks the TLS settings at start: files named must exist and be usable (every failure names its key,
+    /// such as <c>Tls:CaFile</c>); a certificate needs its key; <c>Tls:Enabled=false</c> with files set is a contradiction.
+    /// </summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Tls.Enabled == false && Tls.HasFiles)
+        {
+            yield return new ValidationResult("TLS is turned off but Tls:CaFile, Tls:CertFile or Tls:KeyFile is set; remove them or the Enabled=false.", ["Tls:Enabled"]);
+            yield break;
+        }
+
+        if (!Tls.IsEnabled)
+        {
+            yield break;
+        }
+
+        MqttTlsFileException? failure = null;
+        try
+        {
+            MqttTlsMaterial.Load(Tls).Dispose();
+        }
+        catch (MqttTlsFileException ex)
+        {
+            failure = ex;
+        }
+
+        if (failure is not null)
+        {
+            yield return new ValidationResult(failure.Detail, [failure.Key]);
+        }
+    }
 }

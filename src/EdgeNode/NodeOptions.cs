@@ -8,8 +8,11 @@ public sealed class NodeOptions
     /// <summary>Configuration section.</summary>
     public const string Section = "EdgeNode";
 
-    /// <summary>Node id (<c>EdgeNode__NodeId</c>): a topic level, so no '/', '+', '#'. Empty means the host name.</summary>
-    [RegularExpression("^[^/+#\\s]*$", ErrorMessage = "The node id is one MQTT topic level: no '/', '+', '#' or spaces.")]
+    /// <summary>
+    /// Node id (<c>EdgeNode__NodeId</c>): a topic level, so no '/', '+', '#'; not <c>fleet</c>, the level of the
+    /// federated topics (<c>edgenode/fleet/…</c>), which the broker ACL must never hand to a node. Empty means the host name.
+    /// </summary>
+    [RegularExpression("^(?!fleet$)[^/+#\\s]*$", ErrorMessage = "The node id is one MQTT topic level: no '/', '+', '#' or spaces, and not 'fleet' (reserved for the federated topics).")]
     public string NodeId { get; set; } = string.Empty;
 
     /// <summary>The node id to use: <see cref="NodeId"/>, or the host name when empty.</summary>

@@ -11,6 +11,7 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("EdgeNode__Mqtt__Port", "70000", "EdgeNode:Mqtt:Port")]
     [InlineData("EdgeNode__Mqtt__Port", "not-a-port", "EdgeNode:Mqtt:Port")]
     [InlineData("EdgeNode__NodeId", "bad/id", "EdgeNode:NodeId")]
+    [InlineData("EdgeNode__NodeId", "fleet", "EdgeNode:NodeId")]
     [InlineData("EdgeNode__Mqtt__EmbeddedBroker", "maybe", "EdgeNode:Mqtt:EmbeddedBroker")]
     [InlineData("EdgeNode__Storage__Path", "", "EdgeNode:Storage:Path")]
     [InlineData("EdgeNode__Mqtt__Convention", "mqtt5", "EdgeNode:Mqtt:Convention")]

@@ -51,8 +51,11 @@ internal sealed class DurableSubscriber : IAsyncDisposable
         return subscriber;
     }
 
-    /// <summary>Waits for mosquitto_sub's own reconnect to the restarted broker (same session).</summary>
-    public Task ReconnectAsync() => WaitForConnackAsync(Volatile.Read(ref _connacks) + 1);
+    /// <summary>CONNACKs received so far; read it before restarting the broker and pass it to <see cref="ReconnectAsync"/>.</summary>
+    public int Connacks => Volatile.Read(ref _connacks);
+
+    /// <summary>Waits for mosquitto_sub's own reconnect to the restarted broker (same session): a CONNACK after <paramref name="seen"/>.</summary>
+    public Task ReconnectAsync(int seen) => WaitForConnackAsync(seen + 1);
 
     public async Task<IReadOnlyList<ReceivedMessage>> WaitUntilAsync(Func<IReadOnlyList<ReceivedMessage>, bool> condition, TimeSpan timeout, string what)
     {

@@ -24,8 +24,9 @@ public sealed class OfflineGuaranteesTests : IDisposable
         // No broker on the port: the node runs and stores.
         await WaitForStoredResultsAsync(node, 15);
 
+        var connacks = subscriber.Connacks; // mosquitto_sub may reconnect before StartAgainAsync returns
         await broker.StartAgainAsync();
-        await subscriber.ReconnectAsync();
+        await subscriber.ReconnectAsync(connacks);
         var backlog = ResultRows.Read(Db).Keys.ToList();
         var messages = await subscriber.WaitUntilAsync(
             m => OfflineResults.Results(m).Select(r => r.Id).ToHashSet().IsSupersetOf(backlog) && OfflineResults.DepthZero(m),
@@ -51,8 +52,9 @@ public sealed class OfflineGuaranteesTests : IDisposable
         var beforeOutage = ResultRows.Read(Db).Count;
         await Task.Delay(TimeSpan.FromSeconds(15));
         var producedOffline = ResultRows.Read(Db).Count - beforeOutage;
+        var connacks = subscriber.Connacks; // mosquitto_sub may reconnect before StartAgainAsync returns
         await broker.StartAgainAsync();
-        await subscriber.ReconnectAsync();
+        await subscriber.ReconnectAsync(connacks);
         var stored = ResultRows.Read(Db).Keys.ToList();
         var reconnected = subscriber.Messages.Count;
         try
@@ -132,8 +134,9 @@ public sealed class OfflineGuaranteesTests : IDisposable
         }
 
         var backlog = ResultRows.Read(Db).Keys.ToList();
+        var connacks = subscriber.Connacks; // mosquitto_sub may reconnect before StartAgainAsync returns
         await broker.StartAgainAsync();
-        await subscriber.ReconnectAsync();
+        await subscriber.ReconnectAsync(connacks);
         await using (var draining = NodeProcess.Start(_dir.Path, environment))
         {
             await subscriber.WaitUntilAsync(m => m.Count >= 10, Startup, "the drain to start");
@@ -185,8 +188,9 @@ public sealed class OfflineGuaranteesTests : IDisposable
         }
 
         largest = Math.Max(largest, OfflineDatabase.Size(Db));
+        var connacks = subscriber.Connacks; // mosquitto_sub may reconnect before StartAgainAsync returns
         await broker.StartAgainAsync();
-        await subscriber.ReconnectAsync();
+        await subscriber.ReconnectAsync(connacks);
         var messages = await subscriber.WaitUntilAsync(m => m.Any(x => x.Topic.EndsWith("/events", StringComparison.Ordinal) && x.Payload.Contains("outbox-dropped", StringComparison.Ordinal)), Startup, "the dropped-items event");
         await node.WaitForOutputAsync("Application started", Startup);
         node.Terminate();

@@ -85,6 +85,17 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends SIGHUP: mosquitto reloads its configuration, ACL and password files and keeps its clients.</summary>
+    public void Reload()
+    {
+        if (_process is not { HasExited: false } process)
+        {
+            throw new InvalidOperationException("mosquitto is not running");
+        }
+
+        Posix.Signal(process.Id, Posix.SigHup);
+    }
+
     /// <summary>Stops the broker (SIGKILL: an outage, not a clean shutdown).</summary>
     public async Task StopAsync()
     {

@@ -38,16 +38,21 @@ public sealed class MqttProbe : IAsyncDisposable
     public IMqttClient Client => _client;
 
     /// <summary>Connects to 127.0.0.1:<paramref name="port"/> (MQTT v5) and subscribes to <paramref name="filters"/>.</summary>
-    public static async Task<MqttProbe> ConnectAsync(int port, params string[] filters)
+    public static Task<MqttProbe> ConnectAsync(int port, params string[] filters) => ConnectAsync(port, _ => { }, filters);
+
+    /// <summary>As <see cref="ConnectAsync(int, string[])"/>, with <paramref name="configure"/> adding credentials or TLS.</summary>
+    public static async Task<MqttProbe> ConnectAsync(int port, Action<MqttClientOptionsBuilder> configure, params string[] filters)
     {
+        ArgumentNullException.ThrowIfNull(configure);
         var client = new MqttClientFactory().CreateMqttClient();
         var probe = new MqttProbe(client);
-        await client.ConnectAsync(new MqttClientOptionsBuilder()
+        var builder = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)
             .WithClientId("probe-" + Guid.NewGuid().ToString("N")[..8])
             .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithCleanStart(true)
-            .Build());
+            .WithCleanStart(true);
+        configure(builder);
+        await client.ConnectAsync(builder.Build());
         foreach (var filter in filters)
         {
             await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce).Build());

@@ -11,6 +11,9 @@ public static partial class Posix
     /// <summary>SIGKILL.</summary>
     public const int SigKill = 9;
 
+    /// <summary>SIGHUP (mosquitto: reload the configuration, ACL and password files).</summary>
+    public const int SigHup = 1;
+
     /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>.</summary>
     public static void Signal(int pid, int signal)
     {

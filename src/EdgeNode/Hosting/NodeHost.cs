@@ -51,7 +51,11 @@ public static class NodeHost
         services.AddSingleton(TimeProvider.System);
 
         Validate(services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.Section), NodeOptions.Section);
-        Validate(services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section), MqttOptions.Section);
+        Validate(
+            services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).Validate(
+                o => !(o.EmbeddedBroker && o.Tls.IsEnabled),
+                "EdgeNode:Mqtt:EmbeddedBroker (EdgeNode__Mqtt__EmbeddedBroker): EdgeNode:Mqtt:Tls applies to an external broker; the embedded broker speaks plain MQTT. Set EdgeNode__Mqtt__EmbeddedBroker=false to connect to a TLS broker, or remove the EdgeNode__Mqtt__Tls__* settings."),
+            MqttOptions.Section);
         Validate(services.AddOptions<SparkplugOptions>().BindConfiguration(SparkplugOptions.Section), SparkplugOptions.Section);
         Validate(services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section), StorageOptions.Section);
         Validate(services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section), OutboxOptions.Section);

@@ -55,11 +55,27 @@ internal sealed class HeadGradient
             x.Slice(rows[s] * d, d).CopyTo(bx.Slice(s * d, d));
         }
 
+        var pairs = 0;
+        if (hiddenSize == 0)
+        {
+            // Linear head: logits of two samples per pass over the weights.
+            var weights = p.Slice(head.OutputWeightsOffset, classes * d);
+            var bias = p.Slice(head.OutputBiasOffset, classes);
+            for (; pairs + 2 <= batch; pairs += 2)
+            {
+                DenseKernels.ForwardPair(weights, bias, bx.Slice(pairs * d, d), bx.Slice((pairs + 1) * d, d), og.Slice(pairs * classes, classes), og.Slice((pairs + 1) * classes, classes));
+            }
+        }
+
         for (var s = 0; s < batch; s++)
         {
             var row = rows[s];
             var logits = og.Slice(s * classes, classes);
-            head.Forward(bx.Slice(s * d, d), _hidden.AsSpan(s * hiddenSize, hiddenSize), logits);
+            if (s >= pairs)
+            {
+                head.Forward(bx.Slice(s * d, d), _hidden.AsSpan(s * hiddenSize, hiddenSize), logits);
+            }
+
             TensorPrimitives.SoftMax(logits, logits);
             var target = targets[row];
             var weight = classWeights.IsEmpty ? 1f : classWeights[target];

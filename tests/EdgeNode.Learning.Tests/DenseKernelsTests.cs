@@ -56,6 +56,35 @@ public sealed class DenseKernelsTests
         }
     }
 
+    [Theory]
+    [InlineData(10, 512)]
+    [InlineData(5, 64)]
+    [InlineData(7, 512)]
+    [InlineData(10, 13)]
+    [InlineData(20, 512)]
+    public void ForwardPair_EqualsForwardOfEachInput(int rows, int f)
+    {
+        var random = new Random(rows + f);
+        var weights = Fill(random, rows * f);
+        var bias = Fill(random, rows);
+        var x1 = Fill(random, f);
+        var x2 = Fill(random, f);
+        var pair1 = new float[rows];
+        var pair2 = new float[rows];
+        var single1 = new float[rows];
+        var single2 = new float[rows];
+
+        DenseKernels.ForwardPair(weights, bias, x1, x2, pair1, pair2);
+        DenseKernels.Forward(weights, bias, x1, single1);
+        DenseKernels.Forward(weights, bias, x2, single2);
+
+        for (var r = 0; r < rows; r++)
+        {
+            Assert.Equal(single1[r], pair1[r], 4);
+            Assert.Equal(single2[r], pair2[r], 4);
+        }
+    }
+
     private static float[] Fill(Random random, int count)
     {
         var values = new float[count];

@@ -4,13 +4,15 @@ namespace EdgeNode.Learning;
 
 /// <summary>
 /// Runs CPU-heavy training on a dedicated thread that yields to inference. .NET's <see cref="ThreadPriority"/> has
-/// no effect on Linux, so the thread also lowers its own scheduling priority to nice 19 (<c>setpriority</c> on its
-/// thread id); the kernel then gives inference threads the cores whenever they want them.
+/// no effect on Linux, so the thread puts itself in the <c>SCHED_IDLE</c> class (it runs only on a core nothing else
+/// wants, and a waking inference thread preempts it at once) and at nice 19 (<c>setpriority</c> on its thread id),
+/// which is what remains where <c>SCHED_IDLE</c> is refused.
 /// </summary>
 public static partial class LowPriorityWork
 {
     private const int PriorityProcess = 0; // PRIO_PROCESS: with a thread id, one thread on Linux
     private const int Nicest = 19;
+    private const int SchedIdle = 5;
 
     /// <summary>Runs <paramref name="work"/> on a new low-priority background thread named <paramref name="name"/>.</summary>
     public static async Task<T> RunAsync<T>(string name, Func<T> work)
@@ -54,7 +56,7 @@ public static partial class LowPriorityWork
         return result;
     }
 
-    /// <summary>Sets the calling thread to nice 19 on Linux; true when it took effect.</summary>
+    /// <summary>Puts the calling thread in <c>SCHED_IDLE</c> at nice 19 on Linux; true when either took effect.</summary>
     public static bool LowerCurrentThread()
     {
         if (!OperatingSystem.IsLinux())
@@ -64,7 +66,10 @@ public static partial class LowPriorityWork
 
         try
         {
-            return SetPriority(PriorityProcess, GetThreadId(), Nicest) == 0;
+            var tid = GetThreadId();
+            var parameters = 0; // struct sched_param { int sched_priority; } = { 0 }
+            var idle = SetScheduler(tid, SchedIdle, ref parameters) == 0;
+            return (SetPriority(PriorityProcess, tid, Nicest) == 0) || idle;
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -90,6 +95,15 @@ public static partial class LowPriorityWork
 
     [LibraryImport("libc", EntryPoint = "getpriority", SetLastError = true)]
     private static partial int GetPriority(int which, int who);
+
+    /// <summary>The calling thread's scheduling policy on Linux (5 is <c>SCHED_IDLE</c>); null elsewhere.</summary>
+    public static int? CurrentThreadPolicy() => OperatingSystem.IsLinux() ? GetScheduler(GetThreadId()) : null;
+
+    [LibraryImport("libc", EntryPoint = "sched_setscheduler", SetLastError = true)]
+    private static partial int SetScheduler(int pid, int policy, ref int parameters);
+
+    [LibraryImport("libc", EntryPoint = "sched_getscheduler", SetLastError = true)]
+    private static partial int GetScheduler(int pid);
 
     [LibraryImport("libc", EntryPoint = "gettid")]
     private static partial int GetThreadId();

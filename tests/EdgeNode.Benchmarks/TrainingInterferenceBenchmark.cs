@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace EdgeNode.Benchmarks;
 
 /// <summary>
-/// Inference latency with and without head training running beside it, as the node runs it (a nice-19 thread,
+/// Inference latency with and without head training running beside it, as the node runs it (a SCHED_IDLE, nice-19 thread,
 /// <see cref="LowPriorityWork"/>): alternating phases of <c>iterations</c> inferences, p50/p95 per phase, ratio of the
 /// pooled p95s. <c>dotnet run -c Release --project tests/EdgeNode.Benchmarks -- training-interference [models-dir] [model-id] [iterations] [phases]</c>.
 /// </summary>
@@ -80,7 +80,7 @@ internal static class TrainingInterferenceBenchmark
 
         var a = Percentiles(alone);
         var t = Percentiles(training);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model {modelId}, {phases} alternating phases of {iterations} inferences, training on a nice-19 thread ({trainedEpochs} epochs of {data.Count} samples done)"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model {modelId}, {phases} alternating phases of {iterations} inferences, training on a SCHED_IDLE, nice-19 thread ({trainedEpochs} epochs of {data.Count} samples done)"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"alone:         p50 {a.P50:F2} ms, p95 {a.P95:F2} ms"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"with training: p50 {t.P50:F2} ms, p95 {t.P95:F2} ms"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p95 ratio with/without training: {t.P95 / a.P95:F3} (target <= 1.20)"));

@@ -3,11 +3,13 @@ namespace EdgeNode.Learning.Tests;
 public sealed class LowPriorityWorkTests
 {
     [Fact]
-    public async Task RunAsync_RunsOnANice19ThreadAndReturnsTheResult()
+    public async Task RunAsync_RunsOnASchedIdleNice19ThreadAndReturnsTheResult()
     {
-        var (nice, name) = await LowPriorityWork.RunAsync("test-training", () => (LowPriorityWork.CurrentThreadNice(), Thread.CurrentThread.Name));
+        var (nice, policy, name) = await LowPriorityWork.RunAsync("test-training", () => (LowPriorityWork.CurrentThreadNice(), LowPriorityWork.CurrentThreadPolicy(), Thread.CurrentThread.Name));
 
         Assert.Equal(19, nice);
+        Assert.Equal(5, policy); // SCHED_IDLE
+        Assert.NotEqual(5, LowPriorityWork.CurrentThreadPolicy());
         Assert.Equal("test-training", name);
         Assert.NotEqual(19, LowPriorityWork.CurrentThreadNice()); // only that thread was lowered
     }

@@ -54,8 +54,18 @@ internal sealed partial class TelemetryService(
             w.WriteNumber("fps", Math.Round(fps, 2));
             w.WriteNumber("latencyP50Ms", Math.Round(p50, 2));
             w.WriteNumber("latencyP95Ms", Math.Round(p95, 2));
-            w.WriteString("model", engine.Model.Id);
-            w.WriteString("executionProvider", engine.Model.ExecutionProvider);
+            var model = engine.Model;
+            w.WriteString("model", model.Id);
+            if (model.Version is null)
+            {
+                w.WriteNull("modelVersion");
+            }
+            else
+            {
+                w.WriteString("modelVersion", model.Version);
+            }
+
+            w.WriteString("executionProvider", model.ExecutionProvider);
             w.WriteNumber("outboxDepth", outbox.Pending);
             w.WriteNumber("oldestPendingAgeS", outbox.OldestPending is { } oldest ? Math.Round((utcNow - oldest).TotalSeconds, 1) : 0);
             w.WriteNumber("outboxDropped", outbox.Dropped);

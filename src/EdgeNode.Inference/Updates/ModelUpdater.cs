@@ -322,7 +322,7 @@ public sealed class ModelUpdater : IDisposable
         return _health;
     }
 
-    // Called with the operation lock held.
+    // Called with the operation lock held. "passed" is reported only once the choice is persisted.
     private async Task FinishAsync(HealthVerdict verdict, int swap, ModelRef target, ModelState before)
     {
         if (verdict.Outcome == HealthOutcome.Superseded)
@@ -330,16 +330,17 @@ public sealed class ModelUpdater : IDisposable
             return;
         }
 
-        if (swap == _swaps)
-        {
-            (_health, _healthReason) = verdict.Outcome == HealthOutcome.Passed ? ("passed", null) : ("failed", verdict.Reason);
-        }
-
+        var latest = swap == _swaps;
         if (verdict.Outcome == HealthOutcome.Failed)
         {
             // The engine already went back to the previous model; the bookkeeping follows it.
             _current = before;
             RemoveUnlessKept(target, before);
+            if (latest)
+            {
+                (_health, _healthReason) = ("failed", verdict.Reason);
+            }
+
             Log.HealthFailed(_logger, target.Name, verdict.Reason ?? string.Empty, before.Active.Name);
             throw new ModelUpdateException(ModelUpdateErrors.HealthFailed, $"The new model failed its health check ({verdict.Reason}); {before.Active.Name} runs again.");
         }
@@ -353,6 +354,11 @@ public sealed class ModelUpdater : IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             Log.StateSaveFailed(_logger, ex.Message);
+        }
+
+        if (latest)
+        {
+            (_health, _healthReason) = ("passed", null);
         }
     }
 

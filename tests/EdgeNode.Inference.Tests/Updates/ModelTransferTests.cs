@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using EdgeNode.Inference.Updates;
 using EdgeNode.Learning.Federated;
 using EdgeNode.Testing;
@@ -41,6 +42,23 @@ public sealed class ModelTransferTests : IDisposable
         Assert.Equal(11, accepted);
         Assert.Equal(_model, File.ReadAllBytes(transfer.Path));
         Assert.Null(_slot.Status());
+    }
+
+    [Fact]
+    public void Chunk_Header_IsTheLayoutDocumentedForSenders()
+    {
+        var status = _slot.Open(_signed, "ops", ChunkSize);
+
+        var last = Chunks(_model)[10];
+
+        Assert.Equal("EDFC"u8.ToArray(), last.AsSpan(0, 4).ToArray());
+        Assert.Equal(1, last[4]);
+        Assert.Equal(status.TransferId, Convert.ToHexStringLower(last.AsSpan(5, 16)));
+        Assert.Equal(10, BinaryPrimitives.ReadUInt16LittleEndian(last.AsSpan(21)));
+        Assert.Equal(11, BinaryPrimitives.ReadUInt16LittleEndian(last.AsSpan(23)));
+        Assert.Equal(_model.Length, BinaryPrimitives.ReadInt32LittleEndian(last.AsSpan(25)));
+        Assert.Equal(_model.AsSpan(10 * ChunkSize).ToArray(), last.AsSpan(29).ToArray());
+        Assert.Equal(29, UpdateChunks.HeaderLength);
     }
 
     [Fact]

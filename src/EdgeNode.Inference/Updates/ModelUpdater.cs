@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using EdgeNode.Core;
 using EdgeNode.Learning;
 using Microsoft.Extensions.Logging;
@@ -15,7 +14,7 @@ namespace EdgeNode.Inference.Updates;
 public sealed class ModelUpdater : IDisposable
 {
     private readonly InstalledModels _store;
-    private readonly TrustedModelKeys _keys;
+    private readonly UpdateChecks _checks;
     private readonly ILastFrame _frames;
     private readonly ActiveHead _head;
     private readonly ModelUpdateOptions _options;
@@ -34,7 +33,7 @@ public sealed class ModelUpdater : IDisposable
         Engine = engine;
         _current = state;
         _store = store;
-        _keys = keys;
+        _checks = new UpdateChecks(keys, options);
         _frames = frames;
         _head = head;
         _options = options;
@@ -63,14 +62,14 @@ public sealed class ModelUpdater : IDisposable
     public ModelStatus Status()
     {
         var current = _current;
-        return new ModelStatus(Running(current), current.Previous is { } previous ? _store.Describe(previous) : null, _health, _healthReason, _transfers.Status(), _keys.Count);
+        return new ModelStatus(Running(current), current.Previous is { } previous ? _store.Describe(previous) : null, _health, _healthReason, _transfers.Status(), _checks.TrustedKeys);
     }
 
     /// <summary>Installs the model at <paramref name="path"/> on this node's file system.</summary>
     /// <exception cref="ModelUpdateException">Refused; the running model is unchanged.</exception>
     public async Task<InstallReport> InstallFileAsync(SignedManifest update, string path, CancellationToken cancellationToken)
     {
-        var keyId = Verify(update);
+        var keyId = _checks.Manifest(update);
         if (!Path.IsPathRooted(path) || !File.Exists(path))
         {
             throw new ModelUpdateException(ModelUpdateErrors.FileNotFound, $"'{path}' is not an existing file (give an absolute path on the node).");
@@ -83,7 +82,7 @@ public sealed class ModelUpdater : IDisposable
     /// <exception cref="ModelUpdateException">Refused before any byte is accepted.</exception>
     public TransferStatus Begin(SignedManifest update, int chunkSize)
     {
-        var keyId = Verify(update);
+        var keyId = _checks.Manifest(update);
         CheckSpec(update.Manifest);
         if (InstalledModels.RefFor(update.Manifest) == _current.Active)
         {
@@ -150,41 +149,14 @@ public sealed class ModelUpdater : IDisposable
     public void Dispose()
     {
         _transfers.Dispose();
-        _keys.Dispose();
+        _checks.Dispose();
         Engine.Dispose();
-    }
-
-    private string Verify(SignedManifest update)
-    {
-        ArgumentNullException.ThrowIfNull(update);
-        var keyId = _keys.Verify(update);
-        if (update.Manifest.Size > _options.MaxModelBytes)
-        {
-            throw new ModelUpdateException(ModelUpdateErrors.ModelTooLarge, $"The model has {update.Manifest.Size} bytes; at most {_options.MaxModelBytes} are accepted (EdgeNode:Models:MaxModelBytes).");
-        }
-
-        return keyId;
-    }
-
-    private void CheckSpec(UpdateManifest manifest)
-    {
-        var input = _store.BaseEntry.Input;
-        if (!manifest.Input.Shape.SequenceEqual(input.Shape))
-        {
-            throw new ModelUpdateException(ModelUpdateErrors.SpecMismatch, $"The input is [{string.Join(",", manifest.Input.Shape)}]; this node's pre-processing makes [{string.Join(",", input.Shape)}].");
-        }
-
-        var outputs = manifest.Output.Shape.Aggregate(1L, (a, d) => Math.Min(a * d, int.MaxValue + 1L));
-        if (outputs != Engine.Model.EmbeddingSize)
-        {
-            throw new ModelUpdateException(ModelUpdateErrors.SpecMismatch, $"The output has {outputs} values; this node's embedding has {Engine.Model.EmbeddingSize} (its head and samples would be invalid).");
-        }
     }
 
     private async Task<InstallReport> InstallVerifiedBytesAsync(SignedManifest update, string keyId, string path, CancellationToken cancellationToken)
     {
         var manifest = update.Manifest;
-        await CheckBytesAsync(manifest, path, cancellationToken);
+        await UpdateChecks.BytesAsync(manifest, path, cancellationToken);
         CheckSpec(manifest);
         await _operation.WaitAsync(cancellationToken);
         try
@@ -228,20 +200,7 @@ public sealed class ModelUpdater : IDisposable
         }
     }
 
-    private static async Task CheckBytesAsync(UpdateManifest manifest, string path, CancellationToken cancellationToken)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        if (stream.Length != manifest.Size)
-        {
-            throw new ModelUpdateException(ModelUpdateErrors.SizeMismatch, $"The model has {stream.Length} bytes; the manifest says {manifest.Size}.");
-        }
-
-        var sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
-        if (sha256 != manifest.Sha256)
-        {
-            throw new ModelUpdateException(ModelUpdateErrors.HashMismatch, $"The model's SHA-256 is {sha256}; the manifest says {manifest.Sha256}: tampered or corrupt.");
-        }
-    }
+    private void CheckSpec(UpdateManifest manifest) => UpdateChecks.Spec(manifest, _store.BaseEntry.Input, Engine.Model.EmbeddingSize);
 
     private OnnxInferenceEngine LoadCandidate(ModelRef target)
     {
@@ -286,16 +245,7 @@ public sealed class ModelUpdater : IDisposable
         }
 
         Log.ShadowRun(_logger, candidate.Model.Id, report.Frames, report.MeanCosine ?? double.NaN, report.HeadAgreement ?? double.NaN);
-        if (_options.MinShadowCosine > 0 && report.MeanCosine < _options.MinShadowCosine)
-        {
-            throw new ModelUpdateException(ModelUpdateErrors.ShadowRejected, $"Mean embedding cosine {report.MeanCosine:F4} over {report.Frames} frames is below {_options.MinShadowCosine} (EdgeNode:Models:MinShadowCosine).");
-        }
-
-        if (_options.MinHeadAgreement > 0 && report.HeadAgreement < _options.MinHeadAgreement)
-        {
-            throw new ModelUpdateException(ModelUpdateErrors.ShadowRejected, $"The head agrees on {report.HeadAgreement:P1} of {report.Frames} frames, below {_options.MinHeadAgreement:P1} (EdgeNode:Models:MinHeadAgreement).");
-        }
-
+        _checks.Shadow(report);
         return report;
     }
 

@@ -33,7 +33,7 @@ public sealed class TrustedModelKeys : IDisposable
                 var files = Directory.Exists(path) ? Directory.GetFiles(path, "*.pem").Order(StringComparer.Ordinal).ToArray()
                     : File.Exists(path) ? [path]
                     : optional ? []
-                    : throw new ArgumentException($"The trusted model key '{path}' does not exist.", nameof(paths));
+                    : throw new ArgumentException($"The trusted model key '{path}' does not exist.");
                 foreach (var file in files)
                 {
                     trusted.Add(file);

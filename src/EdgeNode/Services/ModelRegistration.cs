@@ -31,9 +31,18 @@ internal static class ModelRegistration
             var inference = sp.GetRequiredService<IOptions<InferenceOptions>>().Value;
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeNode.Inference");
             var dataDirectory = Path.GetDirectoryName(Path.GetFullPath(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path))!;
-            var keys = o.TrustedKeys.Count > 0
-                ? TrustedModelKeys.Load(o.TrustedKeys, optional: false)
-                : TrustedModelKeys.Load([Path.Combine(dataDirectory, "keys", "models")], optional: true);
+            TrustedModelKeys keys;
+            try
+            {
+                keys = o.TrustedKeys.Count > 0
+                    ? TrustedModelKeys.Load(o.TrustedKeys, optional: false)
+                    : TrustedModelKeys.Load([Path.Combine(dataDirectory, "keys", "models")], optional: true);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ArgumentException($"{ModelUpdateOptions.Section}:TrustedKeys (EdgeNode__Models__TrustedKeys__N): {ex.Message}", ex);
+            }
+
             var store = new InstalledModels(string.IsNullOrWhiteSpace(o.Path) ? Path.Combine(dataDirectory, "models") : o.Path, inference, logger);
             return ModelUpdater.Start(store, keys, sp.GetRequiredService<ILastFrame>(), sp.GetRequiredService<ActiveHead>(), o, inference, sp.GetRequiredService<TimeProvider>(), logger);
         });

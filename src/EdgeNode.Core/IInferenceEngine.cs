@@ -10,5 +10,6 @@ public interface IInferenceEngine
     /// Pre-processes <paramref name="frame"/> and runs the backbone, writing
     /// <see cref="ModelInfo.EmbeddingSize"/> floats into <paramref name="embedding"/>.
     /// </summary>
-    void Embed(Frame frame, Span<float> embedding);
+    /// <returns>The model that computed this embedding (an engine whose model is swapped at run time may differ between calls).</returns>
+    ModelInfo Embed(Frame frame, Span<float> embedding);
 }

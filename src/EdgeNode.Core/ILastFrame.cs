@@ -1,6 +1,9 @@
 namespace EdgeNode.Core;
 
-/// <summary>The most recent frame the pipeline took, kept for the <c>snapshot</c> command.</summary>
+/// <summary>
+/// The most recent frames the pipeline took: the last one for the <c>snapshot</c> command, and a few earlier
+/// ones, spaced in time, on which a new model is shadow-run against the current one before it replaces it.
+/// </summary>
 public interface ILastFrame
 {
     /// <summary>Copies <paramref name="frame"/> (the pipeline keeps ownership of it).</summary>
@@ -8,6 +11,9 @@ public interface ILastFrame
 
     /// <summary>The last frame as a JPEG of <paramref name="quality"/> (1–100), or null before the first frame.</summary>
     FrameSnapshot? TakeJpeg(int quality);
+
+    /// <summary>Copies of the kept frames, newest first (none before the first frame); the caller disposes them.</summary>
+    IReadOnlyList<Frame> CopyRecent();
 }
 
 /// <summary>A JPEG copy of a frame.</summary>

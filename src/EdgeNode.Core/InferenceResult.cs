@@ -12,6 +12,7 @@ namespace EdgeNode.Core;
 /// <param name="LatencyMs">Pre-processing plus inference time.</param>
 /// <param name="Cached">True when the change gate reused the previous result instead of running the model.</param>
 /// <param name="HeadVersion">Version of the on-device head that produced <paramref name="Label"/>, or <see langword="null"/>.</param>
+/// <param name="ModelVersion">Version of the backbone when it was installed by a signed update, or <see langword="null"/>.</param>
 public sealed record InferenceResult(
     string Id,
     long Seq,
@@ -23,4 +24,5 @@ public sealed record InferenceResult(
     long FrameSeq,
     double LatencyMs,
     bool Cached = false,
-    int? HeadVersion = null);
+    int? HeadVersion = null,
+    string? ModelVersion = null);

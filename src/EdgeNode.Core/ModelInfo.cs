@@ -5,4 +5,5 @@ namespace EdgeNode.Core;
 /// <param name="Sha256">Hex SHA-256 of the model file that was verified at load.</param>
 /// <param name="ExecutionProvider">Execution provider the session actually runs on (<c>CPU</c>, <c>CUDA</c>, <c>TensorRT</c>).</param>
 /// <param name="EmbeddingSize">Length of the embedding vector.</param>
-public sealed record ModelInfo(string Id, string Sha256, string ExecutionProvider, int EmbeddingSize);
+/// <param name="Version">Version of a model installed by a signed update; null for a packaged model without one.</param>
+public sealed record ModelInfo(string Id, string Sha256, string ExecutionProvider, int EmbeddingSize, string? Version = null);

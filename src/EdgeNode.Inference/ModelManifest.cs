@@ -74,6 +74,9 @@ public sealed record ModelEntry
     /// <summary><c>fp32</c> or <c>int8</c>.</summary>
     public string Precision { get; init; } = "fp32";
 
+    /// <summary>Version reported with <see cref="Id"/> (set for models installed by a signed update).</summary>
+    public string? Version { get; init; }
+
     /// <summary>Input tensor.</summary>
     public required TensorSpec Input { get; init; }
 

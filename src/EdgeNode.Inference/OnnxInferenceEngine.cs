@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeNode.Core;
+using EdgeNode.Learning;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
@@ -73,9 +74,9 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
         throw new ModelLoadException($"No model in '{directory}' could be loaded. {string.Join(" ", failures)}");
     }
 
-    /// <summary>Loads one manifest entry.</summary>
-    /// <exception cref="ModelLoadException">Missing file, hash mismatch, or tensors that differ from the manifest.</exception>
-    public static OnnxInferenceEngine Load(string directory, ModelEntry entry, InferenceOptions options, ILogger logger)
+    /// <summary>Loads one manifest entry and, when <paramref name="warmUp"/>, runs <see cref="InferenceOptions.WarmupRuns"/> warm-up runs.</summary>
+    /// <exception cref="ModelLoadException">Missing file, hash mismatch, tensors that differ from the manifest, or a failed warm-up.</exception>
+    public static OnnxInferenceEngine Load(string directory, ModelEntry entry, InferenceOptions options, ILogger logger, bool warmUp = true)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(options);
@@ -99,25 +100,39 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
             throw new ModelLoadException($"ONNX Runtime cannot load '{path}': {ex.Message}", ex);
         }
 
+        OnnxInferenceEngine engine;
         try
         {
             CheckTensor(session.InputMetadata, entry.Input, "input", entry.Id);
             CheckTensor(session.OutputMetadata, entry.Output, "output", entry.Id);
             var size = entry.Preprocessing.Size;
             var preprocessor = new ImagePreprocessor(size, MeanImage.FromPreprocessModel(meanPath, size), entry.Preprocessing.ChannelOrder == "BGR", entry.Preprocessing.Range);
-            var model = new ModelInfo(entry.Id, entry.Sha256, provider, entry.Output.ElementCount);
-            var engine = new OnnxInferenceEngine(session, entry, preprocessor, model);
-            var loadedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            var warm = Stopwatch.GetTimestamp();
-            engine.Warmup(options.WarmupRuns);
-            Log.ModelLoaded(logger, entry.Id, entry.Precision, entry.Sha256[..12], provider, loadedMs, (long)Stopwatch.GetElapsedTime(warm).TotalMilliseconds);
-            return engine;
+            var model = new ModelInfo(entry.Id, entry.Sha256, provider, entry.Output.ElementCount, entry.Version);
+            engine = new OnnxInferenceEngine(session, entry, preprocessor, model);
         }
         catch
         {
             session.Dispose();
             throw;
         }
+
+        var loadedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var warm = Stopwatch.GetTimestamp();
+        if (warmUp)
+        {
+            try
+            {
+                engine.WarmUp(options.WarmupRuns);
+            }
+            catch
+            {
+                engine.Dispose();
+                throw;
+            }
+        }
+
+        Log.ModelLoaded(logger, entry.Id, entry.Precision, entry.Sha256[..12], provider, loadedMs, (long)Stopwatch.GetElapsedTime(warm).TotalMilliseconds);
+        return engine;
     }
 
     /// <summary>Resolves a models path relative to the executable's directory when it is not rooted.</summary>
@@ -125,7 +140,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
         Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, path));
 
     /// <inheritdoc />
-    public void Embed(Frame frame, Span<float> embedding)
+    public ModelInfo Embed(Frame frame, Span<float> embedding)
     {
         if (embedding.Length < _output.Length)
         {
@@ -138,6 +153,8 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
             RunLocked();
             _output.CopyTo(embedding);
         }
+
+        return Model;
     }
 
     /// <summary>Runs the model on an already pre-processed tensor (benchmarks, calibration).</summary>
@@ -148,6 +165,35 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
             tensor.CopyTo(_input);
             RunLocked();
             _output.CopyTo(embedding);
+        }
+    }
+
+    /// <summary>
+    /// Runs the model <paramref name="runs"/> times on an all-zero input (the first runs pay for memory planning and
+    /// kernel selection); every output must be finite.
+    /// </summary>
+    /// <exception cref="ModelLoadException">A run failed or produced NaN or infinity.</exception>
+    public void WarmUp(int runs)
+    {
+        lock (_gate)
+        {
+            Array.Clear(_input);
+            for (var i = 0; i < runs; i++)
+            {
+                try
+                {
+                    RunLocked();
+                }
+                catch (OnnxRuntimeException ex)
+                {
+                    throw new ModelLoadException($"Model '{Model.Id}' failed its warm-up run: {ex.Message}", ex);
+                }
+
+                if (!EmbeddingGuard.IsFinite(_output))
+                {
+                    throw new ModelLoadException($"Model '{Model.Id}' produced NaN or infinity in its warm-up run.");
+                }
+            }
         }
     }
 
@@ -165,18 +211,6 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
     }
 
     private void RunLocked() => _session.Run(_runOptions, _inputNames, [_inputValue], _outputNames, [_outputValue]);
-
-    private void Warmup(int runs)
-    {
-        lock (_gate)
-        {
-            Array.Clear(_input);
-            for (var i = 0; i < runs; i++)
-            {
-                RunLocked();
-            }
-        }
-    }
 
     private static void VerifyFile(string path, string expectedSha256, string what)
     {

@@ -20,6 +20,9 @@ public sealed record NodeTopics(string Prefix, string NodeId)
     /// <summary><c>{prefix}/{node}/cmd/{verb}</c>.</summary>
     public string Command(string verb) => $"{Prefix}/{NodeId}/cmd/{verb}";
 
+    /// <summary><c>{prefix}/{node}/model/chunks/{transferId}</c>: the binary chunks of a model transfer (docs/models.md).</summary>
+    public string ModelChunks(string transferId) => $"{Prefix}/{NodeId}/model/chunks/{transferId}";
+
     /// <summary><c>{prefix}/{node}/events</c>.</summary>
     public string Events => $"{Prefix}/{NodeId}/events";
 }

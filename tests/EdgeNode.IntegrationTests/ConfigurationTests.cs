@@ -16,6 +16,8 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("EdgeNode__Storage__Path", "", "EdgeNode:Storage:Path")]
     [InlineData("EdgeNode__Mqtt__Convention", "mqtt5", "EdgeNode:Mqtt:Convention")]
     [InlineData("EdgeNode__Mqtt__Sparkplug__GroupId", "plant/1", "EdgeNode:Mqtt:Sparkplug:GroupId")]
+    [InlineData("EdgeNode__Models__MinShadowCosine", "1.5", "EdgeNode:Models:MinShadowCosine")]
+    [InlineData("EdgeNode__Models__TrustedKeys__0", "/nonexistent/ops.pem", "EdgeNode:Models:TrustedKeys")]
     public async Task InvalidValue_ExitsNonZero_NamingTheKey(string key, string value, string expectedKey)
     {
         var env = NodeEnvironment.For("it-config", FreePort.Next(), _dir.File("edgenode.db"));

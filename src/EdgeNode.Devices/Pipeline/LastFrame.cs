@@ -4,20 +4,38 @@ using SkiaSharp;
 namespace EdgeNode.Devices.Pipeline;
 
 /// <summary>
-/// Keeps a copy of the last frame in one reused buffer (no allocation per frame once the size is stable);
-/// encodes to JPEG only when a snapshot is asked for. Camera JPEGs are handed out as they are.
+/// Keeps copies of recent frames in reused buffers (no allocation per frame once the size is stable): a ring of
+/// slots where the newest slot is overwritten by every frame and a new slot is started once
+/// <c>spacing</c> has passed, so the older slots hold frames that differ in time rather than the same second
+/// over and over. Encodes to JPEG only when a snapshot is asked for; camera JPEGs are handed out as they are.
 /// </summary>
 public sealed class LastFrame : ILastFrame
 {
     private readonly Lock _gate = new();
-    private byte[] _buffer = [];
-    private int _length;
-    private long _sequence;
-    private DateTimeOffset _timestamp;
-    private int _width;
-    private int _height;
-    private FrameFormat _format;
-    private bool _has;
+    private readonly Slot[] _slots;
+    private readonly TimeSpan _spacing;
+    private int _newest = -1;
+    private DateTimeOffset _slotStarted;
+
+    /// <summary>Keeps only the last frame.</summary>
+    public LastFrame()
+        : this(1, TimeSpan.Zero)
+    {
+    }
+
+    /// <summary>Keeps up to <paramref name="capacity"/> frames at least <paramref name="spacing"/> apart (by capture time).</summary>
+    public LastFrame(int capacity, TimeSpan spacing)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        ArgumentOutOfRangeException.ThrowIfLessThan(spacing, TimeSpan.Zero);
+        _slots = new Slot[capacity];
+        for (var i = 0; i < capacity; i++)
+        {
+            _slots[i] = new Slot();
+        }
+
+        _spacing = spacing;
+    }
 
     /// <inheritdoc />
     public void Update(Frame frame)
@@ -25,19 +43,14 @@ public sealed class LastFrame : ILastFrame
         ArgumentNullException.ThrowIfNull(frame);
         lock (_gate)
         {
-            if (_buffer.Length < frame.Length)
+            // A clock that went backwards (camera restart) also starts a new slot.
+            if (_newest < 0 || frame.Timestamp - _slotStarted >= _spacing || frame.Timestamp < _slotStarted)
             {
-                _buffer = new byte[frame.Length];
+                _newest = (_newest + 1) % _slots.Length;
+                _slotStarted = frame.Timestamp;
             }
 
-            frame.Data.CopyTo(_buffer);
-            _length = frame.Length;
-            _sequence = frame.Sequence;
-            _timestamp = frame.Timestamp;
-            _width = frame.Width;
-            _height = frame.Height;
-            _format = frame.Format;
-            _has = true;
+            _slots[_newest].CopyFrom(frame);
         }
     }
 
@@ -48,15 +61,35 @@ public sealed class LastFrame : ILastFrame
         ArgumentOutOfRangeException.ThrowIfGreaterThan(quality, 100);
         lock (_gate)
         {
-            if (!_has)
+            if (_newest < 0)
             {
                 return null;
             }
 
-            var jpeg = _format == FrameFormat.Jpeg
-                ? _buffer.AsSpan(0, _length).ToArray()
-                : EncodeRgb24(_buffer.AsSpan(0, _length), _width, _height, quality);
-            return new FrameSnapshot(_sequence, _timestamp, _width, _height, jpeg);
+            var last = _slots[_newest];
+            var jpeg = last.Format == FrameFormat.Jpeg
+                ? last.Data.ToArray()
+                : EncodeRgb24(last.Data, last.Width, last.Height, quality);
+            return new FrameSnapshot(last.Sequence, last.Timestamp, last.Width, last.Height, jpeg);
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Frame> CopyRecent()
+    {
+        lock (_gate)
+        {
+            var frames = new List<Frame>(_slots.Length);
+            for (var i = 0; i < _slots.Length && _newest >= 0; i++)
+            {
+                var slot = _slots[(_newest - i + _slots.Length) % _slots.Length];
+                if (slot.Length > 0)
+                {
+                    frames.Add(Frame.Copy(slot.Sequence, slot.Timestamp, slot.Width, slot.Height, slot.Format, slot.Data));
+                }
+            }
+
+            return frames;
         }
     }
 
@@ -86,5 +119,41 @@ public sealed class LastFrame : ILastFrame
 
         using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, quality);
         return data.ToArray();
+    }
+
+    /// <summary>One kept frame in a buffer that is reused for the next frame in this slot.</summary>
+    private sealed class Slot
+    {
+        private byte[] _buffer = [];
+
+        public int Length { get; private set; }
+
+        public long Sequence { get; private set; }
+
+        public DateTimeOffset Timestamp { get; private set; }
+
+        public int Width { get; private set; }
+
+        public int Height { get; private set; }
+
+        public FrameFormat Format { get; private set; }
+
+        public ReadOnlySpan<byte> Data => _buffer.AsSpan(0, Length);
+
+        public void CopyFrom(Frame frame)
+        {
+            if (_buffer.Length < frame.Length)
+            {
+                _buffer = new byte[frame.Length];
+            }
+
+            frame.Data.CopyTo(_buffer);
+            Length = frame.Length;
+            Sequence = frame.Sequence;
+            Timestamp = frame.Timestamp;
+            Width = frame.Width;
+            Height = frame.Height;
+            Format = frame.Format;
+        }
     }
 }

@@ -3,7 +3,10 @@ using System.Security.Cryptography;
 
 namespace EdgeNode.Learning.Federated;
 
-/// <summary>The public keys of the nodes allowed to contribute; an update verifies only under its node's registered key.</summary>
+/// <summary>
+/// Named ECDSA P-256 public keys: the nodes allowed to contribute federated updates (an update verifies only under its
+/// node's key), or the keys a node trusts to sign model updates (a manifest verifies under any of them).
+/// </summary>
 public sealed class NodeKeyRegistry : IDisposable
 {
     private readonly ConcurrentDictionary<string, ECDsa> _keys = new(StringComparer.Ordinal);
@@ -50,8 +53,29 @@ public sealed class NodeKeyRegistry : IDisposable
         ArgumentNullException.ThrowIfNull(update);
         return _keys.TryGetValue(update.Update.NodeId, out var key)
             && update.Signature.Length == UpdateSigner.SignatureLength
-            && key.VerifyData(update.SignedBody.Span, update.Signature.Span, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            && VerifyWith(key, update.SignedBody.Span, update.Signature.Span);
     }
+
+    /// <summary>
+    /// The name of a registered key under which <paramref name="signature"/> (ECDSA P-256 over SHA-256 of
+    /// <paramref name="data"/>) verifies, or null. The signature is IEEE P1363 (64 bytes, as <see cref="UpdateSigner"/>
+    /// writes it) or DER (as <c>openssl dgst -sha256 -sign</c> writes it).
+    /// </summary>
+    public string? FindSigner(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    {
+        foreach (var (name, key) in _keys.OrderBy(k => k.Key, StringComparer.Ordinal))
+        {
+            if (VerifyWith(key, data, signature))
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool VerifyWith(ECDsa key, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
+        key.VerifyData(data, signature, HashAlgorithmName.SHA256, signature.Length == UpdateSigner.SignatureLength ? DSASignatureFormat.IeeeP1363FixedFieldConcatenation : DSASignatureFormat.Rfc3279DerSequence);
 
     /// <inheritdoc />
     public void Dispose()

@@ -12,6 +12,9 @@ internal static class CommandLine
                edgenode results [--since T] [--limit N] [--pending] [--kind K] [--json] [--db PATH]   the result cache, read-only
                edgenode simulate-fleet --nodes N --broker <host:port> --train <dir> --test <dir> [--partition iid|shards:K|dirichlet:A] [--rounds R]
                                  [--local-epochs E] [--compression none|int8|topk:F] [--dp-noise S] [--json]   federated learning over MQTT with N virtual nodes
+               edgenode model keygen --out <dir> [--name <key>]   a model-signing key pair
+               edgenode model sign --key <key.key> --model <file.onnx> --name <id> --version <v> [--out <signed.json>]   sign a model update
+               edgenode model verify --keys <key.pem|dir> --manifest <signed.json> [--model <file.onnx>]   check a signed model as a node would
                edgenode version                       print version, runtime and ONNX Runtime build
                edgenode help                          this text
         """;
@@ -43,6 +46,8 @@ internal static class CommandLine
                 return LearnCommand.Run(rest, stdout, stderr);
             case "simulate-fleet":
                 return await SimulateFleetCommand.RunAsync(rest, stdout, stderr, CancelOnCtrlC());
+            case "model":
+                return await ModelCommand.RunAsync(rest, stdout, stderr, CancelOnCtrlC());
             case "results":
                 return await ResultsCommand.RunAsync(rest, stdout, stderr, CancelOnCtrlC());
             case "version" or "--version":

@@ -82,13 +82,10 @@ public static class NodeHost
         services.AddSingleton(sp => sp.GetRequiredService<FrameSourceFactory>().Create(sp.GetRequiredService<IOptions<CameraOptions>>().Value));
         services.AddSingleton(_ => new FrameChannel(capacity: 4));
         services.AddSingleton<ChangeGate>();
-        services.AddSingleton<ILastFrame, LastFrame>();
         var sensorOptions = builder.Configuration.GetSection(SensorOptions.SectionName).Get<List<SensorOptions>>();
         services.AddSingleton<IBoardHardware, LinuxBoardHardware>();
         services.AddSingleton<IReadOnlyList<ISensor>>(sp => new SensorFactory(sp.GetRequiredService<IBoardHardware>(), sp.GetRequiredService<TimeProvider>()).CreateAll(sensorOptions));
-        services.AddSingleton<IInferenceEngine>(sp => OnnxInferenceEngine.Load(
-            sp.GetRequiredService<IOptions<InferenceOptions>>().Value,
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeNode.Inference")));
+        services.AddModelUpdates();
         services.AddSingleton<IOutboxStore>(sp => SqliteOutboxStore.OpenAsync(
             sp.GetRequiredService<IOptions<StorageOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),

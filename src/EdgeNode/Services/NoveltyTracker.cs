@@ -11,6 +11,9 @@ public sealed class NoveltyTracker(int dimensions, float alpha = 0.02f)
     private readonly float[] _mean = new float[dimensions];
     private bool _initialised;
 
+    /// <summary>Forgets the mean (another backbone's embeddings are not comparable with it); the next embedding starts it again.</summary>
+    public void Reset() => _initialised = false;
+
     /// <summary>Returns the novelty of <paramref name="embedding"/>, then folds it into the mean.</summary>
     public double Observe(ReadOnlySpan<float> embedding)
     {

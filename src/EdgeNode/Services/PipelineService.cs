@@ -97,21 +97,30 @@ internal sealed partial class PipelineService(
         var id = Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
         try
         {
+            var running = engine.Model;
+            if (last is not null && (last.ModelId != running.Id || last.ModelVersion != running.Version))
+            {
+                // The model was swapped: its first result must be its own, not a cached one of the old model, and the
+                // running mean of the old model's embeddings says nothing about the new one's.
+                gate.Reset();
+                novelty.Reset();
+            }
+
             if (last is not null && !gate.ShouldInfer(frame))
             {
                 metrics.RecordSkipped();
-                recent.Record(id, frame.Timestamp, embedding, engine.Model.Id);
+                recent.Record(id, frame.Timestamp, embedding, last.ModelId);
                 return last with { Id = id, Seq = seq, Timestamp = frame.Timestamp, FrameSeq = frame.Sequence, LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds, Cached = true };
             }
 
-            engine.Embed(frame, embedding);
+            var model = engine.Embed(frame, embedding);
             var score = novelty.Observe(embedding);
-            recent.Record(id, frame.Timestamp, embedding, engine.Model.Id);
+            recent.Record(id, frame.Timestamp, embedding, model.Id);
             var predicted = head.Classify(embedding);
             var ended = Stopwatch.GetTimestamp();
             var latency = Stopwatch.GetElapsedTime(started, ended).TotalMilliseconds;
             metrics.RecordInference(latency, ended);
-            return new InferenceResult(id, seq, frame.Timestamp, engine.Model.Id, predicted?.Label, predicted?.Confidence, score, frame.Sequence, latency, HeadVersion: predicted?.HeadVersion);
+            return new InferenceResult(id, seq, frame.Timestamp, model.Id, predicted?.Label, predicted?.Confidence, score, frame.Sequence, latency, HeadVersion: predicted?.HeadVersion, ModelVersion: model.Version);
         }
         catch (InvalidDataException ex)
         {

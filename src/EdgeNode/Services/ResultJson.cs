@@ -21,6 +21,15 @@ public static class ResultJson
             writer.WriteNumber("seq", result.Seq);
             writer.WriteString("node", nodeId);
             writer.WriteString("model", result.ModelId);
+            if (result.ModelVersion is null)
+            {
+                writer.WriteNull("modelVersion");
+            }
+            else
+            {
+                writer.WriteString("modelVersion", result.ModelVersion);
+            }
+
             if (result.Label is null)
             {
                 writer.WriteNull("label");

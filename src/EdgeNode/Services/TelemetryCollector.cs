@@ -67,6 +67,7 @@ internal sealed class TelemetryCollector
         var outbox = await _store.GetStatsAsync(cancellationToken);
         var board = await _system.ReadAsync(cancellationToken);
         var utcNow = _time.GetUtcNow();
+        var model = _engine.Model; // one read: a model update may swap it
         var snapshot = new TelemetrySnapshot
         {
             Timestamp = utcNow,
@@ -82,8 +83,9 @@ internal sealed class TelemetryCollector
             Fps = fps,
             LatencyP50Ms = p50,
             LatencyP95Ms = p95,
-            Model = _engine.Model.Id,
-            ExecutionProvider = _engine.Model.ExecutionProvider,
+            Model = model.Id,
+            ModelVersion = model.Version,
+            ExecutionProvider = model.ExecutionProvider,
             HeadVersion = _head.Current?.Info.Version,
             OutboxDepth = outbox.Pending,
             OldestPendingAgeSeconds = outbox.OldestPending is { } oldest ? (utcNow - oldest).TotalSeconds : 0,

@@ -30,6 +30,15 @@ internal static class TelemetryJson
             w.WriteNumber("latencyP50Ms", Math.Round(t.LatencyP50Ms, 2));
             w.WriteNumber("latencyP95Ms", Math.Round(t.LatencyP95Ms, 2));
             w.WriteString("model", t.Model);
+            if (t.ModelVersion is null)
+            {
+                w.WriteNull("modelVersion");
+            }
+            else
+            {
+                w.WriteString("modelVersion", t.ModelVersion);
+            }
+
             w.WriteString("executionProvider", t.ExecutionProvider);
             WriteNullable(w, "headVersion", t.HeadVersion);
             w.WriteNumber("outboxDepth", t.OutboxDepth);

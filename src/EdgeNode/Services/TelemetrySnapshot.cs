@@ -50,6 +50,9 @@ public sealed record TelemetrySnapshot
     /// <summary>Backbone model id.</summary>
     public required string Model { get; init; }
 
+    /// <summary>Version of the installed backbone (signed model updates); null for the packaged model.</summary>
+    public required string? ModelVersion { get; init; }
+
     /// <summary>Execution provider the backbone runs on.</summary>
     public required string ExecutionProvider { get; init; }
 

@@ -16,18 +16,9 @@ public sealed class SystemdWatchdogTests
     public async Task Node_WatchdogUsecSet_SendsWatchdogPingsToNotifySocket()
     {
         using var temp = new TempDirectory();
-        var socketPath = temp.File("notify.sock");
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        socket.Bind(new UnixDomainSocketEndPoint(socketPath));
-        var environment = new Dictionary<string, string>
-        {
-            ["NOTIFY_SOCKET"] = socketPath,
-            ["WATCHDOG_USEC"] = "1000000",
-            ["EdgeNode__NodeId"] = "watchdog",
-            ["EdgeNode__Mqtt__Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["EdgeNode__Storage__Path"] = temp.File("edgenode.db"),
-            ["EdgeNode__Camera__FramesPerSecond"] = "1",
-        };
+        using var socket = NotifySocket(temp);
+        var environment = WatchdogEnvironment(temp, "watchdog");
+        environment["EdgeNode__Camera__FramesPerSecond"] = "1";
         await using var node = NodeProcess.Start(temp.Path, environment);
 
         var pings = 0;
@@ -59,21 +50,12 @@ public sealed class SystemdWatchdogTests
     public async Task Node_PipelineStalls_WatchdogPingsWithheldSoSystemdRestartsIt()
     {
         using var temp = new TempDirectory();
-        var socketPath = temp.File("notify.sock");
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        socket.Bind(new UnixDomainSocketEndPoint(socketPath));
-        var environment = new Dictionary<string, string>
-        {
-            ["NOTIFY_SOCKET"] = socketPath,
-            ["WATCHDOG_USEC"] = "1000000",
-            ["EdgeNode__NodeId"] = "stalled",
-            ["EdgeNode__Mqtt__Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["EdgeNode__Storage__Path"] = temp.File("edgenode.db"),
-            // A camera process that never writes a frame: the pipeline stalls while the process stays alive.
-            ["EdgeNode__Camera__Source"] = "process:sleep 600",
-            ["EdgeNode__Health__StallSeconds"] = "5",
-            ["EdgeNode__Health__PeriodSeconds"] = "1",
-        };
+        using var socket = NotifySocket(temp);
+        var environment = WatchdogEnvironment(temp, "stalled");
+        // A camera process that never writes a frame: the pipeline stalls while the process stays alive.
+        environment["EdgeNode__Camera__Source"] = "process:sleep 600";
+        environment["EdgeNode__Health__StallSeconds"] = "5";
+        environment["EdgeNode__Health__PeriodSeconds"] = "1";
         await using var node = NodeProcess.Start(temp.Path, environment);
 
         // Play systemd: keep reading (an unread datagram socket would block the node's notifier).
@@ -105,4 +87,22 @@ public sealed class SystemdWatchdogTests
         Assert.Contains("pipeline", node.Output, StringComparison.Ordinal);
         Assert.False(node.HasExited, node.Output);
     }
+
+    /// <summary>systemd's notify socket, played by the test: a bound datagram socket in <paramref name="temp"/>.</summary>
+    private static Socket NotifySocket(TempDirectory temp)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(temp.File("notify.sock")));
+        return socket;
+    }
+
+    /// <summary>What systemd gives a notify service with WatchdogSec=1, plus a private node id, port and database.</summary>
+    private static Dictionary<string, string> WatchdogEnvironment(TempDirectory temp, string nodeId) => new()
+    {
+        ["NOTIFY_SOCKET"] = temp.File("notify.sock"),
+        ["WATCHDOG_USEC"] = "1000000",
+        ["EdgeNode__NodeId"] = nodeId,
+        ["EdgeNode__Mqtt__Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ["EdgeNode__Storage__Path"] = temp.File("edgenode.db"),
+    };
 }

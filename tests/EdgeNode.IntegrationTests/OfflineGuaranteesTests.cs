@@ -4,8 +4,8 @@ using EdgeNode.Testing;
 namespace EdgeNode.IntegrationTests;
 
 /// <summary>
-/// The offline-first guarantees of issue 5 against a real mosquitto and the node as a process. The broker
-/// outage is 15 s here (CI budget); the 60 s run is recorded in docs/benchmarks.md.
+/// The offline-first guarantees of issue 5 against a real mosquitto and the node as a process, with the issue's
+/// 60 s broker outage.
 /// </summary>
 public sealed class OfflineGuaranteesTests : IDisposable
 {
@@ -41,7 +41,7 @@ public sealed class OfflineGuaranteesTests : IDisposable
     }
 
     [Fact]
-    public async Task BrokerDown15s_EveryResultArrivesOnceAfterDedup_NoSeqGaps_InOrderPerLane()
+    public async Task BrokerDown60s_EveryResultArrivesOnceAfterDedup_NoSeqGaps_InOrderPerLane()
     {
         await using var broker = MosquittoBroker.CreateStopped(DurableSubscriber.BrokerConfig(_dir.Path));
         await using var subscriber = await SeedSubscriberAsync(broker, "edgenode/it-outage/#", stayConnected: true);
@@ -50,7 +50,7 @@ public sealed class OfflineGuaranteesTests : IDisposable
 
         await broker.StopAsync();
         var beforeOutage = ResultRows.Read(Db).Count;
-        await Task.Delay(TimeSpan.FromSeconds(15));
+        await Task.Delay(TimeSpan.FromSeconds(60));
         var producedOffline = ResultRows.Read(Db).Count - beforeOutage;
         var connacks = subscriber.Connacks; // mosquitto_sub may reconnect before StartAgainAsync returns
         await broker.StartAgainAsync();

@@ -24,6 +24,7 @@ internal static class StoreBenchmark
         {
             output.WriteLine($"  EdgeNode store, {durability,-6}, AppendAsync of 100 per call:        {await MeasureStoreAsync(items, 1, 100, durability),10:N0} results/s");
             output.WriteLine($"  EdgeNode store, {durability,-6}, {writers} writers, 1 per call (group commit): {await MeasureStoreAsync(items, writers, 1, durability),10:N0} results/s");
+            output.WriteLine($"  EdgeNode store, {durability,-6}, 8 writers, 100 per call (group commit): {await MeasureStoreAsync(items, 8, 100, durability),10:N0} results/s");
         }
 
         output.WriteLine($"  EdgeNode store, Normal, 1 writer, 1 per call, awaited:        {await MeasureStoreAsync(items / 10, 1, 1, StorageDurability.Normal),10:N0} results/s");

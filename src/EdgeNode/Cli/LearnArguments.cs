@@ -10,7 +10,7 @@ internal sealed record LearnArguments
                               [--hidden H] [--epochs E] [--lr R] [--l2 L] [--proximal M] [--seed S] [--models <dir>] [--cache <dir>]
           <dir> holds one subfolder per class with JPEG/PNG images. Embeddings are cached per backbone hash.
           --tasks N   learn the classes in N tasks one after another (class-incremental) and compare with joint training
-          --replay K  replay reservoir per class for --tasks (default 20)
+          --replay K  replay reservoir per class for --tasks (default 200, the node's EdgeNode__Learning__ReplayPerClass)
           --json      the last line of stdout is one JSON object with the results
         """;
 
@@ -22,7 +22,10 @@ internal sealed record LearnArguments
 
     public int Tasks { get; init; }
 
-    public int Replay { get; init; } = 20;
+    public int Replay { get; init; } = DefaultReplay;
+
+    /// <summary>The node's default reservoir per class (<c>EdgeNode:Learning:ReplayPerClass</c>), so the tool learns as the node does.</summary>
+    public const int DefaultReplay = 200;
 
     public bool Json { get; init; }
 
@@ -87,7 +90,7 @@ internal sealed record LearnArguments
                 Test = test,
                 Backbone = values.GetValueOrDefault("backbone"),
                 Tasks = Int(values, "tasks", 0, 0, 1000),
-                Replay = Int(values, "replay", 20, 0, 1_000_000),
+                Replay = Int(values, "replay", DefaultReplay, 0, 1_000_000),
                 Json = json,
                 Hidden = Int(values, "hidden", 0, 0, 4096),
                 Epochs = values.ContainsKey("epochs") ? Int(values, "epochs", 0, 1, 100_000) : null,

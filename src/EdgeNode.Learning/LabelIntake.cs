@@ -7,7 +7,7 @@ namespace EdgeNode.Learning;
 /// Turns a label command (<c>{"result": "&lt;id&gt;" | "last", "label": "cat"}</c>) into a stored training sample,
 /// rejecting bad input with a clear code before anything is written.
 /// </summary>
-public sealed class LabelIntake(ISampleStore store, RecentEmbeddings recent, LabelRateLimiter limiter, TimeProvider time, int maxLabelLength, int capacityPerClass)
+public sealed class LabelIntake(ISampleStore store, RecentEmbeddings recent, LabelRateLimiter limiter, TimeProvider time, int maxLabelLength, int capacityPerClass, RecentImages? images = null)
 {
     /// <summary>Parses and applies a JSON label command from <paramref name="source"/>.</summary>
     public async ValueTask<LabelOutcome> HandleAsync(ReadOnlyMemory<byte> payload, string source, CancellationToken cancellationToken)
@@ -71,7 +71,9 @@ public sealed class LabelIntake(ISampleStore store, RecentEmbeddings recent, Lab
             return LabelOutcome.Fail("invalid_embedding", $"The embedding of result '{entry.ResultId}' contains NaN or infinite values; it is not used for training.");
         }
 
-        var added = await store.AddAsync(new NewSample(label, source, entry.ModelId, entry.Embedding, now, entry.ResultId), capacityPerClass, cancellationToken);
+        // The image goes with the sample only where it was kept (StoreImages) and is still in the ring.
+        var image = images?.Find(entry.ResultId);
+        var added = await store.AddAsync(new NewSample(label, source, entry.ModelId, entry.Embedding, now, entry.ResultId, image), capacityPerClass, cancellationToken);
         return new LabelOutcome(true, ResultId: entry.ResultId, Stored: added.Stored);
     }
 }

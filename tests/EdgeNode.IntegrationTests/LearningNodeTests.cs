@@ -5,8 +5,9 @@ namespace EdgeNode.IntegrationTests;
 
 /// <summary>
 /// On-device learning through the node's commands, on the node as a process against a real mosquitto: bad labels
-/// rejected with their codes and nothing learned from them, labels that train a head, <c>train</c>, <c>rollback</c>,
-/// a label flood, and a corrupt head file at start-up falling back to the previous version.
+/// rejected with their codes and nothing learned from them, labels that train a head and store their frames
+/// (<c>StoreImages</c>), <c>train</c>, <c>rollback</c>, a label flood, and a corrupt head file at start-up falling back
+/// to the previous version.
 /// </summary>
 public sealed class LearningNodeTests : IDisposable
 {
@@ -25,6 +26,7 @@ public sealed class LearningNodeTests : IDisposable
         environment["EdgeNode__Learning__RetrainAfterLabels"] = "6";
         environment["EdgeNode__Learning__LabelBurst"] = "12";
         environment["EdgeNode__Learning__LabelsPerMinute"] = "6";
+        environment["EdgeNode__Learning__StoreImages"] = "true";
         await using (var node = NodeProcess.Start(_dir.Path, environment))
         {
             await using var client = await CommandClient.ConnectAsync(broker.Port);
@@ -48,6 +50,11 @@ public sealed class LearningNodeTests : IDisposable
             }
 
             await WaitForHeadAsync(probe, 1, node);
+
+            // StoreImages: every stored sample carries its frame as a JPEG.
+            var images = SampleImages(_dir.File("edgenode.db"));
+            Assert.Equal(6, images.Count);
+            Assert.All(images, jpeg => Assert.True(jpeg is [0xFF, 0xD8, ..] && jpeg[^2..] is [0xFF, 0xD9], "not a JPEG"));
 
             // train twice: versions 2 and 3; rollback: version 2 again, in the reply and in the results.
             Assert.True((await client.SendAsync(Cmd + "train", "{}", Reply)).Ok);
@@ -82,6 +89,22 @@ public sealed class LearningNodeTests : IDisposable
     }
 
     public void Dispose() => _dir.Dispose();
+
+    private static List<byte[]?> SampleImages(string database)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT image FROM samples ORDER BY id";
+        using var reader = command.ExecuteReader();
+        var images = new List<byte[]?>();
+        while (reader.Read())
+        {
+            images.Add(reader.IsDBNull(0) ? null : (byte[])reader.GetValue(0));
+        }
+
+        return images;
+    }
 
     private static (int? HeadVersion, string? Label) Result(ReceivedMessage message)
     {

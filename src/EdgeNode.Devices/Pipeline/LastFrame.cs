@@ -93,6 +93,14 @@ public sealed class LastFrame : ILastFrame
         }
     }
 
+    /// <summary>The frame as JPEG: a camera JPEG as it is, an RGB frame encoded at <paramref name="quality"/>.</summary>
+    /// <exception cref="InvalidDataException">An RGB frame shorter than its size says.</exception>
+    public static byte[] ToJpeg(Frame frame, int quality)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        return frame.Format == FrameFormat.Jpeg ? frame.Data.ToArray() : EncodeRgb24(frame.Data, frame.Width, frame.Height, quality);
+    }
+
     private static byte[] EncodeRgb24(ReadOnlySpan<byte> rgb, int width, int height, int quality)
     {
         if (width <= 0 || height <= 0 || rgb.Length < width * height * 3)

@@ -58,4 +58,14 @@ public sealed class LearningOptions
     /// <summary>Head versions kept on disk for rollback.</summary>
     [Range(2, 100)]
     public int KeepVersions { get; set; } = 5;
+
+    /// <summary>
+    /// <c>EdgeNode__Learning__StoreImages</c>: store each labelled sample's frame (JPEG) with its embedding, for review
+    /// and relabelling. Off by default: it costs a JPEG encode per frame for RGB cameras and disk per sample.
+    /// </summary>
+    public bool StoreImages { get; set; }
+
+    /// <summary>With <see cref="StoreImages"/>: how many of the last results keep their frame, i.e. how far back a label may name a result and still get its image.</summary>
+    [Range(1, 1024)]
+    public int RecentImages { get; set; } = 32;
 }

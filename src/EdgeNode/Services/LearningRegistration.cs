@@ -23,6 +23,11 @@ internal static class LearningRegistration
             var o = sp.GetRequiredService<IOptions<LearningOptions>>().Value;
             return new RecentEmbeddings(o.RecentResults, TimeSpan.FromSeconds(o.ResultTimeToLiveSeconds));
         });
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<LearningOptions>>().Value;
+            return new RecentImages(o.StoreImages ? o.RecentImages : 0);
+        });
         services.AddSingleton<ISampleStore>(sp => SqliteSampleStore.OpenAsync(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path).GetAwaiter().GetResult());
         services.AddSingleton(sp =>
         {
@@ -41,7 +46,8 @@ internal static class LearningRegistration
                 new LabelRateLimiter(time, o.LabelsPerMinute, o.LabelBurst),
                 time,
                 o.MaxLabelLength,
-                o.ReplayPerClass);
+                o.ReplayPerClass,
+                sp.GetRequiredService<RecentImages>());
         });
         services.AddSingleton<HeadTrainingService>();
         services.AddHostedService(sp => sp.GetRequiredService<HeadTrainingService>());

@@ -20,6 +20,7 @@ internal sealed partial class PipelineService(
     IInferenceEngine engine,
     ActiveHead head,
     RecentEmbeddings recent,
+    RecentImages images,
     IOutboxStore store,
     OutboxSignal signal,
     NodeMetrics metrics,
@@ -110,12 +111,22 @@ internal sealed partial class PipelineService(
             {
                 metrics.RecordSkipped();
                 recent.Record(id, frame.Timestamp, embedding, last.ModelId);
+                if (images.Enabled)
+                {
+                    images.Record(id, LastFrame.ToJpeg(frame, 85));
+                }
+
                 return last with { Id = id, Seq = seq, Timestamp = frame.Timestamp, FrameSeq = frame.Sequence, LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds, Cached = true };
             }
 
             var model = engine.Embed(frame, embedding);
             var score = novelty.Observe(embedding);
             recent.Record(id, frame.Timestamp, embedding, model.Id);
+            if (images.Enabled)
+            {
+                images.Record(id, LastFrame.ToJpeg(frame, 85));
+            }
+
             var predicted = head.Classify(embedding);
             var ended = Stopwatch.GetTimestamp();
             var latency = Stopwatch.GetElapsedTime(started, ended).TotalMilliseconds;

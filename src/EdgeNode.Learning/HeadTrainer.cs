@@ -47,6 +47,7 @@ public static class HeadTrainer
             epochLoss = 0;
             for (var start = 0; start < n; start += options.BatchSize)
             {
+                options.BetweenBatches?.Invoke();
                 var batch = order.AsSpan(start, Math.Min(options.BatchSize, n - start));
                 var loss = gradient.Compute(prepared.X, prepared.Targets, batch, weights, options.L2);
                 if (anchor is not null)

@@ -39,6 +39,12 @@ public sealed record TrainingOptions
     /// <summary>Refits the standardisation on this run's data (the head is re-parameterised to compute the same function first).</summary>
     public bool RefitScaler { get; init; } = true;
 
+    /// <summary>
+    /// Called before every mini-batch on the training thread; it may block (the node waits there while an inference
+    /// runs, see <see cref="InferenceActivity"/>). Null: nothing.
+    /// </summary>
+    public Action? BetweenBatches { get; init; }
+
     /// <summary>Throws when a value is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public void Validate()

@@ -9,8 +9,10 @@ namespace EdgeNode.Benchmarks;
 
 /// <summary>
 /// Inference latency with and without head training running beside it, as the node runs it (a SCHED_IDLE, nice-19 thread,
-/// <see cref="LowPriorityWork"/>): alternating phases of <c>iterations</c> inferences, p50/p95 per phase, ratio of the
-/// pooled p95s. <c>dotnet run -c Release --project tests/EdgeNode.Benchmarks -- training-interference [models-dir] [model-id] [iterations] [phases]</c>.
+/// <see cref="LowPriorityWork"/>, pausing while an inference runs unless <c>ungated</c>): alternating phases of
+/// <c>iterations</c> inferences started every <c>period-ms</c> (0: back to back), p50/p95 per phase, ratio of the pooled
+/// p95s. <c>dotnet run -c Release --project tests/EdgeNode.Benchmarks -- training-interference [models-dir] [model-id]
+/// [iterations] [phases] [period-ms] [gated|ungated]</c>.
 /// </summary>
 internal static class TrainingInterferenceBenchmark
 {
@@ -21,6 +23,8 @@ internal static class TrainingInterferenceBenchmark
         var modelId = args.Length > 1 ? args[1] : manifest.Models[0].Id;
         var iterations = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;
         var phases = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 6;
+        var periodMs = args.Length > 4 ? double.Parse(args[4], CultureInfo.InvariantCulture) : 0;
+        var gated = args.Length <= 5 || args[5] != "ungated";
         using var engine = OnnxInferenceEngine.Load(new InferenceOptions { ModelsPath = modelsDir, Model = modelId, Providers = ["CPU"] }, NullLogger.Instance);
         var tensor = new float[engine.Preprocessor.TensorLength];
         new Random(3).NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(tensor.AsSpan()));
@@ -40,6 +44,7 @@ internal static class TrainingInterferenceBenchmark
         }
 
         var data = Samples(engine.Model.EmbeddingSize);
+        using var activity = new InferenceActivity();
         var alone = new List<double>();
         var training = new List<double>();
         long trainedEpochs = 0;
@@ -51,7 +56,7 @@ internal static class TrainingInterferenceBenchmark
                 ? LowPriorityWork.RunAsync("head-training", () =>
                 {
                     long epochs = 0;
-                    var options = new TrainingOptions { Epochs = 2, BatchSize = 64, Optimizer = OptimizerKind.Adam };
+                    var options = new TrainingOptions { Epochs = 2, BatchSize = 64, Optimizer = OptimizerKind.Adam, BetweenBatches = gated ? activity.WaitWhileBusy : null };
                     while (!stop.IsCancellationRequested)
                     {
                         HeadTrainer.Train(new HeadModel(data.Dimension), data, options);
@@ -70,8 +75,15 @@ internal static class TrainingInterferenceBenchmark
             for (var i = 0; i < iterations; i++)
             {
                 var t0 = Stopwatch.GetTimestamp();
+                activity.Begin();
                 engine.EmbedTensor(tensor, embedding);
-                latencies.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                activity.End();
+                var ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                latencies.Add(ms);
+                if (periodMs > ms)
+                {
+                    Thread.Sleep(TimeSpan.FromMilliseconds(periodMs - ms)); // a camera's frame period
+                }
             }
 
             stop.Cancel();
@@ -80,7 +92,7 @@ internal static class TrainingInterferenceBenchmark
 
         var a = Percentiles(alone);
         var t = Percentiles(training);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model {modelId}, {phases} alternating phases of {iterations} inferences, training on a SCHED_IDLE, nice-19 thread ({trainedEpochs} epochs of {data.Count} samples done)"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model {modelId}, {phases} alternating phases of {iterations} inferences every {periodMs} ms, training on a SCHED_IDLE, nice-19 thread, {(gated ? "paused while an inference runs" : "not paused")} ({trainedEpochs} epochs of {data.Count} samples done)"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"alone:         p50 {a.P50:F2} ms, p95 {a.P95:F2} ms"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"with training: p50 {t.P50:F2} ms, p95 {t.P95:F2} ms"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p95 ratio with/without training: {t.P95 / a.P95:F3} (target <= 1.20)"));

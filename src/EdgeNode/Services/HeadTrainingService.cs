@@ -16,6 +16,7 @@ internal sealed partial class HeadTrainingService(
     HeadRepository repository,
     ISampleStore samples,
     IInferenceEngine engine,
+    InferenceActivity inference,
     IOptions<LearningOptions> options,
     TimeProvider time,
     ILogger<HeadTrainingService> logger) : BackgroundService
@@ -115,7 +116,8 @@ internal sealed partial class HeadTrainingService(
         var o = options.Value;
         var stored = await samples.ListAsync(new SampleQuery(ModelId: engine.Model.Id, Limit: int.MaxValue, IncludeEmbedding: true), cancellationToken);
         var current = active.Current;
-        var training = new TrainingOptions { Epochs = o.Epochs };
+        // Between mini-batches the trainer waits while an inference runs (InferenceActivity).
+        var training = new TrainingOptions { Epochs = o.Epochs, BetweenBatches = inference.WaitWhileBusy };
         GateResult result;
         try
         {

@@ -18,6 +18,7 @@ internal static class LearningRegistration
         services.AddOptions<LearningOptions>().BindConfiguration(LearningOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LearningOptions>>(new SectionValidator<LearningOptions>(LearningOptions.Section));
         services.AddSingleton<ActiveHead>();
+        services.AddSingleton<InferenceActivity>();
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<LearningOptions>>().Value;

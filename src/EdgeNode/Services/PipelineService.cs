@@ -21,6 +21,7 @@ internal sealed partial class PipelineService(
     ActiveHead head,
     RecentEmbeddings recent,
     RecentImages images,
+    InferenceActivity inference,
     IOutboxStore store,
     OutboxSignal signal,
     NodeMetrics metrics,
@@ -119,7 +120,17 @@ internal sealed partial class PipelineService(
                 return last with { Id = id, Seq = seq, Timestamp = frame.Timestamp, FrameSeq = frame.Sequence, LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds, Cached = true };
             }
 
-            var model = engine.Embed(frame, embedding);
+            ModelInfo model;
+            inference.Begin();
+            try
+            {
+                model = engine.Embed(frame, embedding);
+            }
+            finally
+            {
+                inference.End();
+            }
+
             var score = novelty.Observe(embedding);
             recent.Record(id, frame.Timestamp, embedding, model.Id);
             if (images.Enabled)

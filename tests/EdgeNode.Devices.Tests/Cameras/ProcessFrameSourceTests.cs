@@ -126,15 +126,23 @@ public sealed class ProcessFrameSourceTests
     public async Task ReadFramesAsync_CommandFails_RetriedWithBackoff()
     {
         var source = Create("exit 3", out var logger);
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(800));
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var reading = Task.Run(async () =>
         {
             await foreach (var frame in source.ReadFramesAsync(cts.Token))
             {
                 frame.Dispose();
             }
         });
+
+        // Two restarts take ~0.2 s with the fast back-off; starting a shell on a loaded machine can take longer.
+        while (source.Counters.Restarts < 2 && !cts.IsCancellationRequested)
+        {
+            await Task.Delay(20);
+        }
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading);
 
         Assert.True(source.Counters.Restarts >= 2);
         Assert.Contains(logger.Entries, e => e.Message.Contains("exited with code 3", StringComparison.Ordinal));

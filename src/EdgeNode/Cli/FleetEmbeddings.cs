@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using EdgeNode.Core;
 using EdgeNode.Inference;
 using EdgeNode.Learning;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,37 +13,6 @@ internal static class FleetEmbeddings
         var testItems = LabelledFolder.Enumerate(testFolder);
         using var engine = OnnxInferenceEngine.Load(new InferenceOptions { ModelsPath = models, Providers = ["CPU"], WarmupRuns = 1 }, NullLogger.Instance);
         var root = cacheRoot ?? EmbeddingCache.DefaultRoot();
-        return (Embed(engine, trainFolder, trainItems, root, stderr, cancellationToken), Embed(engine, testFolder, testItems, root, stderr, cancellationToken));
-    }
-
-    private static SampleSet Embed(OnnxInferenceEngine engine, string folder, IReadOnlyList<(string Label, string Path)> items, string root, TextWriter stderr, CancellationToken cancellationToken)
-    {
-        var dimension = engine.Model.EmbeddingSize;
-        var cache = EmbeddingCache.Open(root, engine.Model.Sha256, folder, dimension);
-        var set = new SampleSet(dimension, items.Count);
-        var computed = 0;
-        var started = Stopwatch.GetTimestamp();
-        for (var i = 0; i < items.Count; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (label, path) = items[i];
-            if (!cache.TryGet(path, out var embedding))
-            {
-                embedding = new float[dimension];
-                using var frame = Frame.Copy(i, DateTimeOffset.UnixEpoch, 0, 0, FrameFormat.Jpeg, File.ReadAllBytes(path));
-                engine.Embed(frame, embedding);
-                cache.Put(path, embedding);
-                if (++computed % 200 == 0)
-                {
-                    stderr.WriteLine(FormattableString.Invariant($"embedding {folder}: {i + 1}/{items.Count} ({computed / Stopwatch.GetElapsedTime(started).TotalSeconds:F0} images/s)"));
-                }
-            }
-
-            set.Add(embedding, label);
-        }
-
-        cache.Save();
-        stderr.WriteLine($"{folder}: {items.Count} images, {set.Classes.Count} classes ({items.Count - computed} from the cache)");
-        return set;
+        return (FolderEmbedder.Embed(engine, trainFolder, trainItems, root, trainFolder, stderr, cancellationToken), FolderEmbedder.Embed(engine, testFolder, testItems, root, testFolder, stderr, cancellationToken));
     }
 }

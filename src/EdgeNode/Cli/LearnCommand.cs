@@ -54,8 +54,8 @@ internal static class LearnCommand
         using var engine = LoadBackbone(a);
         stderr.WriteLine($"backbone {engine.Model.Id} ({engine.Model.Sha256[..12]}) on {engine.Model.ExecutionProvider}");
         var cacheRoot = a.Cache ?? EmbeddingCache.DefaultRoot();
-        var train = Embed(engine, a.Train, trainItems, cacheRoot, "train", stderr, cancellationToken);
-        var test = Embed(engine, a.Test, testItems, cacheRoot, "test", stderr, cancellationToken);
+        var train = FolderEmbedder.Embed(engine, a.Train, trainItems, cacheRoot, "train", stderr, cancellationToken);
+        var test = FolderEmbedder.Embed(engine, a.Test, testItems, cacheRoot, "test", stderr, cancellationToken);
         var defaults = new TrainingOptions();
         var options = defaults with
         {
@@ -113,39 +113,6 @@ internal static class LearnCommand
         var entry = manifest.Models.FirstOrDefault(m => string.Equals(Path.GetFullPath(Path.Combine(directory, m.File)), path, StringComparison.Ordinal))
             ?? manifest.Models[0] with { Id = Path.GetFileNameWithoutExtension(path), File = path, Sha256 = ModelManifest.ComputeSha256(path) };
         return OnnxInferenceEngine.Load(directory, entry, options, NullLogger.Instance);
-    }
-
-    private static SampleSet Embed(OnnxInferenceEngine engine, string folder, IReadOnlyList<(string Label, string Path)> items, string cacheRoot, string what, TextWriter stderr, CancellationToken cancellationToken)
-    {
-        var dimension = engine.Model.EmbeddingSize;
-        var cache = EmbeddingCache.Open(cacheRoot, engine.Model.Sha256, folder, dimension);
-        var set = new SampleSet(dimension, items.Count);
-        var computed = 0;
-        var started = Stopwatch.GetTimestamp();
-        for (var i = 0; i < items.Count; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (label, path) = items[i];
-            if (!cache.TryGet(path, out var embedding))
-            {
-                embedding = new float[dimension];
-                var bytes = File.ReadAllBytes(path);
-                using var frame = Frame.Copy(i, DateTimeOffset.UnixEpoch, 0, 0, FrameFormat.Jpeg, bytes);
-                engine.Embed(frame, embedding);
-                cache.Put(path, embedding);
-                computed++;
-                if (computed % 100 == 0)
-                {
-                    stderr.WriteLine(FormattableString.Invariant($"embedding {what}: {i + 1}/{items.Count} ({computed / Stopwatch.GetElapsedTime(started).TotalSeconds:F0} images/s)"));
-                }
-            }
-
-            set.Add(embedding, label);
-        }
-
-        cache.Save();
-        stderr.WriteLine($"{what}: {items.Count} images, {set.Classes.Count} classes ({items.Count - computed} embeddings from the cache)");
-        return set;
     }
 
     private static string Json(double accuracy, List<(string Name, double Value)> results, LearnArguments a, TrainingReport report)

@@ -1,3 +1,4 @@
+using EdgeNode.Testing;
 using System.Buffers.Binary;
 using EdgeNode.Learning;
 using EdgeNode.Learning.Federated;
@@ -10,9 +11,9 @@ public sealed class AggregatorMqttTests
     private const int Dimension = 16;
     private const int Classes = 4;
 
-    private static readonly (SampleSet Train, SampleSet Test) Data = BlobData.Make(Classes, Dimension, 60, 40, 1.2f);
+    private static readonly (SampleSet Train, SampleSet Test) Data = Blobs.Make(Classes, Dimension, 60, 40, 1.2f);
 
-    private static string[] Labels => [.. Enumerable.Range(0, Classes).Select(BlobData.Label)];
+    private static string[] Labels => [.. Enumerable.Range(0, Classes).Select(Blobs.Label)];
 
     private static string[] Nodes(int count) => [.. Enumerable.Range(0, count).Select(i => "node" + i)];
 
@@ -23,7 +24,7 @@ public sealed class AggregatorMqttTests
         await using var fleet = await FleetHarness.StartAsync(nodes, Labels, Dimension);
         await fleet.StartAggregatorAsync("--EdgeNode:Aggregator:MinUpdates=4");
         var global = await fleet.WaitGlobalAsync(0);
-        var shards = BlobData.Shards(Data.Train, 4, 2);
+        var shards = Blobs.Shards(Data.Train, 4, 2);
         var updates = nodes.Select((n, i) => new FederatedTrainer(n, fleet.Signer(n)).Train(global, shards[i], i, default)).ToArray();
         await fleet.PublishAsync(nodes[0], updates[0].Wire);
         await fleet.PublishAsync(nodes[1], updates[1].Wire);
@@ -80,7 +81,7 @@ public sealed class AggregatorMqttTests
         var nodes = Nodes(3);
         await using var fleet = await FleetHarness.StartAsync(nodes, Labels, Dimension);
         await fleet.StartAggregatorAsync("--EdgeNode:Aggregator:MinUpdates=2", "--EdgeNode:Aggregator:Staleness=Drop");
-        var shards = BlobData.Shards(Data.Train, 2, 2);
+        var shards = Blobs.Shards(Data.Train, 2, 2);
         var trainers = nodes.Select(n => new FederatedTrainer(n, fleet.Signer(n))).ToArray();
         GlobalHead global = await fleet.WaitGlobalAsync(0);
         var missed = global;
@@ -112,7 +113,7 @@ public sealed class AggregatorMqttTests
         await using var fleet = await FleetHarness.StartAsync([.. honest, .. evil], Labels, Dimension, ScalerStatistics.Of(Data.Train).ToScaler());
         using var unregistered = UpdateSigner.Create();
         await fleet.StartAggregatorAsync("--EdgeNode:Aggregator:MinUpdates=7");
-        var shards = BlobData.Shards(Data.Train, 6, 2);
+        var shards = Blobs.Shards(Data.Train, 6, 2);
         var trainers = honest.Select(n => new FederatedTrainer(n, fleet.Signer(n))).ToArray();
         var global = await fleet.WaitGlobalAsync(0);
 

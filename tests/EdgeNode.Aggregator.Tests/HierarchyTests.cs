@@ -1,3 +1,4 @@
+using EdgeNode.Testing;
 using EdgeNode.Learning.Federated;
 
 namespace EdgeNode.Aggregator.Tests;
@@ -10,15 +11,15 @@ public sealed class HierarchyTests
     [Fact]
     public async Task Site_ForwardsPartialAggregate_ParentGlobalIsFleetWideFedAvg()
     {
-        var (train, _) = BlobData.Make(4, 16, 30, 1, 1.2f);
-        string[] labels = [.. Enumerable.Range(0, 4).Select(BlobData.Label)];
+        var (train, _) = Blobs.Make(4, 16, 30, 1, 1.2f);
+        string[] labels = [.. Enumerable.Range(0, 4).Select(Blobs.Label)];
         await using var fleet = await FleetHarness.StartAsync(NodeIds, labels, 16, ScalerStatistics.Of(train).ToScaler());
         var site = fleet.AddNode("site-a");
         var key = fleet.WritePrivateKey("site-a", site);
         await fleet.StartAggregatorAsync("--EdgeNode:Aggregator:MinUpdates=1");
         await fleet.StartOtherAggregatorAsync("site", "site-a", "--EdgeNode:Aggregator:MinUpdates=2", "--EdgeNode:Aggregator:ParentFleet=" + FleetHarness.Fleet, "--EdgeNode:Aggregator:SigningKeyPath=" + key);
         var start = await fleet.WaitGlobalAsync(0, fleet: "site");
-        var shards = BlobData.Shards(train, 2, 2);
+        var shards = Blobs.Shards(train, 2, 2);
         var updates = NodeIds.Select((n, i) => new FederatedTrainer(n, fleet.Signer(n)).Train(start, shards[i], i, default)).ToArray();
         foreach (var (node, (wire, _)) in NodeIds.Zip(updates))
         {

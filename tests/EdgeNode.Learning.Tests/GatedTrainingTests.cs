@@ -1,3 +1,4 @@
+using EdgeNode.Testing;
 using EdgeNode.Core;
 using EdgeNode.Learning;
 

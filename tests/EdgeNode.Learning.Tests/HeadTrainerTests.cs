@@ -1,3 +1,4 @@
+using EdgeNode.Testing;
 using EdgeNode.Learning;
 
 namespace EdgeNode.Learning.Tests;

@@ -1,3 +1,4 @@
+using EdgeNode.Testing;
 using EdgeNode.Learning;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;

@@ -1,3 +1,4 @@
+using EdgeNode.Testing;
 using EdgeNode.Learning.Federated;
 
 namespace EdgeNode.Learning.Tests.Federated;

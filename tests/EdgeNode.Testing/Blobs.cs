@@ -1,9 +1,9 @@
 using EdgeNode.Learning;
 
-namespace EdgeNode.Learning.Tests;
+namespace EdgeNode.Testing;
 
 /// <summary>Synthetic embeddings: one Gaussian blob per class around a random centre, non-negative like ReLU features.</summary>
-internal static class Blobs
+public static class Blobs
 {
     public static (SampleSet Train, SampleSet Test) Make(int classes, int dimension, int trainPerClass, int testPerClass, float spread, int seed = 42)
     {
@@ -51,5 +51,32 @@ internal static class Blobs
         }
 
         return set;
+    }
+
+    /// <summary>Splits <paramref name="data"/> so node i holds only classes i·k … i·k+k−1 (mod classes): non-IID shards.</summary>
+    public static SampleSet[] Shards(SampleSet data, int nodes, int classesPerNode)
+    {
+        var parts = Enumerable.Range(0, nodes).Select(_ => new SampleSet(data.Dimension)).ToArray();
+        var owners = data.Classes.Select(_ => new List<int>()).ToArray();
+        for (var n = 0; n < nodes; n++)
+        {
+            for (var k = 0; k < classesPerNode; k++)
+            {
+                owners[((n * classesPerNode) + k) % data.Classes.Count].Add(n);
+            }
+        }
+
+        var counters = new int[data.Classes.Count];
+        var targets = data.Targets;
+        for (var i = 0; i < data.Count; i++)
+        {
+            var owner = owners[targets[i]];
+            if (owner.Count > 0)
+            {
+                parts[owner[counters[targets[i]]++ % owner.Count]].Add(data.Row(i), data.LabelOf(i));
+            }
+        }
+
+        return parts;
     }
 }

@@ -17,6 +17,10 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("EdgeNode__Mqtt__Convention", "mqtt5", "EdgeNode:Mqtt:Convention")]
     [InlineData("EdgeNode__Mqtt__Sparkplug__GroupId", "plant/1", "EdgeNode:Mqtt:Sparkplug:GroupId")]
     [InlineData("EdgeNode__Models__MinShadowCosine", "1.5", "EdgeNode:Models:MinShadowCosine")]
+    [InlineData("EdgeNode__Telemetry__Otlp__Protocol", "udp", "EdgeNode:Telemetry:Otlp:Protocol")]
+    [InlineData("EdgeNode__Telemetry__Otlp__Endpoint", "not a url", "EdgeNode:Telemetry:Otlp:Endpoint")]
+    [InlineData("EdgeNode__Health__StallSeconds", "1", "EdgeNode:Health:StallSeconds")]
+    [InlineData("EdgeNode__Federated__Fleet", "plant/1", "EdgeNode:Federated:Fleet")]
     [InlineData("EdgeNode__Models__TrustedKeys__0", "/nonexistent/ops.pem", "EdgeNode:Models:TrustedKeys")]
     public async Task InvalidValue_ExitsNonZero_NamingTheKey(string key, string value, string expectedKey)
     {

@@ -38,6 +38,24 @@ public sealed class LabelIntakeTests : IAsyncLifetime
         Assert.Equal([4f, 5f, 6f], sample.Embedding!);
     }
 
+    [Fact]
+    public async Task Label_WithKeptImages_StoresTheResultsJpeg_AndNullWhereTheImageIsGone()
+    {
+        var images = new RecentImages(1);
+        images.Record("r1", [0xFF, 0xD8, 1, 0xFF, 0xD9]);
+        _recent.Record("r1", _time.GetUtcNow(), [1f, 2f, 3f], "resnet18");
+        images.Record("r2", [0xFF, 0xD8, 2, 0xFF, 0xD9]); // pushes r1's image out of the one-slot ring
+        _recent.Record("r2", _time.GetUtcNow(), [4f, 5f, 6f], "resnet18");
+        var intake = new LabelIntake(_store, _recent, new LabelRateLimiter(_time, 600, 100), _time, maxLabelLength: 64, capacityPerClass: 100, images);
+
+        Assert.True((await intake.HandleAsync(Json("""{"result":"r2","label":"cat"}"""), "mqtt", default)).Ok);
+        Assert.True((await intake.HandleAsync(Json("""{"result":"r1","label":"dog"}"""), "mqtt", default)).Ok);
+
+        var samples = await _store.ListAsync(new SampleQuery(IncludeImage: true), default);
+        Assert.Equal([0xFF, 0xD8, 2, 0xFF, 0xD9], samples.Single(x => x.Label == "cat").Image!);
+        Assert.Null(samples.Single(x => x.Label == "dog").Image); // not an empty blob
+    }
+
     [Theory]
     [InlineData("""{"result":"nope","label":"cat"}""", "unknown_result")]
     [InlineData("""{"result":"r1","label":"   "}""", "invalid_label")]

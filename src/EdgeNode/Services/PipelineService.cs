@@ -111,11 +111,8 @@ internal sealed partial class PipelineService(
             if (last is not null && !gate.ShouldInfer(frame))
             {
                 metrics.RecordSkipped();
+                RecordImage(id, frame);
                 recent.Record(id, frame.Timestamp, embedding, last.ModelId);
-                if (images.Enabled)
-                {
-                    images.Record(id, LastFrame.ToJpeg(frame, 85));
-                }
 
                 return last with { Id = id, Seq = seq, Timestamp = frame.Timestamp, FrameSeq = frame.Sequence, LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds, Cached = true };
             }
@@ -132,11 +129,8 @@ internal sealed partial class PipelineService(
             }
 
             var score = novelty.Observe(embedding);
+            RecordImage(id, frame);
             recent.Record(id, frame.Timestamp, embedding, model.Id);
-            if (images.Enabled)
-            {
-                images.Record(id, LastFrame.ToJpeg(frame, 85));
-            }
 
             var predicted = head.Classify(embedding);
             var ended = Stopwatch.GetTimestamp();
@@ -160,4 +154,13 @@ internal sealed partial class PipelineService(
 
     [LoggerMessage(3, LogLevel.Error, "Result {Seq} could not be stored: {Reason}")]
     private static partial void LogStoreFailed(ILogger logger, long seq, string reason);
+
+    // Before the embedding is recorded: a label that can find the result must also find its image.
+    private void RecordImage(string resultId, Frame frame)
+    {
+        if (images.Enabled)
+        {
+            images.Record(resultId, LastFrame.ToJpeg(frame, 85));
+        }
+    }
 }

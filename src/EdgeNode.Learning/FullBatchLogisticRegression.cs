@@ -15,7 +15,8 @@ public static class FullBatchLogisticRegression
     {
         ArgumentNullException.ThrowIfNull(data);
         var head = new HeadModel(data.Dimension);
-        var (x, targets) = HeadTrainer.Prepare(head, data, refitScaler: true);
+        var x = new float[data.Count * data.Dimension];
+        var targets = HeadTrainer.Prepare(head, data, refitScaler: true, x);
         var all = new int[data.Count];
         for (var i = 0; i < all.Length; i++)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Numerics.Tensors;
 
@@ -18,8 +19,22 @@ public static class HeadTrainer
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var prepared = Prepare(head, data, options.RefitScaler);
-        var weights = options.BalanceClasses ? ClassWeights(prepared.Targets, head.Classes.Count) : [];
+        // The standardised copy of the set is rented, not allocated: a node that trains job after job would otherwise put
+        // a large-object allocation, and so a blocking gen-2 collection that stalls the inference thread, in every job.
+        var x = ArrayPool<float>.Shared.Rent(data.Count * data.Dimension);
+        try
+        {
+            return Train(head, data, options, x, Prepare(head, data, options.RefitScaler, x, options.BetweenBatches), cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(x);
+        }
+    }
+
+    private static TrainingReport Train(HeadModel head, SampleSet data, TrainingOptions options, float[] x, int[] targets, CancellationToken cancellationToken)
+    {
+        var weights = options.BalanceClasses ? ClassWeights(targets, head.Classes.Count) : [];
         var gradient = new HeadGradient(head);
         IParameterOptimizer optimizer = options.Optimizer == OptimizerKind.Adam
             ? new AdamOptimizer(head.ParameterCount)
@@ -49,7 +64,7 @@ public static class HeadTrainer
             {
                 options.BetweenBatches?.Invoke();
                 var batch = order.AsSpan(start, Math.Min(options.BatchSize, n - start));
-                var loss = gradient.Compute(prepared.X, prepared.Targets, batch, weights, options.L2);
+                var loss = gradient.Compute(x, targets, batch, weights, options.L2);
                 if (anchor is not null)
                 {
                     TensorPrimitives.Subtract(head.Parameters, anchor, offset);
@@ -70,8 +85,11 @@ public static class HeadTrainer
         return new TrainingReport(options.Epochs, n, epochLoss, Stopwatch.GetElapsedTime(started));
     }
 
-    /// <summary>Standardised rows and head class indices of <paramref name="data"/>.</summary>
-    internal static (float[] X, int[] Targets) Prepare(HeadModel head, SampleSet data, bool refitScaler)
+    /// <summary>
+    /// Writes the standardised rows of <paramref name="data"/> to <paramref name="x"/> (at least Count × Dimension long)
+    /// and returns their head class indices; <paramref name="betweenBatches"/> runs every 64 rows, as between mini-batches.
+    /// </summary>
+    internal static int[] Prepare(HeadModel head, SampleSet data, bool refitScaler, float[] x, Action? betweenBatches = null)
     {
         if (data.Dimension != head.InputSize)
         {
@@ -95,16 +113,20 @@ public static class HeadTrainer
         }
 
         var d = data.Dimension;
-        var x = new float[data.Count * d];
         var targets = new int[data.Count];
         var source = data.Targets;
         for (var i = 0; i < data.Count; i++)
         {
+            if (i % 64 == 0)
+            {
+                betweenBatches?.Invoke();
+            }
+
             head.Scaler.Transform(data.Row(i), x.AsSpan(i * d, d));
             targets[i] = map[source[i]];
         }
 
-        return (x, targets);
+        return targets;
     }
 
     private static float[] ClassWeights(ReadOnlySpan<int> targets, int classes)

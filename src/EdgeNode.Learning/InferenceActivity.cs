@@ -4,8 +4,8 @@ namespace EdgeNode.Learning;
 /// Keeps head training out of inference's way on a small board: the pipeline brackets each inference with
 /// <see cref="Begin"/>/<see cref="End"/>, and the trainer calls <see cref="WaitWhileBusy"/> between mini-batches
 /// (<see cref="TrainingOptions.BetweenBatches"/>), so it runs no batch while an inference is in progress. Measured on
-/// a 2-core VM, training beside inference otherwise raises inference p95 by 35–50 % even at <c>SCHED_IDLE</c>: the two
-/// vCPUs share one core's caches and the trainer streams its samples through them. A mini-batch takes well under a
+/// a 2-core VM with a 30 fps camera, training beside inference raises inference p95 by 27–34 % even at
+/// <c>SCHED_IDLE</c> without this pause, and by 10–12 % with it (docs/benchmarks.md). A mini-batch takes well under a
 /// millisecond, so an inference that starts mid-batch waits at most that long. The trainer blocks on an event (no
 /// polling: wake-ups of a sleeping thread cost the inference too).
 /// </summary>

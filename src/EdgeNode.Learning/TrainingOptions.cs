@@ -40,7 +40,7 @@ public sealed record TrainingOptions
     public bool RefitScaler { get; init; } = true;
 
     /// <summary>
-    /// Called before every mini-batch on the training thread; it may block (the node waits there while an inference
+    /// Called before every mini-batch, and every 64 rows while the set is standardised, on the training thread; it may block (the node waits there while an inference
     /// runs, see <see cref="InferenceActivity"/>). Null: nothing.
     /// </summary>
     public Action? BetweenBatches { get; init; }

@@ -12,7 +12,8 @@ namespace EdgeNode.Benchmarks;
 /// <see cref="LowPriorityWork"/>, pausing while an inference runs unless <c>ungated</c>): alternating phases of
 /// <c>iterations</c> inferences started every <c>period-ms</c> (0: back to back), p50/p95 per phase, ratio of the pooled
 /// p95s. <c>dotnet run -c Release --project tests/EdgeNode.Benchmarks -- training-interference [models-dir] [model-id]
-/// [iterations] [phases] [period-ms] [gated|ungated]</c>.
+/// [iterations] [phases] [period-ms] [gated|ungated] [epochs-per-run]</c>. Epochs per run default to the node's
+/// (<see cref="TrainingOptions.Epochs"/>); the GC is the node's (workstation, non-concurrent).
 /// </summary>
 internal static class TrainingInterferenceBenchmark
 {
@@ -25,6 +26,7 @@ internal static class TrainingInterferenceBenchmark
         var phases = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 6;
         var periodMs = args.Length > 4 ? double.Parse(args[4], CultureInfo.InvariantCulture) : 0;
         var gated = args.Length <= 5 || args[5] != "ungated";
+        var epochsPerRun = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : new TrainingOptions().Epochs;
         using var engine = OnnxInferenceEngine.Load(new InferenceOptions { ModelsPath = modelsDir, Model = modelId, Providers = ["CPU"] }, NullLogger.Instance);
         var tensor = new float[engine.Preprocessor.TensorLength];
         new Random(3).NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(tensor.AsSpan()));
@@ -56,7 +58,7 @@ internal static class TrainingInterferenceBenchmark
                 ? LowPriorityWork.RunAsync("head-training", () =>
                 {
                     long epochs = 0;
-                    var options = new TrainingOptions { Epochs = 2, BatchSize = 64, Optimizer = OptimizerKind.Adam, BetweenBatches = gated ? activity.WaitWhileBusy : null };
+                    var options = new TrainingOptions { Epochs = epochsPerRun, BatchSize = 64, Optimizer = OptimizerKind.Adam, BetweenBatches = gated ? activity.WaitWhileBusy : null };
                     while (!stop.IsCancellationRequested)
                     {
                         HeadTrainer.Train(new HeadModel(data.Dimension), data, options);
@@ -92,7 +94,7 @@ internal static class TrainingInterferenceBenchmark
 
         var a = Percentiles(alone);
         var t = Percentiles(training);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model {modelId}, {phases} alternating phases of {iterations} inferences every {periodMs} ms, training on a SCHED_IDLE, nice-19 thread, {(gated ? "paused while an inference runs" : "not paused")} ({trainedEpochs} epochs of {data.Count} samples done)"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model {modelId}, {phases} alternating phases of {iterations} inferences every {periodMs} ms, training on a SCHED_IDLE, nice-19 thread, {(gated ? "paused while an inference runs" : "not paused")} ({trainedEpochs} epochs of {data.Count} samples done in runs of {epochsPerRun} epochs; {GC.CollectionCount(0)} collections, {GC.CollectionCount(2)} of them gen 2)"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"alone:         p50 {a.P50:F2} ms, p95 {a.P95:F2} ms"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"with training: p50 {t.P50:F2} ms, p95 {t.P95:F2} ms"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p95 ratio with/without training: {t.P95 / a.P95:F3} (target <= 1.20)"));

@@ -15,7 +15,8 @@ public sealed class HeadGradientTests
         // Dimension 19 and 7 classes exercise the kernels' vector tails and leftover rows.
         var (train, _) = Blobs.Make(classes: 7, dimension: 19, trainPerClass: 10, testPerClass: 1, spread: 1f);
         var head = new HeadModel(19, hidden, seed: 4);
-        var (x, targets) = HeadTrainer.Prepare(head, train, refitScaler: true);
+        var x = new float[train.Count * train.Dimension];
+        var targets = HeadTrainer.Prepare(head, train, refitScaler: true, x);
         var random = new Random(3);
         var parameters = head.Parameters;
         for (var i = 0; i < parameters.Length; i++)

@@ -22,17 +22,18 @@ public sealed class InferenceActivityTests
     }
 
     [Fact]
-    public void HeadTrainer_CallsBetweenBatchesOncePerMiniBatch()
+    public void HeadTrainer_CallsBetweenBatchesOncePerMiniBatchAndEvery64RowsOfItsPreparation()
     {
         var data = new SampleSet(4);
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < 130; i++)
         {
             data.Add([i, 1, 0, 0], i % 2 == 0 ? "a" : "b");
         }
 
         var calls = 0;
-        HeadTrainer.Train(new HeadModel(4), data, new TrainingOptions { Epochs = 3, BatchSize = 4, BetweenBatches = () => calls++ });
+        HeadTrainer.Train(new HeadModel(4), data, new TrainingOptions { Epochs = 3, BatchSize = 50, BetweenBatches = () => calls++ });
 
-        Assert.Equal(3 * 3, calls); // 10 samples in batches of 4: 3 per epoch
+        // 130 rows standardised in 3 blocks of up to 64, then 3 epochs of 3 batches of up to 50
+        Assert.Equal(3 + (3 * 3), calls);
     }
 }

@@ -73,10 +73,11 @@ public static class ModelCompressor
 
         if (options.PruneChannels > 0)
         {
-            // With calibration images, removed channels are replaced by their mean instead of zero.
-            var means = images is null ? null : ChannelStatistics.ConvInputMeans(model, images.Calibration, imageShape!, threads, cancellationToken);
-            var pruned = ChannelPruner.Apply(model.Graph, options.PruneChannels, means);
-            steps.Add($"prune-channels: {options.PruneChannels:P0} of each prunable group, {pruned.RemovedChannels} channels in {pruned.Groups} groups removed{(means is null ? string.Empty : ", bias-compensated with calibration means")}");
+            // With calibration images, the convs that lose input channels are reconstructed by least squares.
+            var plan = ChannelPruner.Plan(model.Graph, options.PruneChannels);
+            var refit = images is null ? null : ConsumerRefit.Collect(model, plan, images.Calibration, imageShape!, threads, progress, cancellationToken);
+            var pruned = ChannelPruner.Apply(model.Graph, plan, refit, threads);
+            steps.Add($"prune-channels: {options.PruneChannels:P0} of each prunable group, {pruned.RemovedChannels} channels in {pruned.Groups} groups removed, {pruned.Refitted} consuming convs reconstructed by least squares on calibration images");
         }
 
         double? sparsity = null;

@@ -33,6 +33,23 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Bench_Profile_ReportsKernelTimeByOpTypeAndRemovesTheProfileFile()
+    {
+        var a = _folder.WriteModel("a.onnx", TinyModels.ResidualCnn());
+        var before = Directory.GetFiles(Path.GetTempPath(), "edgenode-profile-*").Length;
+
+        var code = await BenchCommand.RunAsync([a, "--threads", "1", "--runs", "4", "--warmup", "1", "--profile", "--json"], _stdout, _stderr, CancellationToken.None);
+
+        Assert.Equal(0, code);
+        var profile = JsonDocument.Parse(_stdout.ToString()).RootElement.GetProperty("models")[0].GetProperty("profile").EnumerateArray().ToList();
+        var convs = profile.Where(p => p.GetProperty("op").GetString() is "Conv" or "FusedConv").ToList();
+        Assert.Equal(6, convs.Sum(p => p.GetProperty("nodes").GetInt32())); // the tiny ResNet's six convs
+        Assert.All(convs, p => Assert.True(p.GetProperty("msPerRun").GetDouble() > 0));
+        Assert.InRange(profile.Sum(p => p.GetProperty("share").GetDouble()), 0.999, 1.001);
+        Assert.Equal(before, Directory.GetFiles(Path.GetTempPath(), "edgenode-profile-*").Length);
+    }
+
+    [Fact]
     public async Task Bench_MissingModel_ExitsOne()
     {
         var code = await BenchCommand.RunAsync([_folder.File("none.onnx")], _stdout, _stderr, CancellationToken.None);

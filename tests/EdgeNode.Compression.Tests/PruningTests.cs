@@ -68,7 +68,7 @@ public sealed class PruningTests
     }
 
     [Fact]
-    public void ChannelPrune_WithChannelMeans_CompensatesAConstantChannel()
+    public void ChannelPrune_WithLeastSquaresRefit_CompensatesAConstantChannel()
     {
         var model = TinyModels.ResidualCnn();
         BatchNormFolder.Fold(model.Graph);
@@ -88,14 +88,65 @@ public sealed class PruningTests
         var plain = model.Clone();
         var compensated = model.Clone();
         var calibration = Enumerable.Range(0, 4).Select(s => TinyModels.RandomInput(3 * 16 * 16, s, 50f)).ToList();
-        var means = ChannelStatistics.ConvInputMeans(model, calibration, s_imageShape, 1, CancellationToken.None);
+        var plan = ChannelPruner.Plan(compensated.Graph, 1.0 / 16);
+        var refit = ConsumerRefit.Collect(compensated, plan, calibration, s_imageShape, 1, progress: null, CancellationToken.None);
 
         ChannelPruner.Apply(plain.Graph, 1.0 / 16);
-        ChannelPruner.Apply(compensated.Graph, 1.0 / 16, means);
+        var result = ChannelPruner.Apply(compensated.Graph, plan, refit, threads: 1);
 
         var plainError = OrtRunner.MaxAbsDifference(reference, OrtRunner.Run(plain, input, s_imageShape));
         var compensatedError = OrtRunner.MaxAbsDifference(reference, OrtRunner.Run(compensated, input, s_imageShape));
         Assert.True(compensatedError < plainError / 2, $"compensated {compensatedError}, plain {plainError}");
+        Assert.Equal(plan.Sum(g => g.Consumers.Count), result.Refitted);
+    }
+
+    [Fact]
+    public void ChannelPrune_WithLeastSquaresRefit_AbsorbsAChannelProportionalToAKeptOne()
+    {
+        var model = TinyModels.ResidualCnn();
+        BatchNormFolder.Fold(model.Graph);
+        var view = new GraphView(model.Graph);
+        var convs = model.Graph.Node.Where(n => n.OpType == "Conv").ToList();
+        var (inner, consumer) = (convs[3], convs[4]);
+        var weights = Tensors.ToFloats(view.Initializers[inner.Input[1]]);
+        var bias = Tensors.ToFloats(view.Initializers[inner.Input[2]]);
+        var per = weights.Length / 16;
+
+        // Channel 5 = relu(0.001 · channel 2's pre-activation) = 0.001 · channel 2: the cheapest by L1, yet the
+        // consumer weighs it 500 times more, so cutting it hurts; moving its weight onto channel 2 loses nothing.
+        for (var i = 0; i < per; i++)
+        {
+            weights[(5 * per) + i] = 1e-3f * weights[(2 * per) + i];
+        }
+
+        bias[5] = 1e-3f * bias[2];
+        var next = Tensors.ToFloats(view.Initializers[consumer.Input[1]]);
+        var kernel = next.Length / (16 * 16);
+        for (var o = 0; o < 16; o++)
+        {
+            for (var k = 0; k < kernel; k++)
+            {
+                next[(((o * 16) + 5) * kernel) + k] *= 500f;
+            }
+        }
+
+        view.ReplaceInitializer(inner.Input[1], Tensors.FromFloats(inner.Input[1], weights, [.. view.Initializers[inner.Input[1]].Dims]));
+        view.ReplaceInitializer(inner.Input[2], Tensors.FromFloats(inner.Input[2], bias, 16));
+        view.ReplaceInitializer(consumer.Input[1], Tensors.FromFloats(consumer.Input[1], next, [.. view.Initializers[consumer.Input[1]].Dims]));
+        var input = TinyModels.RandomInput(3 * 16 * 16, 33, 50f);
+        var reference = OrtRunner.Run(model, input, s_imageShape);
+        var plain = model.Clone();
+        var refitted = model.Clone();
+        var calibration = Enumerable.Range(0, 8).Select(s => TinyModels.RandomInput(3 * 16 * 16, 100 + s, 50f)).ToList();
+        var plan = ChannelPruner.Plan(refitted.Graph, 1.0 / 16);
+        Assert.Equal([5], Enumerable.Range(0, 16).Except(plan.Single().Keep));
+
+        ChannelPruner.Apply(plain.Graph, 1.0 / 16);
+        ChannelPruner.Apply(refitted.Graph, plan, ConsumerRefit.Collect(refitted, plan, calibration, s_imageShape, 2, progress: null, CancellationToken.None), threads: 2);
+
+        var plainError = OrtRunner.MaxAbsDifference(reference, OrtRunner.Run(plain, input, s_imageShape));
+        var refitError = OrtRunner.MaxAbsDifference(reference, OrtRunner.Run(refitted, input, s_imageShape));
+        Assert.True(refitError < plainError / 20, $"refitted {refitError}, plain {plainError}");
     }
 
     [Theory]

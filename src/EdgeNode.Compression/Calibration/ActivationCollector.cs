@@ -43,7 +43,11 @@ internal sealed class ActivationCollector : IDisposable
         _names = [.. tensorNames];
     }
 
-    public void Collect(float[] input, Action<string, ReadOnlySpan<float>> onTensor)
+    public void Collect(float[] input, Action<string, ReadOnlySpan<float>> onTensor) =>
+        Collect(input, (name, values, _) => onTensor(name, values));
+
+    /// <summary>As <see cref="Collect(float[], Action{string, ReadOnlySpan{float}})"/>, with each tensor's shape.</summary>
+    public void Collect(float[] input, Action<string, ReadOnlySpan<float>, long[]> onTensor)
     {
         using var value = OrtValue.CreateTensorValueFromMemory(input, _inputShape);
         using var runOptions = new RunOptions();
@@ -52,7 +56,7 @@ internal sealed class ActivationCollector : IDisposable
             using var results = _session.Run(runOptions, [_inputName], [value], _names);
             for (var i = 0; i < _names.Length; i++)
             {
-                onTensor(_names[i], results[i].GetTensorDataAsSpan<float>());
+                onTensor(_names[i], results[i].GetTensorDataAsSpan<float>(), results[i].GetTensorTypeAndShape().Shape);
             }
         }
         catch (OnnxRuntimeException ex)

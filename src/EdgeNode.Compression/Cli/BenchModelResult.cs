@@ -7,4 +7,5 @@ namespace EdgeNode.Compression.Cli;
 /// <param name="SizeBytes">File size.</param>
 /// <param name="SessionCreationMs">Time to create the ONNX Runtime session (load and optimize).</param>
 /// <param name="Latency">Latency of the timed runs.</param>
-public sealed record BenchModelResult(string Model, long SizeBytes, double SessionCreationMs, LatencyStats Latency);
+/// <param name="Profile">With <c>--profile</c>: kernel time per run by operator type (warm-up runs included), largest first.</param>
+public sealed record BenchModelResult(string Model, long SizeBytes, double SessionCreationMs, LatencyStats Latency, IReadOnlyList<OpTime>? Profile = null);

@@ -8,7 +8,7 @@ internal sealed class OrtModel : IDisposable
     private readonly InferenceSession _session;
     private readonly string _outputName;
 
-    public OrtModel(byte[] model, int threads, string? optimizedModelPath = null, string? provider = null)
+    public OrtModel(byte[] model, int threads, string? optimizedModelPath = null, string? provider = null, string? profilePrefix = null)
     {
         using var options = new SessionOptions
         {
@@ -19,6 +19,12 @@ internal sealed class OrtModel : IDisposable
         if (optimizedModelPath is not null)
         {
             options.OptimizedModelFilePath = optimizedModelPath;
+        }
+
+        if (profilePrefix is not null)
+        {
+            options.EnableProfiling = true;
+            options.ProfileOutputPathPrefix = profilePrefix;
         }
 
         try
@@ -80,6 +86,9 @@ internal sealed class OrtModel : IDisposable
             throw new CompressionException($"ONNX Runtime failed to run the model: {ex.Message}", ex);
         }
     }
+
+    /// <summary>Stops profiling (when the session was created with a profile prefix) and returns the profile file.</summary>
+    public string EndProfiling() => _session.EndProfiling();
 
     public void Dispose() => _session.Dispose();
 }

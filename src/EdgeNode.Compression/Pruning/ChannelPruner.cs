@@ -6,17 +6,21 @@ namespace EdgeNode.Compression.Pruning;
 /// <summary>
 /// Structured channel pruning: in each prunable channel group the channels with the lowest L1 weight norm
 /// (summed over the group's producing convs, each normalised by its mean) are removed from the producers'
-/// output and from every consuming conv's input, so residual connections stay aligned.
+/// output and from every consuming conv's input, so residual connections stay aligned. With calibration images the
+/// consumers are reconstructed by least squares (<see cref="ConsumerRefit"/>).
 /// </summary>
 internal static class ChannelPruner
 {
-    /// <param name="graph">The graph, changed in place.</param>
+    /// <summary>Prunes <paramref name="graph"/> in place by <paramref name="fraction"/>, removed input channels simply cut.</summary>
+    public static ChannelPruningResult Apply(GraphProto graph, double fraction) => Apply(graph, Plan(graph, fraction), refit: null, threads: 1);
+
+    /// <summary>
+    /// Which channels each prunable group keeps: those whose producing convs' filters have the highest L1 norm
+    /// (summed over the group's producers, each normalised by its mean). The graph is not changed.
+    /// </summary>
+    /// <param name="graph">The graph to plan for.</param>
     /// <param name="fraction">Fraction of each prunable group's channels to remove.</param>
-    /// <param name="channelMeans">
-    /// Optional per-channel mean activation of conv inputs (from calibration images): a removed input
-    /// channel is then replaced by its mean, folded into the consumer's bias, instead of by zero.
-    /// </param>
-    public static ChannelPruningResult Apply(GraphProto graph, double fraction, IReadOnlyDictionary<string, float[]>? channelMeans = null)
+    public static IReadOnlyList<PrunedGroup> Plan(GraphProto graph, double fraction)
     {
         if (fraction is <= 0 or >= 1)
         {
@@ -25,8 +29,7 @@ internal static class ChannelPruner
 
         var view = new GraphView(graph);
         var groups = new ChannelGroups(view);
-        var removed = 0;
-        var pruned = 0;
+        var plan = new List<PrunedGroup>();
         foreach (var root in groups.PrunableRoots())
         {
             var producers = groups.Producers.Where(p => groups.Find(p.Output[0]) == root).ToList();
@@ -56,33 +59,61 @@ internal static class ChannelPruner
             }
 
             var keep = Enumerable.Range(0, channels).OrderByDescending(c => importance[c]).Take(channels - drop).Order().ToArray();
-            foreach (var producer in producers)
+            plan.Add(new PrunedGroup(producers, consumers, channels, keep));
+        }
+
+        return plan;
+    }
+
+    /// <summary>
+    /// Removes the planned channels from the producers' outputs and the consumers' inputs. A consumer that
+    /// <paramref name="refit"/> solved gets its reconstructed weights and bias; any other has its input channels cut.
+    /// </summary>
+    public static ChannelPruningResult Apply(GraphProto graph, IReadOnlyList<PrunedGroup> plan, ConsumerRefit? refit, int threads)
+    {
+        var view = new GraphView(graph);
+        var refitted = 0;
+        foreach (var group in plan)
+        {
+            foreach (var consumer in group.Consumers)
             {
-                Slice(view, producer, 1, axis: 0, keep);
+                if (refit is not null && refit.TrySolve(consumer, threads, out var weights, out var bias))
+                {
+                    var dims = view.Initializers[consumer.Input[1]].Dims.ToArray();
+                    dims[1] = group.Keep.Length;
+                    Replace(view, consumer, 1, weights, dims);
+                    while (consumer.Input.Count < 3)
+                    {
+                        consumer.Input.Add(string.Empty);
+                    }
+
+                    Replace(view, consumer, 2, bias, [bias.Length]);
+                    refitted++;
+                }
+                else
+                {
+                    Slice(view, consumer, 1, axis: 1, group.Keep);
+                }
+            }
+        }
+
+        // Output channels after input channels: a conv can be both a consumer of one group and a producer of another.
+        foreach (var group in plan)
+        {
+            foreach (var producer in group.Producers)
+            {
+                Slice(view, producer, 1, axis: 0, group.Keep);
                 if (producer.Input.Count > 2 && producer.Input[2].Length > 0)
                 {
-                    Slice(view, producer, 2, axis: 0, keep);
+                    Slice(view, producer, 2, axis: 0, group.Keep);
                 }
             }
-
-            foreach (var consumer in consumers)
-            {
-                if (channelMeans is not null && channelMeans.TryGetValue(consumer.Input[0], out var means) && means.Length == channels)
-                {
-                    CompensateBias(view, consumer, keep, means);
-                }
-
-                Slice(view, consumer, 1, axis: 1, keep);
-            }
-
-            removed += drop;
-            pruned++;
         }
 
         // Shapes recorded for intermediate tensors are stale now; runtimes re-infer them.
         graph.ValueInfo.Clear();
         GraphCleanup.Run(graph);
-        return new ChannelPruningResult(pruned, removed);
+        return new ChannelPruningResult(plan.Count, plan.Sum(g => g.Channels - g.Keep.Length), refitted);
     }
 
     /// <summary>
@@ -99,51 +130,6 @@ internal static class ChannelPruner
         }
 
         return Math.Clamp(keep, 1, channels);
-    }
-
-    /// <summary>Adds each removed input channel's mean contribution, Σ_k W[o,c,k]·mean[c], to the consumer's bias.</summary>
-    private static void CompensateBias(GraphView view, NodeProto consumer, int[] keep, float[] means)
-    {
-        var weightTensor = view.Initializers[consumer.Input[1]];
-        var weights = Tensors.ToFloats(weightTensor);
-        var outputs = (int)weightTensor.Dims[0];
-        var inputs = (int)weightTensor.Dims[1];
-        var kernel = weights.Length / (outputs * inputs);
-        var hasBias = consumer.Input.Count > 2 && consumer.Input[2].Length > 0;
-        var bias = hasBias ? Tensors.ToFloats(view.Initializers[consumer.Input[2]]) : new float[outputs];
-        var kept = new HashSet<int>(keep);
-        for (var o = 0; o < outputs; o++)
-        {
-            for (var c = 0; c < inputs; c++)
-            {
-                if (!kept.Contains(c))
-                {
-                    var sum = 0f;
-                    foreach (var w in weights.AsSpan(((o * inputs) + c) * kernel, kernel))
-                    {
-                        sum += w;
-                    }
-
-                    bias[o] += sum * means[c];
-                }
-            }
-        }
-
-        var name = view.UniqueName((hasBias ? consumer.Input[2] : consumer.Name + "_bias") + "_compensated");
-        view.AddInitializer(Tensors.FromFloats(name, bias, outputs));
-        if (hasBias)
-        {
-            consumer.Input[2] = name;
-        }
-        else
-        {
-            while (consumer.Input.Count < 2)
-            {
-                consumer.Input.Add(string.Empty);
-            }
-
-            consumer.Input.Add(name);
-        }
     }
 
     private static double[] FilterNorms(float[] weights, int channels)
@@ -191,8 +177,13 @@ internal static class ChannelPruner
         }
 
         dims[axis] = keep.Length;
-        var name = view.UniqueName(node.Input[inputIndex] + "_pruned");
-        view.AddInitializer(Tensors.FromFloats(name, result, dims));
+        Replace(view, node, inputIndex, result, dims);
+    }
+
+    private static void Replace(GraphView view, NodeProto node, int inputIndex, float[] values, long[] dims)
+    {
+        var name = view.UniqueName((node.Input[inputIndex].Length > 0 ? node.Input[inputIndex] : node.Name + "_bias") + "_pruned");
+        view.AddInitializer(Tensors.FromFloats(name, values, dims));
         node.Input[inputIndex] = name;
     }
 }

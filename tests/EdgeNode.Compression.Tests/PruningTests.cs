@@ -149,6 +149,30 @@ public sealed class PruningTests
         Assert.True(refitError < plainError / 20, $"refitted {refitError}, plain {plainError}");
     }
 
+    [Fact]
+    public void ChannelPrune_HalfWithRefit_ReconstructsEveryConsumerAndStaysCloserThanCut()
+    {
+        // At 0.5 the residual group and both inner groups go, so convs that are both consumers and producers are refitted.
+        var model = TinyModels.ResidualCnn();
+        BatchNormFolder.Fold(model.Graph);
+        var input = TinyModels.RandomInput(3 * 16 * 16, 5, 50f);
+        var reference = OrtRunner.Run(model, input, s_imageShape);
+        var cut = model.Clone();
+        var refitted = model.Clone();
+        var calibration = Enumerable.Range(0, 16).Select(s => TinyModels.RandomInput(3 * 16 * 16, 200 + s, 50f)).ToList();
+        var plan = ChannelPruner.Plan(refitted.Graph, 0.5);
+        var refit = ConsumerRefit.Collect(refitted, plan, calibration, s_imageShape, 2, progress: null, CancellationToken.None);
+
+        ChannelPruner.Apply(cut.Graph, 0.5);
+        var result = ChannelPruner.Apply(refitted.Graph, plan, refit, threads: 2);
+
+        Assert.Equal(plan.SelectMany(g => g.Consumers).Count(), result.Refitted);
+        Assert.Equal(OrtRunner.OutputShape(model), OrtRunner.OutputShape(refitted));
+        var cutError = OrtRunner.MaxAbsDifference(reference, OrtRunner.Run(cut, input, s_imageShape));
+        var refitError = OrtRunner.MaxAbsDifference(reference, OrtRunner.Run(refitted, input, s_imageShape));
+        Assert.True(refitError < cutError, $"refitted {refitError}, cut {cutError}");
+    }
+
     [Theory]
     [InlineData(64, 0.3, 48)]
     [InlineData(512, 0.3, 360)]

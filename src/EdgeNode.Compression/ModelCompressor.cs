@@ -74,7 +74,8 @@ public static class ModelCompressor
         if (options.PruneChannels > 0)
         {
             // With calibration images, the convs that lose input channels are reconstructed by least squares.
-            var plan = ChannelPruner.Plan(model.Graph, options.PruneChannels);
+            var magnitudes = images is null ? null : ChannelStatistics.ConvInputMagnitudes(model, images.Calibration, imageShape!, threads, cancellationToken);
+            var plan = ChannelPruner.Plan(model.Graph, options.PruneChannels, magnitudes);
             var refit = images is null ? null : ConsumerRefit.Collect(model, plan, images.Calibration, imageShape!, threads, progress, cancellationToken);
             var pruned = ChannelPruner.Apply(model.Graph, plan, refit, threads);
             steps.Add($"prune-channels: {options.PruneChannels:P0} of each prunable group, {pruned.RemovedChannels} channels in {pruned.Groups} groups removed, {pruned.Refitted} consuming convs reconstructed by least squares on calibration images");

@@ -173,6 +173,37 @@ public sealed class PruningTests
         Assert.True(refitError < cutError, $"refitted {refitError}, cut {cutError}");
     }
 
+    [Fact]
+    public void ChannelPrune_WithInputMagnitudes_RemovesADeadChannelThatL1WouldKeep()
+    {
+        var model = TinyModels.ResidualCnn();
+        BatchNormFolder.Fold(model.Graph);
+        var view = new GraphView(model.Graph);
+        var inner = model.Graph.Node.Where(n => n.OpType == "Conv").ElementAt(3);
+        var weights = Tensors.ToFloats(view.Initializers[inner.Input[1]]);
+        var bias = Tensors.ToFloats(view.Initializers[inner.Input[2]]);
+        var per = weights.Length / 16;
+
+        // Channel 5 has the largest filters but a bias no input overcomes: after the Relu it is always 0.
+        for (var i = 0; i < per; i++)
+        {
+            weights[(5 * per) + i] *= 10f;
+        }
+
+        bias[5] = -1e6f;
+        view.ReplaceInitializer(inner.Input[1], Tensors.FromFloats(inner.Input[1], weights, [.. view.Initializers[inner.Input[1]].Dims]));
+        view.ReplaceInitializer(inner.Input[2], Tensors.FromFloats(inner.Input[2], bias, 16));
+        var calibration = Enumerable.Range(0, 4).Select(s => TinyModels.RandomInput(3 * 16 * 16, 300 + s, 50f)).ToList();
+        var magnitudes = ChannelStatistics.ConvInputMagnitudes(model, calibration, s_imageShape, 1, CancellationToken.None);
+
+        var byL1 = ChannelPruner.Plan(model.Graph, 1.0 / 16).Single();
+        var byData = ChannelPruner.Plan(model.Graph, 1.0 / 16, magnitudes).Single();
+
+        Assert.Contains(5, byL1.Keep);
+        Assert.DoesNotContain(5, byData.Keep);
+        Assert.Equal(15, byData.Keep.Length);
+    }
+
     [Theory]
     [InlineData(64, 0.3, 48)]
     [InlineData(512, 0.3, 360)]

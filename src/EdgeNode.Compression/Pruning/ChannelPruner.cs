@@ -20,7 +20,12 @@ internal static class ChannelPruner
     /// </summary>
     /// <param name="graph">The graph to plan for.</param>
     /// <param name="fraction">Fraction of each prunable group's channels to remove.</param>
-    public static IReadOnlyList<PrunedGroup> Plan(GraphProto graph, double fraction)
+    /// <param name="inputMagnitudes">
+    /// Optional mean |activation| per channel of conv inputs (calibration images). A group whose consumers all have
+    /// them is ranked by what each channel feeds its consumers instead: mean |x_c| times the L1 norm of the
+    /// consumers' weights on channel c, each consumer normalised by its mean.
+    /// </param>
+    public static IReadOnlyList<PrunedGroup> Plan(GraphProto graph, double fraction, IReadOnlyDictionary<string, float[]>? inputMagnitudes = null)
     {
         if (fraction is <= 0 or >= 1)
         {
@@ -48,13 +53,22 @@ internal static class ChannelPruner
             }
 
             var importance = new double[channels];
-            foreach (var producer in producers)
+            if (inputMagnitudes is not null && consumers.Count > 0
+                && consumers.All(c => inputMagnitudes.TryGetValue(c.Input[0], out var m) && m.Length == channels))
             {
-                var norms = FilterNorms(Tensors.ToFloats(view.Initializers[producer.Input[1]]), channels);
-                var mean = norms.Average();
-                for (var c = 0; c < channels; c++)
+                foreach (var consumer in consumers)
                 {
-                    importance[c] += mean > 0 ? norms[c] / mean : 0;
+                    var norms = InputNorms(Tensors.ToFloats(view.Initializers[consumer.Input[1]]), (int)view.Initializers[consumer.Input[1]].Dims[0], channels);
+                    var magnitudes = inputMagnitudes[consumer.Input[0]];
+                    var scores = norms.Select((n, c) => n * magnitudes[c]).ToArray();
+                    AddNormalised(importance, scores);
+                }
+            }
+            else
+            {
+                foreach (var producer in producers)
+                {
+                    AddNormalised(importance, FilterNorms(Tensors.ToFloats(view.Initializers[producer.Input[1]]), channels));
                 }
             }
 
@@ -130,6 +144,31 @@ internal static class ChannelPruner
         }
 
         return Math.Clamp(keep, 1, channels);
+    }
+
+    private static void AddNormalised(double[] importance, double[] scores)
+    {
+        var mean = scores.Average();
+        for (var c = 0; c < importance.Length; c++)
+        {
+            importance[c] += mean > 0 ? scores[c] / mean : 0;
+        }
+    }
+
+    /// <summary>L1 norm of each input channel's weights, over all outputs and kernel positions.</summary>
+    private static double[] InputNorms(float[] weights, int outputs, int channels)
+    {
+        var kernel = weights.Length / (outputs * channels);
+        var norms = new double[channels];
+        for (var o = 0; o < outputs; o++)
+        {
+            for (var c = 0; c < channels; c++)
+            {
+                norms[c] += System.Numerics.Tensors.TensorPrimitives.SumOfMagnitudes(weights.AsSpan(((o * channels) + c) * kernel, kernel));
+            }
+        }
+
+        return norms;
     }
 
     private static double[] FilterNorms(float[] weights, int channels)

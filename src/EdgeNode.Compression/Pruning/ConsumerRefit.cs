@@ -210,7 +210,7 @@ internal sealed class ConsumerRefit
             _columns = 0;
         }
 
-        /// <summary>Solves (A + λ·I)·W = R by Cholesky; λ is <see cref="Ridge"/> times the mean patch variance.</summary>
+        /// <summary>Solves (A + λ·I)·W = R by Cholesky; λ is <see cref="Ridge"/> times the mean diagonal of A (the bias row is not regularised).</summary>
         public bool TrySolve(int threads, out float[] weights, out float[] bias)
         {
             weights = [];

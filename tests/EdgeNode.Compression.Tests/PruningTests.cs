@@ -1,3 +1,4 @@
+using EdgeNode.Compression.Onnx.Proto;
 using EdgeNode.Compression.Onnx;
 using EdgeNode.Compression.Pruning;
 using EdgeNode.Compression.Transforms;
@@ -46,16 +47,12 @@ public sealed class PruningTests
     [Fact]
     public void ChannelPrune_LowestL1Channels_AreTheOnesRemoved()
     {
-        var model = TinyModels.ResidualCnn();
-        BatchNormFolder.Fold(model.Graph);
-        var view = new GraphView(model.Graph);
-        var inner = model.Graph.Node.Where(n => n.OpType == "Conv").ElementAt(3);
-        var weights = Tensors.ToFloats(view.Initializers[inner.Input[1]]);
+        var (model, view, inner, weights, _) = WithInnerConv();
         var per = weights.Length / 16;
 
         // Make channel 5 of the second block's inner conv negligible: it must go.
         weights.AsSpan(5 * per, per).Fill(1e-6f);
-        view.ReplaceInitializer(inner.Input[1], Tensors.FromFloats(inner.Input[1], weights, [.. view.Initializers[inner.Input[1]].Dims]));
+        Set(view, inner.Input[1], weights);
         var before = OrtRunner.Run(model, TinyModels.RandomInput(3 * 16 * 16, 9, 50f), s_imageShape);
 
         ChannelPruner.Apply(model.Graph, 1.0 / 16);
@@ -70,46 +67,25 @@ public sealed class PruningTests
     [Fact]
     public void ChannelPrune_WithLeastSquaresRefit_CompensatesAConstantChannel()
     {
-        var model = TinyModels.ResidualCnn();
-        BatchNormFolder.Fold(model.Graph);
-        var view = new GraphView(model.Graph);
-        var inner = model.Graph.Node.Where(n => n.OpType == "Conv").ElementAt(3);
-        var weights = Tensors.ToFloats(view.Initializers[inner.Input[1]]);
-        var bias = Tensors.ToFloats(view.Initializers[inner.Input[2]]);
+        var (model, view, inner, weights, bias) = WithInnerConv();
         var per = weights.Length / 16;
 
         // Channel 5 becomes the constant relu(2) = 2: cheapest by L1, and its mean says everything about it.
         weights.AsSpan(5 * per, per).Clear();
         bias[5] = 2f;
-        view.ReplaceInitializer(inner.Input[1], Tensors.FromFloats(inner.Input[1], weights, [.. view.Initializers[inner.Input[1]].Dims]));
-        view.ReplaceInitializer(inner.Input[2], Tensors.FromFloats(inner.Input[2], bias, 16));
-        var input = TinyModels.RandomInput(3 * 16 * 16, 21, 50f);
-        var reference = OrtRunner.Run(model, input, s_imageShape);
-        var plain = model.Clone();
-        var compensated = model.Clone();
-        var calibration = Enumerable.Range(0, 4).Select(s => TinyModels.RandomInput(3 * 16 * 16, s, 50f)).ToList();
-        var plan = ChannelPruner.Plan(compensated.Graph, 1.0 / 16);
-        var refit = ConsumerRefit.Collect(compensated, plan, calibration, s_imageShape, 1, progress: null, CancellationToken.None);
+        Set(view, inner.Input[1], weights);
+        Set(view, inner.Input[2], bias);
+        var run = CutAndRefit(model, 1.0 / 16, calibrationSeed: 0, calibrationCount: 4, inputSeed: 21);
 
-        ChannelPruner.Apply(plain.Graph, 1.0 / 16);
-        var result = ChannelPruner.Apply(compensated.Graph, plan, refit, threads: 1);
-
-        var plainError = OrtRunner.MaxAbsDifference(reference, OrtRunner.Run(plain, input, s_imageShape));
-        var compensatedError = OrtRunner.MaxAbsDifference(reference, OrtRunner.Run(compensated, input, s_imageShape));
-        Assert.True(compensatedError < plainError / 2, $"compensated {compensatedError}, plain {plainError}");
-        Assert.Equal(plan.Sum(g => g.Consumers.Count), result.Refitted);
+        Assert.True(run.RefitError < run.CutError / 2, $"refitted {run.RefitError}, cut {run.CutError}");
+        Assert.Equal(run.Plan.Sum(g => g.Consumers.Count), run.Refitted);
     }
 
     [Fact]
     public void ChannelPrune_WithLeastSquaresRefit_AbsorbsAChannelProportionalToAKeptOne()
     {
-        var model = TinyModels.ResidualCnn();
-        BatchNormFolder.Fold(model.Graph);
-        var view = new GraphView(model.Graph);
-        var convs = model.Graph.Node.Where(n => n.OpType == "Conv").ToList();
-        var (inner, consumer) = (convs[3], convs[4]);
-        var weights = Tensors.ToFloats(view.Initializers[inner.Input[1]]);
-        var bias = Tensors.ToFloats(view.Initializers[inner.Input[2]]);
+        var (model, view, inner, weights, bias) = WithInnerConv();
+        var consumer = model.Graph.Node.Where(n => n.OpType == "Conv").ElementAt(4);
         var per = weights.Length / 16;
 
         // Channel 5 = relu(0.001 · channel 2's pre-activation) = 0.001 · channel 2: the cheapest by L1, yet the
@@ -130,23 +106,13 @@ public sealed class PruningTests
             }
         }
 
-        view.ReplaceInitializer(inner.Input[1], Tensors.FromFloats(inner.Input[1], weights, [.. view.Initializers[inner.Input[1]].Dims]));
-        view.ReplaceInitializer(inner.Input[2], Tensors.FromFloats(inner.Input[2], bias, 16));
-        view.ReplaceInitializer(consumer.Input[1], Tensors.FromFloats(consumer.Input[1], next, [.. view.Initializers[consumer.Input[1]].Dims]));
-        var input = TinyModels.RandomInput(3 * 16 * 16, 33, 50f);
-        var reference = OrtRunner.Run(model, input, s_imageShape);
-        var plain = model.Clone();
-        var refitted = model.Clone();
-        var calibration = Enumerable.Range(0, 8).Select(s => TinyModels.RandomInput(3 * 16 * 16, 100 + s, 50f)).ToList();
-        var plan = ChannelPruner.Plan(refitted.Graph, 1.0 / 16);
-        Assert.Equal([5], Enumerable.Range(0, 16).Except(plan.Single().Keep));
+        Set(view, inner.Input[1], weights);
+        Set(view, inner.Input[2], bias);
+        Set(view, consumer.Input[1], next);
+        var run = CutAndRefit(model, 1.0 / 16, calibrationSeed: 100, calibrationCount: 8, inputSeed: 33);
 
-        ChannelPruner.Apply(plain.Graph, 1.0 / 16);
-        ChannelPruner.Apply(refitted.Graph, plan, ConsumerRefit.Collect(refitted, plan, calibration, s_imageShape, 2, progress: null, CancellationToken.None), threads: 2);
-
-        var plainError = OrtRunner.MaxAbsDifference(reference, OrtRunner.Run(plain, input, s_imageShape));
-        var refitError = OrtRunner.MaxAbsDifference(reference, OrtRunner.Run(refitted, input, s_imageShape));
-        Assert.True(refitError < plainError / 20, $"refitted {refitError}, plain {plainError}");
+        Assert.Equal([5], Enumerable.Range(0, 16).Except(run.Plan.Single().Keep));
+        Assert.True(run.RefitError < run.CutError / 20, $"refitted {run.RefitError}, cut {run.CutError}");
     }
 
     [Fact]
@@ -155,33 +121,17 @@ public sealed class PruningTests
         // At 0.5 the residual group and both inner groups go, so convs that are both consumers and producers are refitted.
         var model = TinyModels.ResidualCnn();
         BatchNormFolder.Fold(model.Graph);
-        var input = TinyModels.RandomInput(3 * 16 * 16, 5, 50f);
-        var reference = OrtRunner.Run(model, input, s_imageShape);
-        var cut = model.Clone();
-        var refitted = model.Clone();
-        var calibration = Enumerable.Range(0, 16).Select(s => TinyModels.RandomInput(3 * 16 * 16, 200 + s, 50f)).ToList();
-        var plan = ChannelPruner.Plan(refitted.Graph, 0.5);
-        var refit = ConsumerRefit.Collect(refitted, plan, calibration, s_imageShape, 2, progress: null, CancellationToken.None);
+        var run = CutAndRefit(model, 0.5, calibrationSeed: 200, calibrationCount: 16, inputSeed: 5);
 
-        ChannelPruner.Apply(cut.Graph, 0.5);
-        var result = ChannelPruner.Apply(refitted.Graph, plan, refit, threads: 2);
-
-        Assert.Equal(plan.SelectMany(g => g.Consumers).Count(), result.Refitted);
-        Assert.Equal(OrtRunner.OutputShape(model), OrtRunner.OutputShape(refitted));
-        var cutError = OrtRunner.MaxAbsDifference(reference, OrtRunner.Run(cut, input, s_imageShape));
-        var refitError = OrtRunner.MaxAbsDifference(reference, OrtRunner.Run(refitted, input, s_imageShape));
-        Assert.True(refitError < cutError, $"refitted {refitError}, cut {cutError}");
+        Assert.Equal(run.Plan.SelectMany(g => g.Consumers).Count(), run.Refitted);
+        Assert.Equal(OrtRunner.OutputShape(model), OrtRunner.OutputShape(run.Model));
+        Assert.True(run.RefitError < run.CutError, $"refitted {run.RefitError}, cut {run.CutError}");
     }
 
     [Fact]
     public void ChannelPrune_WithInputMagnitudes_RemovesADeadChannelThatL1WouldKeep()
     {
-        var model = TinyModels.ResidualCnn();
-        BatchNormFolder.Fold(model.Graph);
-        var view = new GraphView(model.Graph);
-        var inner = model.Graph.Node.Where(n => n.OpType == "Conv").ElementAt(3);
-        var weights = Tensors.ToFloats(view.Initializers[inner.Input[1]]);
-        var bias = Tensors.ToFloats(view.Initializers[inner.Input[2]]);
+        var (model, view, inner, weights, bias) = WithInnerConv();
         var per = weights.Length / 16;
 
         // Channel 5 has the largest filters but a bias no input overcomes: after the Relu it is always 0.
@@ -191,8 +141,8 @@ public sealed class PruningTests
         }
 
         bias[5] = -1e6f;
-        view.ReplaceInitializer(inner.Input[1], Tensors.FromFloats(inner.Input[1], weights, [.. view.Initializers[inner.Input[1]].Dims]));
-        view.ReplaceInitializer(inner.Input[2], Tensors.FromFloats(inner.Input[2], bias, 16));
+        Set(view, inner.Input[1], weights);
+        Set(view, inner.Input[2], bias);
         var calibration = Enumerable.Range(0, 4).Select(s => TinyModels.RandomInput(3 * 16 * 16, 300 + s, 50f)).ToList();
         var magnitudes = ChannelStatistics.ConvInputMagnitudes(model, calibration, s_imageShape, 1, CancellationToken.None);
 
@@ -238,4 +188,37 @@ public sealed class PruningTests
 
         Assert.Throws<CompressionException>(() => MagnitudePruner.Apply(model.Graph, 1.0));
     }
+
+    /// <summary>
+    /// Prunes two copies of <paramref name="model"/> by <paramref name="fraction"/>: one cut, one reconstructed on random
+    /// calibration inputs; errors are max |Δ| of their outputs against the model's on one more input.
+    /// </summary>
+    private static (ModelProto Model, IReadOnlyList<PrunedGroup> Plan, int Refitted, float CutError, float RefitError) CutAndRefit(ModelProto model, double fraction, int calibrationSeed, int calibrationCount, int inputSeed)
+    {
+        var input = TinyModels.RandomInput(3 * 16 * 16, inputSeed, 50f);
+        var reference = OrtRunner.Run(model, input, s_imageShape);
+        var cut = model.Clone();
+        var refitted = model.Clone();
+        var calibration = Enumerable.Range(calibrationSeed, calibrationCount).Select(s => TinyModels.RandomInput(3 * 16 * 16, s, 50f)).ToList();
+        var plan = ChannelPruner.Plan(refitted.Graph, fraction);
+        var refit = ConsumerRefit.Collect(refitted, plan, calibration, s_imageShape, 2, progress: null, CancellationToken.None);
+        ChannelPruner.Apply(cut.Graph, fraction);
+        var result = ChannelPruner.Apply(refitted.Graph, plan, refit, threads: 2);
+        return (refitted, plan, result.Refitted,
+            OrtRunner.MaxAbsDifference(reference, OrtRunner.Run(cut, input, s_imageShape)),
+            OrtRunner.MaxAbsDifference(reference, OrtRunner.Run(refitted, input, s_imageShape)));
+    }
+
+    /// <summary>The tiny ResNet with BN folded, and its second block's inner conv (16 outputs) with that conv's weights and bias.</summary>
+    private static (ModelProto Model, GraphView View, NodeProto Inner, float[] Weights, float[] Bias) WithInnerConv()
+    {
+        var model = TinyModels.ResidualCnn();
+        BatchNormFolder.Fold(model.Graph);
+        var view = new GraphView(model.Graph);
+        var inner = model.Graph.Node.Where(n => n.OpType == "Conv").ElementAt(3);
+        return (model, view, inner, Tensors.ToFloats(view.Initializers[inner.Input[1]]), Tensors.ToFloats(view.Initializers[inner.Input[2]]));
+    }
+
+    private static void Set(GraphView view, string name, float[] values) =>
+        view.ReplaceInitializer(name, Tensors.FromFloats(name, values, [.. view.Initializers[name].Dims]));
 }

@@ -4,10 +4,9 @@ using EdgeNode.Compression.Onnx.Proto;
 namespace EdgeNode.Compression.Pruning;
 
 /// <summary>
-/// Structured channel pruning: in each prunable channel group the channels with the lowest L1 weight norm
-/// (summed over the group's producing convs, each normalised by its mean) are removed from the producers'
-/// output and from every consuming conv's input, so residual connections stay aligned. With calibration images the
-/// consumers are reconstructed by least squares (<see cref="ConsumerRefit"/>).
+/// Structured channel pruning: in each prunable channel group the least important channels (see <see cref="Plan"/>)
+/// are removed from the producers' output and from every consuming conv's input, so residual connections stay
+/// aligned. With calibration images the consumers are reconstructed by least squares (<see cref="ConsumerRefit"/>).
 /// </summary>
 internal static class ChannelPruner
 {
@@ -15,8 +14,9 @@ internal static class ChannelPruner
     public static ChannelPruningResult Apply(GraphProto graph, double fraction) => Apply(graph, Plan(graph, fraction), refit: null, threads: 1);
 
     /// <summary>
-    /// Which channels each prunable group keeps: those whose producing convs' filters have the highest L1 norm
-    /// (summed over the group's producers, each normalised by its mean). The graph is not changed.
+    /// Which channels each prunable group keeps: the most important, by <paramref name="inputMagnitudes"/> when given,
+    /// else by the L1 norm of the producing convs' filters (summed over producers, each normalised by its mean). The
+    /// graph is not changed.
     /// </summary>
     /// <param name="graph">The graph to plan for.</param>
     /// <param name="fraction">Fraction of each prunable group's channels to remove.</param>

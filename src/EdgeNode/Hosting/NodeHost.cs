@@ -50,25 +50,23 @@ public static class NodeHost
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(8));
         services.AddSingleton(TimeProvider.System);
 
-        Validate(services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.Section), NodeOptions.Section);
-        Validate(
-            services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).Validate(
-                o => !(o.EmbeddedBroker && o.Tls.IsEnabled),
-                "EdgeNode:Mqtt:EmbeddedBroker (EdgeNode__Mqtt__EmbeddedBroker): EdgeNode:Mqtt:Tls applies to an external broker; the embedded broker speaks plain MQTT. Set EdgeNode__Mqtt__EmbeddedBroker=false to connect to a TLS broker, or remove the EdgeNode__Mqtt__Tls__* settings."),
-            MqttOptions.Section);
-        Validate(services.AddOptions<SparkplugOptions>().BindConfiguration(SparkplugOptions.Section), SparkplugOptions.Section);
-        Validate(services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section), StorageOptions.Section);
-        Validate(services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section), OutboxOptions.Section);
-        Validate(services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section), InferenceOptions.Section);
-        Validate(services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section), TelemetryOptions.Section);
-        Validate(services.AddOptions<OtlpOptions>().BindConfiguration(OtlpOptions.Section), OtlpOptions.Section);
-        Validate(services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section), HealthOptions.Section);
-        Validate(services.AddOptions<CameraOptions>().BindConfiguration(CameraOptions.SectionName), CameraOptions.SectionName);
-        Validate(services.AddOptions<ChangeGateOptions>().BindConfiguration(ChangeGateOptions.SectionName), ChangeGateOptions.SectionName);
-        Validate(services.AddOptions<LabelButtonOptions>().BindConfiguration(LabelButtonOptions.SectionName), LabelButtonOptions.SectionName);
-        Validate(services.AddOptions<StatusLedOptions>().BindConfiguration(StatusLedOptions.SectionName), StatusLedOptions.SectionName);
-        Validate(services.AddOptions<CommandOptions>().BindConfiguration(CommandOptions.Section), CommandOptions.Section);
-        Validate(services.AddOptions<HomeAssistantOptions>().BindConfiguration(HomeAssistantOptions.Section), HomeAssistantOptions.Section);
+        services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.Section).ValidateSection(NodeOptions.Section);
+        services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateSection(MqttOptions.Section).Validate(
+            o => !(o.EmbeddedBroker && o.Tls.IsEnabled),
+            "EdgeNode:Mqtt:EmbeddedBroker (EdgeNode__Mqtt__EmbeddedBroker): EdgeNode:Mqtt:Tls applies to an external broker; the embedded broker speaks plain MQTT. Set EdgeNode__Mqtt__EmbeddedBroker=false to connect to a TLS broker, or remove the EdgeNode__Mqtt__Tls__* settings.");
+        services.AddOptions<SparkplugOptions>().BindConfiguration(SparkplugOptions.Section).ValidateSection(SparkplugOptions.Section);
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateSection(StorageOptions.Section);
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateSection(OutboxOptions.Section);
+        services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section).ValidateSection(InferenceOptions.Section);
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateSection(TelemetryOptions.Section);
+        services.AddOptions<OtlpOptions>().BindConfiguration(OtlpOptions.Section).ValidateSection(OtlpOptions.Section);
+        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateSection(HealthOptions.Section);
+        services.AddOptions<CameraOptions>().BindConfiguration(CameraOptions.SectionName).ValidateSection(CameraOptions.SectionName);
+        services.AddOptions<ChangeGateOptions>().BindConfiguration(ChangeGateOptions.SectionName).ValidateSection(ChangeGateOptions.SectionName);
+        services.AddOptions<LabelButtonOptions>().BindConfiguration(LabelButtonOptions.SectionName).ValidateSection(LabelButtonOptions.SectionName);
+        services.AddOptions<StatusLedOptions>().BindConfiguration(StatusLedOptions.SectionName).ValidateSection(StatusLedOptions.SectionName);
+        services.AddOptions<CommandOptions>().BindConfiguration(CommandOptions.Section).ValidateSection(CommandOptions.Section);
+        services.AddOptions<HomeAssistantOptions>().BindConfiguration(HomeAssistantOptions.Section).ValidateSection(HomeAssistantOptions.Section);
 
         services.AddSingleton(sp =>
         {
@@ -134,12 +132,5 @@ public static class NodeHost
         services.AddHostedService<TelemetryService>();
         services.AddHostedService<SystemdWatchdogService>();
         return builder.Build();
-    }
-
-    private static void Validate<TOptions>(OptionsBuilder<TOptions> options, string section)
-        where TOptions : class
-    {
-        options.ValidateOnStart();
-        options.Services.AddSingleton<IValidateOptions<TOptions>>(new SectionValidator<TOptions>(section));
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Hosting;
@@ -25,5 +26,20 @@ internal sealed class SectionValidator<TOptions>(string section) : IValidateOpti
             return $"{key} ({key.Replace(":", "__", StringComparison.Ordinal)}): {r.ErrorMessage}";
         });
         return ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>Validation of a bound configuration section by <see cref="SectionValidator{TOptions}"/> at start.</summary>
+internal static class SectionOptions
+{
+    /// <summary>
+    /// Validates the options at start, naming the keys that fail. Bind first at the call site
+    /// (<c>AddOptions&lt;T&gt;().BindConfiguration(section)</c>): the configuration-binding generator needs the concrete type there.
+    /// </summary>
+    public static OptionsBuilder<TOptions> ValidateSection<TOptions>(this OptionsBuilder<TOptions> options, string section)
+        where TOptions : class
+    {
+        options.Services.AddSingleton<IValidateOptions<TOptions>>(new SectionValidator<TOptions>(section));
+        return options.ValidateOnStart();
     }
 }

@@ -15,8 +15,7 @@ internal static class LearningRegistration
 {
     public static IServiceCollection AddLearning(this IServiceCollection services)
     {
-        services.AddOptions<LearningOptions>().BindConfiguration(LearningOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<LearningOptions>>(new SectionValidator<LearningOptions>(LearningOptions.Section));
+        services.AddOptions<LearningOptions>().BindConfiguration(LearningOptions.Section).ValidateSection(LearningOptions.Section);
         services.AddSingleton<ActiveHead>();
         services.AddSingleton<InferenceActivity>();
         services.AddSingleton(sp =>
@@ -52,8 +51,7 @@ internal static class LearningRegistration
         });
         services.AddSingleton<HeadTrainingService>();
         services.AddHostedService(sp => sp.GetRequiredService<HeadTrainingService>());
-        services.AddOptions<FederatedOptions>().BindConfiguration(FederatedOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<FederatedOptions>>(new SectionValidator<FederatedOptions>(FederatedOptions.Section));
+        services.AddOptions<FederatedOptions>().BindConfiguration(FederatedOptions.Section).ValidateSection(FederatedOptions.Section);
         services.AddSingleton<FederatedService>();
         services.AddHostedService(sp => sp.GetRequiredService<FederatedService>());
         services.AddSingleton<ILabelSink, LearningLabelSink>();

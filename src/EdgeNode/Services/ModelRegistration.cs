@@ -18,8 +18,7 @@ internal static class ModelRegistration
 {
     public static IServiceCollection AddModelUpdates(this IServiceCollection services)
     {
-        services.AddOptions<ModelUpdateOptions>().BindConfiguration(ModelUpdateOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ModelUpdateOptions>>(new SectionValidator<ModelUpdateOptions>(ModelUpdateOptions.Section));
+        services.AddOptions<ModelUpdateOptions>().BindConfiguration(ModelUpdateOptions.Section).ValidateSection(ModelUpdateOptions.Section);
         services.AddSingleton<ILastFrame>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<ModelUpdateOptions>>().Value;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EdgeNode.Testing;
 
 namespace EdgeNode.Deployment.Tests;
@@ -10,12 +9,10 @@ namespace EdgeNode.Deployment.Tests;
 public sealed class MosquittoAclTests : IAsyncLifetime, IDisposable
 {
     private readonly TempDirectory _dir = new();
-    private Process? _broker;
-    private int _port;
+    private ShippedMosquitto? _broker;
 
     public async Task InitializeAsync()
     {
-        var mosquitto = MosquittoBroker.Executable;
         var passwd = Tool.Require("mosquitto_passwd", "mosquitto");
         var passwords = _dir.File("edgenode.passwd");
         foreach (var user in new[] { "node-1", "node-2", "operator" })
@@ -24,32 +21,15 @@ public sealed class MosquittoAclTests : IAsyncLifetime, IDisposable
             Assert.True(created.ExitCode == 0, created.Output);
         }
 
-        File.Copy(Path.Combine(RepoPaths.Root, "deploy", "mosquitto", "edgenode.acl"), _dir.File("edgenode.acl"));
-        Directory.CreateDirectory(_dir.File("data"));
-        _port = FreePort.Next();
-        var config = (await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "deploy", "mosquitto", "edgenode.conf")))
-            .Replace("/mosquitto/config/", _dir.Path + "/", StringComparison.Ordinal)
-            .Replace("/mosquitto/data/", _dir.File("data") + "/", StringComparison.Ordinal)
-            .Replace("listener 1883", $"listener {_port} 127.0.0.1", StringComparison.Ordinal);
-        if (Environment.UserName == "root")
-        {
-            config += "\nuser root\n";
-        }
-
-        await File.WriteAllTextAsync(_dir.File("mosquitto.conf"), config);
-        _broker = Process.Start(new ProcessStartInfo(mosquitto, ["-c", _dir.File("mosquitto.conf")]) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true })!;
-        await FreePort.WaitListeningAsync(_port, TimeSpan.FromSeconds(10));
+        _broker = await ShippedMosquitto.StartAsync(_dir, "edgenode.conf", "listener 1883");
     }
 
     public async Task DisposeAsync()
     {
-        if (_broker is { HasExited: false })
+        if (_broker is not null)
         {
-            _broker.Kill();
-            await _broker.WaitForExitAsync();
+            await _broker.DisposeAsync();
         }
-
-        _broker?.Dispose();
     }
 
     public void Dispose() => _dir.Dispose();
@@ -77,7 +57,7 @@ public sealed class MosquittoAclTests : IAsyncLifetime, IDisposable
     public async Task Anonymous_Connect_IsRefused()
     {
         var sub = Tool.Require("mosquitto_sub", "mosquitto-clients");
-        var result = await Script.RunAsync(sub, ["-h", "127.0.0.1", "-p", _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-t", "edgenode/#", "-C", "1", "-W", "3"], TimeSpan.FromSeconds(30));
+        var result = await Script.RunAsync(sub, ["-h", "127.0.0.1", "-p", _broker!.PortText, "-t", "edgenode/#", "-C", "1", "-W", "3"], TimeSpan.FromSeconds(30));
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("not authorised", result.Output, StringComparison.OrdinalIgnoreCase);
@@ -97,5 +77,5 @@ public sealed class MosquittoAclTests : IAsyncLifetime, IDisposable
         return result.Stdout.Trim();
     }
 
-    private string Port => _port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private string Port => _broker!.PortText;
 }

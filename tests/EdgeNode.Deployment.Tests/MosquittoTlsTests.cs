@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using EdgeNode.Testing;
 
 namespace EdgeNode.Deployment.Tests;
@@ -12,8 +10,7 @@ namespace EdgeNode.Deployment.Tests;
 public sealed class MosquittoTlsTests : IAsyncLifetime, IDisposable
 {
     private readonly TempDirectory _dir = new();
-    private Process? _broker;
-    private int _port;
+    private ShippedMosquitto? _broker;
     private string _certs = string.Empty;
 
     public async Task InitializeAsync()
@@ -23,34 +20,15 @@ public sealed class MosquittoTlsTests : IAsyncLifetime, IDisposable
         await MakeCertsAsync("server", "localhost", "127.0.0.1");
         await MakeCertsAsync("client", "node-1", "node-2", "operator");
 
-        File.Copy(Path.Combine(RepoPaths.Root, "deploy", "mosquitto", "edgenode.acl"), _dir.File("edgenode.acl"));
-        Directory.CreateDirectory(_dir.File("data"));
-        _port = FreePort.Next();
-        var config = (await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "deploy", "mosquitto", "tls.conf")))
-            .Replace("/mosquitto/config/certs/", Path.Combine(_certs, "broker") + "/", StringComparison.Ordinal)
-            .Replace("/mosquitto/config/", _dir.Path + "/", StringComparison.Ordinal)
-            .Replace("/mosquitto/data/", _dir.File("data") + "/", StringComparison.Ordinal)
-            .Replace("listener 8883", $"listener {_port} 127.0.0.1", StringComparison.Ordinal);
-        Assert.Contains($"listener {_port} 127.0.0.1", config, StringComparison.Ordinal);
-        if (Environment.UserName == "root")
-        {
-            config += "\nuser root\n";
-        }
-
-        await File.WriteAllTextAsync(_dir.File("mosquitto.conf"), config);
-        _broker = Process.Start(new ProcessStartInfo(MosquittoBroker.Executable, ["-c", _dir.File("mosquitto.conf")]) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true })!;
-        await FreePort.WaitListeningAsync(_port, TimeSpan.FromSeconds(10));
+        _broker = await ShippedMosquitto.StartAsync(_dir, "tls.conf", "listener 8883", ("/mosquitto/config/certs/", Path.Combine(_certs, "broker") + "/"));
     }
 
     public async Task DisposeAsync()
     {
-        if (_broker is { HasExited: false })
+        if (_broker is not null)
         {
-            _broker.Kill();
-            await _broker.WaitForExitAsync();
+            await _broker.DisposeAsync();
         }
-
-        _broker?.Dispose();
     }
 
     public void Dispose() => _dir.Dispose();
@@ -116,7 +94,7 @@ public sealed class MosquittoTlsTests : IAsyncLifetime, IDisposable
         Assert.NotEqual(0, result.ExitCode);
     }
 
-    private string Port => _port.ToString(CultureInfo.InvariantCulture);
+    private string Port => _broker!.PortText;
 
     private string Client(string name, string file) => Path.Combine(_certs, "clients", name, file);
 

@@ -67,10 +67,7 @@ public sealed class LastFrame : ILastFrame
             }
 
             var last = _slots[_newest];
-            var jpeg = last.Format == FrameFormat.Jpeg
-                ? last.Data.ToArray()
-                : EncodeRgb24(last.Data, last.Width, last.Height, quality);
-            return new FrameSnapshot(last.Sequence, last.Timestamp, last.Width, last.Height, jpeg);
+            return new FrameSnapshot(last.Sequence, last.Timestamp, last.Width, last.Height, Jpeg(last.Format, last.Data, last.Width, last.Height, quality));
         }
     }
 
@@ -98,8 +95,11 @@ public sealed class LastFrame : ILastFrame
     public static byte[] ToJpeg(Frame frame, int quality)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        return frame.Format == FrameFormat.Jpeg ? frame.Data.ToArray() : EncodeRgb24(frame.Data, frame.Width, frame.Height, quality);
+        return Jpeg(frame.Format, frame.Data, frame.Width, frame.Height, quality);
     }
+
+    private static byte[] Jpeg(FrameFormat format, ReadOnlySpan<byte> data, int width, int height, int quality) =>
+        format == FrameFormat.Jpeg ? data.ToArray() : EncodeRgb24(data, width, height, quality);
 
     private static byte[] EncodeRgb24(ReadOnlySpan<byte> rgb, int width, int height, int quality)
     {

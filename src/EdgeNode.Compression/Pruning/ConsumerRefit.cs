@@ -23,9 +23,6 @@ internal sealed class ConsumerRefit
     {
     }
 
-    /// <summary>Convs refitted.</summary>
-    public int Count => _problems.Count;
-
     /// <summary>
     /// Runs <paramref name="inputs"/> through the unpruned <paramref name="model"/> once and accumulates, for each
     /// consumer, the normal equations of its kept channels' im2col patches against its original output.

@@ -54,7 +54,13 @@ internal sealed class ConsumerRefit
         for (var i = 0; i < inputs.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            collector.Collect(inputs[i], (name, data, shape) => values[name] = (data.ToArray(), shape));
+            collector.Collect(inputs[i], (name, data, shape) =>
+            {
+                // One buffer per tensor for all images: a fresh copy each time would churn the large-object heap.
+                var buffer = values.TryGetValue(name, out var kept) && kept.Data.Length == data.Length ? kept.Data : new float[data.Length];
+                data.CopyTo(buffer);
+                values[name] = (buffer, shape);
+            });
             foreach (var problem in refit._problems.Values)
             {
                 problem.AddImage(values[problem.InputName], values[problem.OutputName], i, options);

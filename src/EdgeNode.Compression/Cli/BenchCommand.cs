@@ -88,6 +88,14 @@ public static class BenchCommand
         finally
         {
             sessions.ForEach(s => s.Dispose());
+            if (profile)
+            {
+                // A run that failed leaves the profiles ONNX Runtime writes when a profiling session closes.
+                foreach (var file in Directory.EnumerateFiles(Path.GetTempPath(), $"edgenode-profile-{Environment.ProcessId}-*"))
+                {
+                    File.Delete(file);
+                }
+            }
         }
     }
 

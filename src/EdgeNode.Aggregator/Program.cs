@@ -1,4 +1,4 @@
-using EdgeNode.Aggregator;
+using EdgeNode.Aggregation;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using EdgeNode.Common;
 using EdgeNode.Core;
-using EdgeNode.Learning;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 

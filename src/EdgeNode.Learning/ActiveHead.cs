@@ -1,10 +1,13 @@
+using EdgeNode.Common;
+using EdgeNode.Core;
+
 namespace EdgeNode.Learning;
 
 /// <summary>
 /// The head the pipeline applies. Swapped atomically as a whole (a trained head is never modified after it
 /// is published here), so inference never sees a half-updated head.
 /// </summary>
-public sealed class ActiveHead
+public sealed class ActiveHead : IEmbeddingClassifier
 {
     private volatile Snapshot? _current;
 

@@ -1,3 +1,4 @@
+using EdgeNode.Common;
 using EdgeNode.Core;
 
 namespace EdgeNode.Learning;

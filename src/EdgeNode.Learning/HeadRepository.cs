@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeNode.Common;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeNode.Learning;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using EdgeNode.Common;
 
 namespace EdgeNode.Learning;
 

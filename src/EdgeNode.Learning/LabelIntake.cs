@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeNode.Common;
 using EdgeNode.Core;
 
 namespace EdgeNode.Learning;

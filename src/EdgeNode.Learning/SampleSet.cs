@@ -1,3 +1,5 @@
+using EdgeNode.Common;
+
 namespace EdgeNode.Learning;
 
 /// <summary>

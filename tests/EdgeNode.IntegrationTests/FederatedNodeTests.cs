@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using EdgeNode.Aggregator;
+using EdgeNode.Aggregation;
 using EdgeNode.Learning;
 using EdgeNode.Learning.Federated;
 using EdgeNode.Testing;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeNode.Common;
 using EdgeNode.Learning.Federated;
 using EdgeNode.Testing;
 using MQTTnet;
@@ -45,7 +46,7 @@ public sealed class ModelUpdateTests : IDisposable
             var begin = await Send(client, WithAction(fp32Signed, "begin", ("chunkSize", ChunkSize)));
             Assert.True(begin.Ok, begin.Json);
             var transferId = begin.Root.GetProperty("transferId").GetString()!;
-            var chunks = UpdateChunks.Split(await File.ReadAllBytesAsync(fp32), ChunkSize + UpdateChunks.HeaderLength);
+            var chunks = MessageChunks.Split(await File.ReadAllBytesAsync(fp32), ChunkSize + MessageChunks.HeaderLength);
             Assert.Equal(chunks.Count, begin.Root.GetProperty("chunks").GetInt32());
             Assert.Equal("edgenode/it-model/model/chunks/" + transferId, begin.Root.GetProperty("topic").GetString());
             var odd = Enumerable.Range(0, chunks.Count).Where(i => i % 2 == 1).Reverse().Append(1).ToList();

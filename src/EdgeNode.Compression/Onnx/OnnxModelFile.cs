@@ -1,3 +1,4 @@
+using EdgeNode.Common;
 using EdgeNode.Compression.Onnx.Proto;
 using Google.Protobuf;
 
@@ -69,33 +70,13 @@ internal static class OnnxModelFile
             throw new CompressionException($"The output folder '{directory}' does not exist.");
         }
 
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
+            AtomicFile.Write(full, bytes);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temp);
             throw new CompressionException($"Cannot write '{full}': {ex.Message}", ex);
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the temporary file has a name no reader looks for.
         }
     }
 }

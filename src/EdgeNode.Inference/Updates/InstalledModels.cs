@@ -1,5 +1,5 @@
 using System.Text.Json;
-using EdgeNode.Learning;
+using EdgeNode.Common;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeNode.Inference.Updates;

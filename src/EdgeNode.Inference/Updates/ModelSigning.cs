@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using EdgeNode.Learning.Federated;
+using EdgeNode.Common;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeNode.Inference.Updates;
@@ -44,11 +44,11 @@ public static class ModelSigning
     }
 
     /// <summary>Signs <paramref name="manifest"/>'s canonical bytes.</summary>
-    public static SignedManifest Sign(UpdateManifest manifest, UpdateSigner signer)
+    public static SignedManifest Sign(UpdateManifest manifest, EcdsaSigner signer)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(signer);
-        var signature = new byte[UpdateSigner.SignatureLength];
+        var signature = new byte[EcdsaSigner.SignatureLength];
         var length = signer.Sign(manifest.ToCanonicalJson(), signature);
         return new SignedManifest(manifest, signature.AsMemory(0, length));
     }

@@ -1,10 +1,10 @@
-using EdgeNode.Learning.Federated;
+using EdgeNode.Common;
 using Microsoft.Win32.SafeHandles;
 
 namespace EdgeNode.Inference.Updates;
 
 /// <summary>
-/// One model arriving in chunks (the <see cref="UpdateChunks"/> framing) into a pre-sized file. The sender chose the
+/// One model arriving in chunks (the <see cref="MessageChunks"/> framing) into a pre-sized file. The sender chose the
 /// chunk size at <c>begin</c>, so each chunk's place and length are known: chunks may arrive in any order, a duplicate
 /// is ignored, and a chunk of another transfer or of the wrong length is refused. Not thread-safe; the caller locks.
 /// </summary>
@@ -74,13 +74,13 @@ public sealed class ModelTransfer : IDisposable
         ObjectDisposedException.ThrowIf(_detached || _file.IsClosed, this);
         try
         {
-            var header = UpdateChunks.ReadHeader(message);
+            var header = MessageChunks.ReadHeader(message);
             if (header.MessageId != Id || header.Count != ChunkCount || header.TotalLength != Update.Manifest.Size)
             {
                 throw new InvalidDataException($"The chunk belongs to another transfer ({header.MessageId}, {header.Count} chunks, {header.TotalLength} bytes).");
             }
 
-            var data = message[UpdateChunks.HeaderLength..];
+            var data = message[MessageChunks.HeaderLength..];
             var offset = (long)header.Index * ChunkSize;
             var expected = (int)Math.Min(ChunkSize, Update.Manifest.Size - offset);
             if (data.Length != expected)

@@ -1,5 +1,4 @@
 using EdgeNode.Core;
-using EdgeNode.Learning;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeNode.Inference.Updates;
@@ -16,7 +15,7 @@ public sealed class ModelUpdater : IDisposable
     private readonly InstalledModels _store;
     private readonly UpdateChecks _checks;
     private readonly ILastFrame _frames;
-    private readonly ActiveHead _head;
+    private readonly IEmbeddingClassifier _head;
     private readonly ModelUpdateOptions _options;
     private readonly int _warmupRuns;
     private readonly TimeProvider _time;
@@ -28,7 +27,7 @@ public sealed class ModelUpdater : IDisposable
     private string _health = "none";
     private string? _healthReason;
 
-    private ModelUpdater(SwappableInferenceEngine engine, ModelState state, InstalledModels store, TrustedModelKeys keys, ILastFrame frames, ActiveHead head, ModelUpdateOptions options, int warmupRuns, TimeProvider time, ILogger logger)
+    private ModelUpdater(SwappableInferenceEngine engine, ModelState state, InstalledModels store, TrustedModelKeys keys, ILastFrame frames, IEmbeddingClassifier head, ModelUpdateOptions options, int warmupRuns, TimeProvider time, ILogger logger)
     {
         Engine = engine;
         _current = state;
@@ -48,7 +47,7 @@ public sealed class ModelUpdater : IDisposable
 
     /// <summary>Loads the model to start on (<see cref="InstalledModels.LoadAtStart"/>) and takes over updates from there; owns <paramref name="keys"/>.</summary>
     /// <exception cref="ModelLoadException">Not even the packaged model loads.</exception>
-    public static ModelUpdater Start(InstalledModels store, TrustedModelKeys keys, ILastFrame frames, ActiveHead head, ModelUpdateOptions options, InferenceOptions inference, TimeProvider time, ILogger logger)
+    public static ModelUpdater Start(InstalledModels store, TrustedModelKeys keys, ILastFrame frames, IEmbeddingClassifier head, ModelUpdateOptions options, InferenceOptions inference, TimeProvider time, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);

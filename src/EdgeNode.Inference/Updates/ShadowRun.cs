@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
+using EdgeNode.Common;
 using EdgeNode.Core;
-using EdgeNode.Learning;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeNode.Inference.Updates;
@@ -13,7 +13,7 @@ public static class ShadowRun
     /// one, applied to both embeddings (frames where it gives the current embedding no label do not count).
     /// </summary>
     /// <exception cref="ModelUpdateException"><c>shadow_rejected</c>: the candidate failed a frame or returned NaN or infinity.</exception>
-    public static ShadowReport Compare(IInferenceEngine current, IInferenceEngine candidate, IReadOnlyList<Frame> frames, ActiveHead head)
+    public static ShadowReport Compare(IInferenceEngine current, IInferenceEngine candidate, IReadOnlyList<Frame> frames, IEmbeddingClassifier head)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(candidate);

@@ -1,5 +1,5 @@
+using EdgeNode.Common;
 using EdgeNode.Core;
-using EdgeNode.Learning;
 
 namespace EdgeNode.Inference.Updates;
 
@@ -25,9 +25,6 @@ public sealed class SwappableInferenceEngine : IInferenceEngine, IDisposable
 
     /// <inheritdoc />
     public ModelInfo Model => Volatile.Read(ref _current).Engine.Model;
-
-    /// <summary>True while a swapped-in model has not passed its health check yet.</summary>
-    public bool OnProbation => Volatile.Read(ref _current).Probation is not null;
 
     /// <inheritdoc />
     public ModelInfo Embed(Frame frame, Span<float> embedding)

@@ -1,4 +1,4 @@
-using EdgeNode.Learning.Federated;
+using EdgeNode.Common;
 
 namespace EdgeNode.Inference.Updates;
 
@@ -8,7 +8,7 @@ namespace EdgeNode.Inference.Updates;
 /// </summary>
 public sealed class TrustedModelKeys : IDisposable
 {
-    private readonly NodeKeyRegistry _keys = new();
+    private readonly EcdsaKeyRing _keys = new();
 
     private TrustedModelKeys()
     {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics.Tensors;
+using EdgeNode.Common;
 
 namespace EdgeNode.Learning.Federated;
 

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using EdgeNode.Common;
 using EdgeNode.Core;
 
 namespace EdgeNode.Learning.Federated;
@@ -24,7 +25,7 @@ public sealed class FederatedClient
     private long _updatesSent;
 
     /// <summary>Creates the client for <paramref name="nodeId"/> in <paramref name="fleet"/>.</summary>
-    public FederatedClient(IMessageBus bus, string prefix, string fleet, string nodeId, UpdateSigner signer, Func<SampleSet> samples, int maxChunkBytes = 256 * 1024)
+    public FederatedClient(IMessageBus bus, string prefix, string fleet, string nodeId, EcdsaSigner signer, Func<SampleSet> samples, int maxChunkBytes = 256 * 1024)
         : this(bus, prefix, fleet, nodeId, signer, SamplesOf(samples), maxChunkBytes)
     {
     }
@@ -33,7 +34,7 @@ public sealed class FederatedClient
     /// Creates the client for <paramref name="nodeId"/> in <paramref name="fleet"/>, reading the local samples for each
     /// new global head from <paramref name="samples"/> (e.g. the node's SQLite sample store).
     /// </summary>
-    public FederatedClient(IMessageBus bus, string prefix, string fleet, string nodeId, UpdateSigner signer, Func<GlobalHead, CancellationToken, ValueTask<SampleSet>> samples, int maxChunkBytes = 256 * 1024)
+    public FederatedClient(IMessageBus bus, string prefix, string fleet, string nodeId, EcdsaSigner signer, Func<GlobalHead, CancellationToken, ValueTask<SampleSet>> samples, int maxChunkBytes = 256 * 1024)
     {
         _bus = bus ?? throw new ArgumentNullException(nameof(bus));
         _trainer = new FederatedTrainer(nodeId, signer);
@@ -99,7 +100,7 @@ public sealed class FederatedClient
                         ? last.Wire
                         : (await LowPriorityWork.RunAsync("federated-training", () => _trainer.Train(global, samples, unchecked((int)global.Version), cancellationToken))).Wire;
                     _last = (global.Version, wire);
-                    foreach (var chunk in UpdateChunks.Split(wire, _maxChunkBytes))
+                    foreach (var chunk in MessageChunks.Split(wire, _maxChunkBytes))
                     {
                         await _bus.PublishAsync(new BusMessage(_updateTopic, chunk, 1), cancellationToken);
                         Interlocked.Add(ref _bytesSent, chunk.Length);

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using EdgeNode.Common;
 
 namespace EdgeNode.Learning.Federated;
 
@@ -6,7 +7,7 @@ namespace EdgeNode.Learning.Federated;
 /// A node's side of a round: trains a copy of the global head on the local samples, takes the delta, clips it,
 /// encodes it (keeping the error-feedback residual between rounds) and signs the update.
 /// </summary>
-public sealed class FederatedTrainer(string nodeId, UpdateSigner signer)
+public sealed class FederatedTrainer(string nodeId, EcdsaSigner signer)
 {
     private float[] _residual = [];
 

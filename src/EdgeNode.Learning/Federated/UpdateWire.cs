@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using EdgeNode.Common;
 
 namespace EdgeNode.Learning.Federated;
 
@@ -17,7 +18,7 @@ public static class UpdateWire
     private const int MaxNodeIdBytes = 256;
 
     /// <summary>Serialises <paramref name="update"/> and signs it with <paramref name="signer"/>.</summary>
-    public static byte[] Write(ModelUpdate update, UpdateSigner signer)
+    public static byte[] Write(ModelUpdate update, EcdsaSigner signer)
     {
         ArgumentNullException.ThrowIfNull(update);
         ArgumentNullException.ThrowIfNull(signer);
@@ -28,7 +29,7 @@ public static class UpdateWire
         }
 
         var bodyLength = 4 + 1 + 2 + node.Length + 8 + 8 + 4 + 4 + 1 + 4 + 4 + update.Payload.Length;
-        var buffer = new byte[bodyLength + 2 + UpdateSigner.SignatureLength];
+        var buffer = new byte[bodyLength + 2 + EcdsaSigner.SignatureLength];
         var span = buffer.AsSpan();
         BinaryPrimitives.WriteInt32LittleEndian(span, Magic);
         span[4] = FormatVersion;
@@ -49,7 +50,7 @@ public static class UpdateWire
         return buffer[..(bodyLength + 2 + written)];
     }
 
-    /// <summary>Parses a message; the signature is not checked here (<see cref="NodeKeyRegistry.Verify"/> does).</summary>
+    /// <summary>Parses a message; the signature is not checked here (<see cref="EcdsaKeyRing.Verify"/> does).</summary>
     /// <exception cref="InvalidDataException">Truncated, not an update, or an unknown format version.</exception>
     public static SignedUpdate Read(ReadOnlyMemory<byte> message)
     {

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using EdgeNode.Common;
 using EdgeNode.Core;
 using Microsoft.Extensions.Logging;
 
@@ -119,12 +121,10 @@ public sealed class SparkplugSession : IDisposable
             return;
         }
 
-        var temporary = _path + ".tmp";
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-            await File.WriteAllTextAsync(temporary, value.ToString(CultureInfo.InvariantCulture) + "\n", cancellationToken);
-            File.Move(temporary, _path, overwrite: true);
+            await AtomicFile.WriteAsync(_path, Encoding.UTF8.GetBytes(value.ToString(CultureInfo.InvariantCulture) + "\n"), cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using EdgeNode.Common;
 
 namespace EdgeNode.Cli;
 
@@ -68,9 +69,9 @@ internal sealed class EmbeddingCache
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        var temp = _path + ".tmp";
-        using (var writer = new BinaryWriter(File.Create(temp)))
+        AtomicFile.Write(_path, stream =>
         {
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             writer.Write(Magic);
             writer.Write(_dimension);
             writer.Write(_entries.Count);
@@ -84,9 +85,7 @@ internal sealed class EmbeddingCache
                     writer.Write(value);
                 }
             }
-        }
-
-        File.Move(temp, _path, overwrite: true);
+        });
         Dirty = false;
     }
 

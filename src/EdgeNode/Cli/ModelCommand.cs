@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeNode.Common;
 using EdgeNode.Inference;
 using EdgeNode.Inference.Updates;
 using EdgeNode.Learning.Federated;
@@ -65,7 +66,7 @@ internal static class ModelCommand
             return ExitCodes.Io;
         }
 
-        using var signer = UpdateSigner.Create();
+        using var signer = EcdsaSigner.Create();
         var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
@@ -98,7 +99,7 @@ internal static class ModelCommand
         }
 
         var manifest = ModelSigning.Describe(o["model"], o["name"], o["version"], o.GetValueOrDefault("precision", "fp32"), input, output);
-        using var signer = UpdateSigner.FromPem(await File.ReadAllTextAsync(o["key"], cancellationToken));
+        using var signer = EcdsaSigner.FromPem(await File.ReadAllTextAsync(o["key"], cancellationToken));
         var json = ModelSigning.Sign(manifest, signer).ToJson();
         if (o.TryGetValue("out", out var path))
         {

@@ -4,7 +4,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
-using EdgeNode.Aggregator;
+using EdgeNode.Aggregation;
+using EdgeNode.Common;
 using EdgeNode.Inference;
 using EdgeNode.Learning;
 using EdgeNode.Learning.Federated;
@@ -85,10 +86,10 @@ internal static class SimulateFleetCommand
         var fleet = "sim" + Guid.NewGuid().ToString("N")[..6];
         Directory.CreateDirectory(Path.Combine(root, "keys"));
         await File.WriteAllBytesAsync(Path.Combine(root, "initial.head"), HeadSerializer.Serialize(initial, new HeadInfo(0, DateTimeOffset.UnixEpoch, "simulate-fleet", 0, 0)), cancellationToken);
-        var signers = new UpdateSigner[a.Nodes];
+        var signers = new EcdsaSigner[a.Nodes];
         for (var i = 0; i < a.Nodes; i++)
         {
-            signers[i] = UpdateSigner.Create();
+            signers[i] = EcdsaSigner.Create();
             await File.WriteAllTextAsync(Path.Combine(root, "keys", NodeId(i) + ".pem"), signers[i].ExportPublicKeyPem(), cancellationToken);
         }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeNode.Common;
 using Microsoft.Extensions.Configuration;
 
 namespace EdgeNode.Commands;
@@ -84,13 +85,6 @@ internal sealed class RuntimeSettingsFile(string path)
         }
 
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        var temporary = Path + ".tmp";
-        await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            await JsonSerializer.SerializeAsync(stream, new JsonObject { ["EdgeNode"] = node }, RuntimeSettingsJson.Default.JsonObject, cancellationToken);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, Path, overwrite: true);
+        await AtomicFile.WriteAsync(Path, (stream, ct) => JsonSerializer.SerializeAsync(stream, new JsonObject { ["EdgeNode"] = node }, RuntimeSettingsJson.Default.JsonObject, ct), cancellationToken);
     }
 }

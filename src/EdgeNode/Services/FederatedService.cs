@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeNode.Common;
 using EdgeNode.Core;
 using EdgeNode.Learning;
 using EdgeNode.Learning.Federated;
@@ -131,14 +132,14 @@ internal sealed partial class FederatedService(
         }
     }
 
-    private async Task<UpdateSigner> LoadOrCreateKeyAsync(string keyPath, CancellationToken cancellationToken)
+    private async Task<EcdsaSigner> LoadOrCreateKeyAsync(string keyPath, CancellationToken cancellationToken)
     {
         if (File.Exists(keyPath))
         {
-            return UpdateSigner.FromPem(await File.ReadAllTextAsync(keyPath, cancellationToken));
+            return EcdsaSigner.FromPem(await File.ReadAllTextAsync(keyPath, cancellationToken));
         }
 
-        var signer = UpdateSigner.Create();
+        var signer = EcdsaSigner.Create();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keyPath))!);
         await AtomicFile.WriteAsync(keyPath, System.Text.Encoding.ASCII.GetBytes(signer.ExportPrivateKeyPem()), cancellationToken);
         if (!OperatingSystem.IsWindows())

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
+using EdgeNode.Common;
 using EdgeNode.Inference.Updates;
-using EdgeNode.Learning.Federated;
 using EdgeNode.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -58,7 +58,7 @@ public sealed class ModelTransferTests : IDisposable
         Assert.Equal(11, BinaryPrimitives.ReadUInt16LittleEndian(last.AsSpan(23)));
         Assert.Equal(_model.Length, BinaryPrimitives.ReadInt32LittleEndian(last.AsSpan(25)));
         Assert.Equal(_model.AsSpan(10 * ChunkSize).ToArray(), last.AsSpan(29).ToArray());
-        Assert.Equal(29, UpdateChunks.HeaderLength);
+        Assert.Equal(29, MessageChunks.HeaderLength);
     }
 
     [Fact]
@@ -67,8 +67,8 @@ public sealed class ModelTransferTests : IDisposable
         var status = _slot.Open(_signed, "ops", ChunkSize);
         var chunks = Chunks(_model);
         var other = new byte[_model.Length];
-        var foreign = UpdateChunks.Split(other, ChunkSize + UpdateChunks.HeaderLength);
-        var wrongSize = UpdateChunks.Split(_model, 500 + UpdateChunks.HeaderLength);
+        var foreign = MessageChunks.Split(other, ChunkSize + MessageChunks.HeaderLength);
+        var wrongSize = MessageChunks.Split(_model, 500 + MessageChunks.HeaderLength);
 
         Assert.Throws<InvalidDataException>(() => _slot.Add(status.TransferId, foreign[0]));
         Assert.Throws<InvalidDataException>(() => _slot.Add(status.TransferId, wrongSize[0]));
@@ -165,5 +165,5 @@ public sealed class ModelTransferTests : IDisposable
         _dir.Dispose();
     }
 
-    private static IReadOnlyList<byte[]> Chunks(byte[] model) => UpdateChunks.Split(model, ChunkSize + UpdateChunks.HeaderLength);
+    private static IReadOnlyList<byte[]> Chunks(byte[] model) => MessageChunks.Split(model, ChunkSize + MessageChunks.HeaderLength);
 }

@@ -1,5 +1,5 @@
+using EdgeNode.Common;
 using EdgeNode.Inference.Updates;
-using EdgeNode.Learning.Federated;
 
 namespace EdgeNode.Inference.Tests.Updates;
 
@@ -9,7 +9,7 @@ internal sealed class Publisher : IDisposable
     public static readonly TensorSpec Input = new("Input247", [1, 3, 224, 224]);
     public static readonly TensorSpec Output = new("Pooling395_Output_0", [1, 512, 1, 1]);
 
-    public UpdateSigner Signer { get; } = UpdateSigner.Create();
+    public EcdsaSigner Signer { get; } = EcdsaSigner.Create();
 
     /// <summary>Writes the public key as <c>{name}.pem</c> into <paramref name="directory"/>.</summary>
     public string Trust(string directory, string name = "ops")

@@ -1,3 +1,4 @@
+using EdgeNode.Common;
 using EdgeNode.Testing;
 using EdgeNode.Learning.Federated;
 
@@ -45,7 +46,7 @@ public sealed class FederatedTrainerTests
         var centralAccuracy = HeadEvaluator.Accuracy(central, test);
 
         var parts = TwoClassesEach(train, 5);
-        using var signer = UpdateSigner.Create();
+        using var signer = EcdsaSigner.Create();
         var trainers = parts.Select((_, i) => new FederatedTrainer("n" + i, signer)).ToArray();
         var head = Initial(train);
         var config = new FederatedTrainingConfig { Epochs = 3, LearningRate = 0.01f, Compression = compression };
@@ -76,7 +77,7 @@ public sealed class FederatedTrainerTests
         var head = new HeadModel(8);
         head.AddClass(Blobs.Label(0));
         var global = GlobalHead.Create(head, 0, 1, DateTimeOffset.UnixEpoch, new FederatedTrainingConfig());
-        using var signer = UpdateSigner.Create();
+        using var signer = EcdsaSigner.Create();
         Assert.Throws<ArgumentException>(() => new FederatedTrainer("n", signer).Train(global, train, 1, default));
     }
 

@@ -1,3 +1,4 @@
+using EdgeNode.Common;
 using EdgeNode.Learning.Federated;
 
 namespace EdgeNode.Learning.Tests.Federated;
@@ -10,42 +11,42 @@ public sealed class UpdateWireTests
     [Fact]
     public void WriteRead_RoundTrip_SignatureVerifies()
     {
-        using var signer = UpdateSigner.Create();
-        using var registry = new NodeKeyRegistry();
+        using var signer = EcdsaSigner.Create();
+        using var registry = new EcdsaKeyRing();
         registry.Register("node-1", signer.ExportPublicKeyPem());
         var bytes = UpdateWire.Write(Sample(), signer);
         var read = UpdateWire.Read(bytes);
         Assert.Equal(Sample() with { Payload = default }, read.Update with { Payload = default });
         Assert.Equal(Sample().Payload.ToArray(), read.Update.Payload.ToArray());
-        Assert.True(registry.Verify(read));
+        Assert.True(read.IsSignedBy(registry));
     }
 
     [Fact]
     public void Verify_TamperedPayload_Fails()
     {
-        using var signer = UpdateSigner.Create();
-        using var registry = new NodeKeyRegistry();
+        using var signer = EcdsaSigner.Create();
+        using var registry = new EcdsaKeyRing();
         registry.Register("node-1", signer.ExportPublicKeyPem());
         var bytes = UpdateWire.Write(Sample(), signer);
         bytes[^70] ^= 0x40; // a payload byte
-        Assert.False(registry.Verify(UpdateWire.Read(bytes)));
+        Assert.False(UpdateWire.Read(bytes).IsSignedBy(registry));
     }
 
     [Fact]
     public void Verify_UnregisteredNodeOrOtherKey_Fails()
     {
-        using var signer = UpdateSigner.Create();
-        using var other = UpdateSigner.Create();
-        using var registry = new NodeKeyRegistry();
+        using var signer = EcdsaSigner.Create();
+        using var other = EcdsaSigner.Create();
+        using var registry = new EcdsaKeyRing();
         registry.Register("node-1", other.ExportPublicKeyPem());
-        Assert.False(registry.Verify(UpdateWire.Read(UpdateWire.Write(Sample(), signer))));
-        Assert.False(registry.Verify(UpdateWire.Read(UpdateWire.Write(Sample("node-2"), signer))));
+        Assert.False(UpdateWire.Read(UpdateWire.Write(Sample(), signer)).IsSignedBy(registry));
+        Assert.False(UpdateWire.Read(UpdateWire.Write(Sample("node-2"), signer)).IsSignedBy(registry));
     }
 
     [Fact]
     public void Read_TruncatedOrForeign_Throws()
     {
-        using var signer = UpdateSigner.Create();
+        using var signer = EcdsaSigner.Create();
         var bytes = UpdateWire.Write(Sample(), signer);
         Assert.Throws<InvalidDataException>(() => UpdateWire.Read(bytes.AsMemory(0, bytes.Length - 1)));
         Assert.Throws<InvalidDataException>(() => UpdateWire.Read(bytes.AsMemory(0, 20)));
@@ -55,11 +56,11 @@ public sealed class UpdateWireTests
     [Fact]
     public void Signer_PemRoundTrip_SignsForTheSameKey()
     {
-        using var signer = UpdateSigner.Create();
-        using var loaded = UpdateSigner.FromPem(signer.ExportPrivateKeyPem());
-        using var registry = new NodeKeyRegistry();
+        using var signer = EcdsaSigner.Create();
+        using var loaded = EcdsaSigner.FromPem(signer.ExportPrivateKeyPem());
+        using var registry = new EcdsaKeyRing();
         registry.Register("node-1", signer.ExportPublicKeyPem());
-        Assert.True(registry.Verify(UpdateWire.Read(UpdateWire.Write(Sample(), loaded))));
+        Assert.True(UpdateWire.Read(UpdateWire.Write(Sample(), loaded)).IsSignedBy(registry));
     }
 
     [Fact]
@@ -67,7 +68,7 @@ public sealed class UpdateWireTests
     {
         var message = new byte[10_000];
         new Random(5).NextBytes(message);
-        var chunks = UpdateChunks.Split(message, 1024).ToList();
+        var chunks = MessageChunks.Split(message, 1024).ToList();
         Assert.Equal(11, chunks.Count);
         var assembler = new ChunkAssembler();
         var order = chunks.Concat(chunks.Take(3)).OrderBy(c => c[21] * 7 % 11).ToList();
@@ -85,8 +86,8 @@ public sealed class UpdateWireTests
     {
         var message = new byte[3000];
         new Random(6).NextBytes(message);
-        var chunks = UpdateChunks.Split(message, 1024);
-        chunks[1][UpdateChunks.HeaderLength + 3] ^= 1;
+        var chunks = MessageChunks.Split(message, 1024);
+        chunks[1][MessageChunks.HeaderLength + 3] ^= 1;
         var assembler = new ChunkAssembler();
         foreach (var chunk in chunks.Take(chunks.Count - 1))
         {
@@ -99,7 +100,7 @@ public sealed class UpdateWireTests
     [Fact]
     public void Chunks_OverLimit_Throws()
     {
-        var chunks = UpdateChunks.Split(new byte[5000], 1024);
+        var chunks = MessageChunks.Split(new byte[5000], 1024);
         Assert.Throws<InvalidDataException>(() => new ChunkAssembler(maxMessageBytes: 4096).Add(chunks[0]));
     }
 }

@@ -1,3 +1,4 @@
+using EdgeNode.Common;
 using EdgeNode.Learning.Federated;
 using EdgeNode.Messaging;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace EdgeNode.Aggregator;
+namespace EdgeNode.Aggregation;
 
 /// <summary>Builds the aggregator's generic host (also used in-process by tests and <c>edgenode simulate-fleet</c>).</summary>
 public static class AggregatorHost
@@ -26,12 +27,12 @@ public static class AggregatorHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MqttOptions>>().Value);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<AggregatorOptions>>().Value);
-        services.AddSingleton(sp => NodeKeyRegistry.LoadDirectory(sp.GetRequiredService<AggregatorOptions>().KeysPath));
+        services.AddSingleton(sp => EcdsaKeyRing.LoadDirectory(sp.GetRequiredService<AggregatorOptions>().KeysPath));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<AggregatorOptions>();
-            var signer = options.SigningKeyPath is { } key ? UpdateSigner.FromPem(File.ReadAllText(key)) : null;
-            return new RoundCoordinator(options, sp.GetRequiredService<NodeKeyRegistry>(), signer, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RoundCoordinator>>());
+            var signer = options.SigningKeyPath is { } key ? EcdsaSigner.FromPem(File.ReadAllText(key)) : null;
+            return new RoundCoordinator(options, sp.GetRequiredService<EcdsaKeyRing>(), signer, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RoundCoordinator>>());
         });
         services.AddSingleton(sp =>
         {

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace EdgeNode.Learning;
+namespace EdgeNode.Common;
 
 /// <summary>Rejects embeddings that would poison a head: wrong length, NaN or infinity.</summary>
 public static class EmbeddingGuard

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using EdgeNode.Learning.Federated;
 
-namespace EdgeNode.Aggregator;
+namespace EdgeNode.Aggregation;
 
 /// <summary>Options bound from <c>EdgeNode:Aggregator</c>.</summary>
 public sealed class AggregatorOptions

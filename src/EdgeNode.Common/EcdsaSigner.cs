@@ -1,23 +1,23 @@
 using System.Security.Cryptography;
 
-namespace EdgeNode.Learning.Federated;
+namespace EdgeNode.Common;
 
-/// <summary>A node's ECDSA P-256 private key; signs the SHA-256 of an update (IEEE P1363 signature).</summary>
-public sealed class UpdateSigner : IDisposable
+/// <summary>An ECDSA P-256 private key; signs the SHA-256 of a federated head update or of a model manifest (IEEE P1363 signature).</summary>
+public sealed class EcdsaSigner : IDisposable
 {
     /// <summary>Length of a P-256 signature in IEEE P1363 format.</summary>
     public const int SignatureLength = 64;
 
     private readonly ECDsa _key;
 
-    private UpdateSigner(ECDsa key) => _key = key;
+    private EcdsaSigner(ECDsa key) => _key = key;
 
     /// <summary>A new random key.</summary>
-    public static UpdateSigner Create() => new(ECDsa.Create(ECCurve.NamedCurves.nistP256));
+    public static EcdsaSigner Create() => new(ECDsa.Create(ECCurve.NamedCurves.nistP256));
 
     /// <summary>Loads a PKCS#8 or SEC1 PEM private key.</summary>
     /// <exception cref="ArgumentException">Not a P-256 key.</exception>
-    public static UpdateSigner FromPem(string pem)
+    public static EcdsaSigner FromPem(string pem)
     {
         var key = ECDsa.Create();
         try
@@ -25,10 +25,10 @@ public sealed class UpdateSigner : IDisposable
             key.ImportFromPem(pem);
             if (key.KeySize != 256)
             {
-                throw new ArgumentException("Update keys must be ECDSA P-256.", nameof(pem));
+                throw new ArgumentException("Signing keys must be ECDSA P-256.", nameof(pem));
             }
 
-            return new UpdateSigner(key);
+            return new EcdsaSigner(key);
         }
         catch
         {

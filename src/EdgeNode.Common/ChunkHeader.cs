@@ -1,4 +1,4 @@
-namespace EdgeNode.Learning.Federated;
+namespace EdgeNode.Common;
 
 /// <summary>The header of one chunk.</summary>
 /// <param name="MessageId">Hex of the first 16 bytes of the whole message's SHA-256.</param>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace EdgeNode.Aggregator;
+namespace EdgeNode.Aggregation;
 
 internal static partial class Log
 {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using EdgeNode.Common;
 using EdgeNode.Learning;
 using EdgeNode.Learning.Federated;
 using EdgeNode.Testing;
@@ -9,14 +10,14 @@ using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
 
-namespace EdgeNode.Aggregator.Tests;
+namespace EdgeNode.Aggregation.Tests;
 
 /// <summary>A real mosquitto, registered node keys, an initial head, and the aggregator host started in-process on a state folder that outlives it.</summary>
 internal sealed class FleetHarness : IAsyncDisposable
 {
     public const string Fleet = "test";
     private readonly TempDirectory _directory = new();
-    private readonly Dictionary<string, UpdateSigner> _signers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EcdsaSigner> _signers = new(StringComparer.Ordinal);
     private readonly List<IHost> _extra = [];
     private IHost? _host;
 
@@ -60,15 +61,15 @@ internal sealed class FleetHarness : IAsyncDisposable
         return harness;
     }
 
-    public UpdateSigner AddNode(string node)
+    public EcdsaSigner AddNode(string node)
     {
-        var signer = UpdateSigner.Create();
+        var signer = EcdsaSigner.Create();
         _signers[node] = signer;
         File.WriteAllText(_directory.File(Path.Combine("keys", node + ".pem")), signer.ExportPublicKeyPem());
         return signer;
     }
 
-    public UpdateSigner Signer(string node) => _signers[node];
+    public EcdsaSigner Signer(string node) => _signers[node];
 
     /// <summary>Starts the aggregator (again) on the same state folder.</summary>
     public async Task StartAggregatorAsync(params string[] settings)
@@ -118,7 +119,7 @@ internal sealed class FleetHarness : IAsyncDisposable
     }
 
     /// <summary>Writes <paramref name="signer"/>'s private key for a site's <c>SigningKeyPath</c>; returns the path.</summary>
-    public string WritePrivateKey(string name, UpdateSigner signer)
+    public string WritePrivateKey(string name, EcdsaSigner signer)
     {
         var path = _directory.File(name + ".key");
         File.WriteAllText(path, signer.ExportPrivateKeyPem());
@@ -156,7 +157,7 @@ internal sealed class FleetHarness : IAsyncDisposable
 
     public async Task PublishAsync(string node, byte[] update, string fleet = Fleet)
     {
-        foreach (var chunk in UpdateChunks.Split(update, 256 * 1024))
+        foreach (var chunk in MessageChunks.Split(update, 256 * 1024))
         {
             await Probe.Client.PublishAsync(new MqttApplicationMessageBuilder()
                 .WithTopic($"edgenode/fleet/{fleet}/fl/updates/{node}")

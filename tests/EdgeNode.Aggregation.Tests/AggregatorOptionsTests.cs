@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace EdgeNode.Aggregator.Tests;
+namespace EdgeNode.Aggregation.Tests;
 
 public sealed class AggregatorOptionsTests
 {

@@ -1,9 +1,10 @@
+using EdgeNode.Common;
 using EdgeNode.Testing;
 using System.Buffers.Binary;
 using EdgeNode.Learning;
 using EdgeNode.Learning.Federated;
 
-namespace EdgeNode.Aggregator.Tests;
+namespace EdgeNode.Aggregation.Tests;
 
 /// <summary>The aggregator host against a real mosquitto, with synthetic Gaussian-blob embeddings.</summary>
 public sealed class AggregatorMqttTests
@@ -111,7 +112,7 @@ public sealed class AggregatorMqttTests
         var honest = Nodes(6);
         string[] evil = ["scaled", "nan", "forger", "stale"];
         await using var fleet = await FleetHarness.StartAsync([.. honest, .. evil], Labels, Dimension, ScalerStatistics.Of(Data.Train).ToScaler());
-        using var unregistered = UpdateSigner.Create();
+        using var unregistered = EcdsaSigner.Create();
         await fleet.StartAggregatorAsync("--EdgeNode:Aggregator:MinUpdates=7");
         var shards = Blobs.Shards(Data.Train, 6, 2);
         var trainers = honest.Select(n => new FederatedTrainer(n, fleet.Signer(n))).ToArray();
@@ -157,7 +158,7 @@ public sealed class AggregatorMqttTests
     }
 
     /// <summary>A dense update whose values are <paramref name="dense"/> × <paramref name="factor"/> (NaN: one value NaN), bypassing the encoder's checks.</summary>
-    private static byte[] Malicious(ModelUpdate template, float[] dense, float factor, UpdateSigner signer)
+    private static byte[] Malicious(ModelUpdate template, float[] dense, float factor, EcdsaSigner signer)
     {
         var payload = new byte[dense.Length * 4];
         for (var i = 0; i < dense.Length; i++)

@@ -1,4 +1,4 @@
-namespace EdgeNode.Aggregator;
+namespace EdgeNode.Aggregation;
 
 /// <summary>The federated topics of one fleet (see docs/federation.md).</summary>
 /// <param name="Prefix">Topic prefix, default <c>edgenode</c>.</param>

@@ -1,4 +1,4 @@
-namespace EdgeNode.Aggregator;
+namespace EdgeNode.Aggregation;
 
 /// <summary>What happened to one received update.</summary>
 public enum UpdateOutcome

@@ -1,6 +1,6 @@
 using EdgeNode.Learning.Federated;
 
-namespace EdgeNode.Aggregator;
+namespace EdgeNode.Aggregation;
 
 /// <summary>What closing (or extending) a round produced.</summary>
 /// <param name="Global">The global head message to publish (retained) on this fleet's topic.</param>

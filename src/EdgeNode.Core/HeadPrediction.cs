@@ -1,4 +1,4 @@
-namespace EdgeNode.Learning;
+namespace EdgeNode.Core;
 
 /// <summary>A label from the active head, as carried in results.</summary>
 /// <param name="Label">Predicted class.</param>

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace EdgeNode.Learning.Federated;
+namespace EdgeNode.Common;
 
 /// <summary>
 /// Puts chunked messages back together. Bounded: at most <c>maxPending</c> incomplete messages (the oldest is
@@ -16,13 +16,13 @@ public sealed class ChunkAssembler(int maxPending = 256, int maxMessageBytes = 1
     /// <exception cref="InvalidDataException">Malformed, oversized, or inconsistent with earlier chunks of the same id.</exception>
     public byte[]? Add(ReadOnlySpan<byte> chunk)
     {
-        var header = UpdateChunks.ReadHeader(chunk);
+        var header = MessageChunks.ReadHeader(chunk);
         if (header.TotalLength > maxMessageBytes)
         {
             throw new InvalidDataException($"A chunked message of {header.TotalLength} bytes exceeds the {maxMessageBytes}-byte limit.");
         }
 
-        var data = chunk[UpdateChunks.HeaderLength..];
+        var data = chunk[MessageChunks.HeaderLength..];
         if (header.Count == 1)
         {
             return data.Length == header.TotalLength ? Complete(header, data.ToArray()) : throw new InvalidDataException("A single chunk's length does not match its header.");

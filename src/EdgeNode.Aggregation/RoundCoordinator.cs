@@ -1,8 +1,9 @@
+using EdgeNode.Common;
 using EdgeNode.Learning;
 using EdgeNode.Learning.Federated;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeNode.Aggregator;
+namespace EdgeNode.Aggregation;
 
 /// <summary>
 /// The round state machine: verifies and persists updates, counts each node once per round, closes the round at
@@ -14,8 +15,8 @@ public sealed class RoundCoordinator : IDisposable
     private readonly AggregatorOptions _options;
     private readonly AggregationOptions _aggregation;
     private readonly RoundStore _store;
-    private readonly NodeKeyRegistry _keys;
-    private readonly UpdateSigner? _siteSigner;
+    private readonly EcdsaKeyRing _keys;
+    private readonly EcdsaSigner? _siteSigner;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -26,7 +27,7 @@ public sealed class RoundCoordinator : IDisposable
     private bool _forwarded;
 
     /// <summary>Creates the coordinator; call <see cref="InitializeAsync"/> before use.</summary>
-    public RoundCoordinator(AggregatorOptions options, NodeKeyRegistry keys, UpdateSigner? siteSigner, TimeProvider time, ILogger<RoundCoordinator> logger)
+    public RoundCoordinator(AggregatorOptions options, EcdsaKeyRing keys, EcdsaSigner? siteSigner, TimeProvider time, ILogger<RoundCoordinator> logger)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _aggregation = options.ToAggregation();
@@ -244,7 +245,7 @@ public sealed class RoundCoordinator : IDisposable
         }
 
         var u = signed.Update;
-        if (!_keys.Verify(signed))
+        if (!signed.IsSignedBy(_keys))
         {
             return (UpdateOutcome.Rejected, "signature does not verify under a registered key");
         }

@@ -1,14 +1,14 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
-namespace EdgeNode.Learning.Federated;
+namespace EdgeNode.Common;
 
 /// <summary>
 /// Splits a message into MQTT-sized chunks and frames them: magic <c>EDFC</c>, u8 version, 16-byte message id
 /// (SHA-256 prefix of the whole message), u16 index, u16 count, i32 total length, then the chunk's bytes. A message
 /// that fits is one chunk, so receivers have one path.
 /// </summary>
-public static class UpdateChunks
+public static class MessageChunks
 {
     /// <summary>Bytes of the chunk header.</summary>
     public const int HeaderLength = 4 + 1 + 16 + 2 + 2 + 4;

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
+using EdgeNode.Common;
 using EdgeNode.Learning;
 
-namespace EdgeNode.Aggregator;
+namespace EdgeNode.Aggregation;
 
 /// <summary>
 /// The aggregator's state on disk: <c>global.bin</c> (the current global head message) and

@@ -1,7 +1,7 @@
 using EdgeNode.Testing;
 using EdgeNode.Learning.Federated;
 
-namespace EdgeNode.Aggregator.Tests;
+namespace EdgeNode.Aggregation.Tests;
 
 /// <summary>A site aggregator forwarding its partial aggregate to a parent, against a real mosquitto.</summary>
 public sealed class HierarchyTests

@@ -1,10 +1,11 @@
+using EdgeNode.Common;
 using EdgeNode.Core;
 using EdgeNode.Learning.Federated;
 using EdgeNode.Messaging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeNode.Aggregator;
+namespace EdgeNode.Aggregation;
 
 /// <summary>
 /// Runs the MQTT connection, takes updates from the shared subscription (acknowledged only after they are
@@ -24,11 +25,6 @@ public sealed class AggregatorService(
     private volatile bool _globalPending = true;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[]? _forwardPending;
-    /// <summary>Messages received on the updates topic (chunks included), for the benchmark.</summary>
-    public long MessagesReceived => Interlocked.Read(ref _messagesReceived);
-
-    private long _messagesReceived;
-
     /// <summary>The coordinator (state of the open round).</summary>
     public RoundCoordinator Coordinator => coordinator;
 
@@ -101,7 +97,7 @@ public sealed class AggregatorService(
         {
             var topic = new FleetTopics(mqtt.TopicPrefix, options.ParentFleet!).Update(options.InstanceId);
             var sent = true;
-            foreach (var chunk in UpdateChunks.Split(forward, 256 * 1024))
+            foreach (var chunk in MessageChunks.Split(forward, 256 * 1024))
             {
                 sent &= await TryPublishAsync(new BusMessage(topic, chunk, 1), cancellationToken);
             }
@@ -129,7 +125,6 @@ public sealed class AggregatorService(
 
     private async Task OnUpdateAsync(BusMessage message, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _messagesReceived);
         UpdateOutcome outcome;
         string? reason;
         try

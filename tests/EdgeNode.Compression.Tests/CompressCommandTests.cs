@@ -218,13 +218,16 @@ public sealed class CompressCommandTests : IDisposable
     [InlineData("model.onnx -o out.onnx --calibrator magic --dynamic")]
     [InlineData("model.onnx -o out.onnx --sparsity 1.5")]
     [InlineData("model.onnx -o out.onnx --dynamic --bogus")]
-    public async Task Compress_BadCommandLine_ExitsTwoWithUsage(string commandLine)
+    public async Task Compress_BadCommandLine_ExitsSixtyFourWithOneMessage(string commandLine)
     {
         var args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var code = await CompressCommand.RunAsync(args, _stdout, _stderr, CancellationToken.None);
 
-        Assert.Equal(2, code);
-        Assert.Contains("usage: edgenode compress", _stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal(64, code);
+        Assert.StartsWith("edgenode compress: ", _stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Try 'edgenode compress --help'.", _stderr.ToString(), StringComparison.Ordinal);
+        Assert.Empty(_stdout.ToString());
+        Assert.Empty(Directory.GetFiles(_folder.Path, "out.onnx*", SearchOption.AllDirectories));
     }
 
     private Task<int> Run(params string[] args) => CompressCommand.RunAsync(args, _stdout, _stderr, CancellationToken.None);

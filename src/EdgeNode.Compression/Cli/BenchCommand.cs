@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using EdgeNode.Common;
 using EdgeNode.Compression.Evaluation;
 using EdgeNode.Compression.Onnx;
 
@@ -9,55 +11,43 @@ namespace EdgeNode.Compression.Cli;
 /// <summary><c>edgenode bench &lt;model.onnx&gt; [&lt;model2.onnx&gt;] [--threads N] [--runs N] [--warmup N] [--provider cpu|cuda|tensorrt] [--profile] [--json]</c>.</summary>
 public static class BenchCommand
 {
-    private const string Usage = "usage: edgenode bench <model.onnx> [<model2.onnx>] [--threads N] [--runs N] [--warmup N] [--provider cpu|cuda|tensorrt] [--profile] [--json]";
+    /// <summary>Runs the verb; <paramref name="args"/> are the words after <c>bench</c>. Returns the exit code: 0 done, 1 failed, 64 bad command line.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken) =>
+        CommandLineRunner.InvokeAsync(Create(), args, "edgenode", stdout, stderr, cancellationToken);
 
-    /// <summary>Runs the verb; <paramref name="args"/> are the words after <c>bench</c>. Returns the exit code: 0 done, 1 failed, 2 bad command line.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    /// <summary>The <c>bench</c> verb: its flags, checks and help, parsed into <see cref="BenchOptions"/>.</summary>
+    public static Command Create()
     {
-        ArgumentNullException.ThrowIfNull(args);
+        var models = new Argument<string[]>("model.onnx") { Description = "One model, or two to compare (measured interleaved).", Arity = new ArgumentArity(1, 2) }.NoFlags();
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads per session.", DefaultValueFactory = _ => Environment.ProcessorCount, HelpName = "N" }.Positive();
+        var runs = new Option<int>("--runs") { Description = "Measured runs per model.", DefaultValueFactory = _ => 100, HelpName = "N" }.Positive();
+        var warmup = new Option<int>("--warmup") { Description = "Runs per model before measuring.", DefaultValueFactory = _ => 10, HelpName = "N" }.Between(0, int.MaxValue);
+        var provider = new Option<string>("--provider") { Description = "Execution provider.", DefaultValueFactory = _ => "cpu" };
+        provider.AcceptOnlyFromAmong("cpu", "cuda", "tensorrt");
+        var profile = new Option<bool>("--profile") { Description = "Report kernel time by operator type." };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
+        var command = new Command("bench", "Session time, latency percentiles, throughput and peak RSS of one model, or two interleaved.")
+        {
+            models, threads, runs, warmup, provider, profile, json,
+        };
+        command.SetAction((p, ct) => RunAsync(
+            new BenchOptions(p.GetRequiredValue(models), p.GetValue(threads), p.GetValue(runs), p.GetValue(warmup), p.GetRequiredValue(provider), p.GetValue(profile), p.GetValue(json)),
+            p.InvocationConfiguration.Output,
+            p.InvocationConfiguration.Error,
+            ct));
+        return command;
+    }
+
+    /// <summary>Measures as <paramref name="options"/> say. Returns the exit code: 0 done, 1 failed.</summary>
+    public static async Task<int> RunAsync(BenchOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        var models = new List<string>();
-        int threads = Environment.ProcessorCount, runs = 100, warmup = 10;
-        var provider = "cpu";
-        var json = false;
-        var profile = false;
         try
         {
-            for (var i = 0; i < args.Length; i++)
-            {
-                var arg = args[i];
-                string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{arg} needs a value.");
-                switch (arg)
-                {
-                    case "--threads": threads = Positive(arg, Value()); break;
-                    case "--runs": runs = Positive(arg, Value()); break;
-                    case "--warmup": warmup = int.TryParse(Value(), CultureInfo.InvariantCulture, out var w) && w >= 0 ? w : throw new ArgumentException("--warmup must be ≥ 0."); break;
-                    case "--provider": provider = Value() is "cpu" or "cuda" or "tensorrt" ? args[i] : throw new ArgumentException($"Unknown provider '{args[i]}' (cpu, cuda or tensorrt)."); break;
-                    case "--json": json = true; break;
-                    case "--profile": profile = true; break;
-                    default:
-                        models.Add(arg.StartsWith('-') ? throw new ArgumentException($"Unexpected argument '{arg}'.") : arg);
-                        break;
-                }
-            }
-
-            if (models.Count is 0 or > 2)
-            {
-                throw new ArgumentException("Give one model, or two to compare.");
-            }
-        }
-        catch (ArgumentException ex)
-        {
-            await stderr.WriteLineAsync($"error: {ex.Message}");
-            await stderr.WriteLineAsync(Usage);
-            return 2;
-        }
-
-        try
-        {
-            var report = await Task.Run(() => Bench(models, threads, runs, warmup, provider, profile, stderr, cancellationToken), cancellationToken);
-            await stdout.WriteLineAsync(json ? JsonSerializer.Serialize(report, ReportJsonContext.Default.BenchReport) : Format(report));
+            var report = await Task.Run(() => Bench([.. options.Models], options.Threads, options.Runs, options.Warmup, options.Provider, options.Profile, stderr, cancellationToken), cancellationToken);
+            await stdout.WriteLineAsync(options.Json ? JsonSerializer.Serialize(report, ReportJsonContext.Default.BenchReport) : Format(report));
             return 0;
         }
         catch (CompressionException ex)
@@ -111,9 +101,6 @@ public static class BenchCommand
             File.Delete(path);
         }
     }
-
-    private static int Positive(string name, string text) =>
-        int.TryParse(text, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : throw new ArgumentException($"{name} must be a positive integer.");
 
     private static string Format(BenchReport r)
     {

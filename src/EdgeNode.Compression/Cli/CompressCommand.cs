@@ -1,28 +1,72 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using EdgeNode.Common;
+using EdgeNode.Compression.Calibration;
 
 namespace EdgeNode.Compression.Cli;
 
 /// <summary><c>edgenode compress</c>: compress a model and print what it gained and lost.</summary>
 public static class CompressCommand
 {
-    /// <summary>Runs the verb; <paramref name="args"/> are the words after <c>compress</c>. Returns the exit code: 0 done, 1 failed, 2 bad command line.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    /// <summary>Runs the verb; <paramref name="args"/> are the words after <c>compress</c>. Returns the exit code: 0 done, 1 failed, 64 bad command line.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken) =>
+        CommandLineRunner.InvokeAsync(Create(), args, "edgenode", stdout, stderr, cancellationToken);
+
+    /// <summary>The <c>compress</c> verb: its flags, checks and help, parsed into <see cref="CompressOptions"/>.</summary>
+    public static Command Create()
     {
+        var input = new Argument<string>("input.onnx") { Description = "The float model to compress." }.NoFlags();
+        var output = new Option<string>("--output", "-o") { Description = "Where the compressed model is written (atomically).", Required = true, HelpName = "output.onnx" };
+        var calibration = new Option<string?>("--calibration") { Description = "Images for static int8 (QDQ) calibration; more images are held out to measure fidelity.", HelpName = "image-dir" };
+        var count = new Option<int>("--calibration-count") { Description = "Images used for calibration (the next ones, up to 100, are held out).", DefaultValueFactory = _ => 100, HelpName = "N" }.Positive();
+        var calibrator = new Option<string>("--calibrator") { Description = "Range estimator.", DefaultValueFactory = _ => "entropy" };
+        calibrator.AcceptOnlyFromAmong("minmax", "percentile", "entropy");
+        var dynamic = new Option<bool>("--dynamic") { Description = "Dynamic quantization of MatMul/Gemm instead of static QDQ." };
+        var sparsity = new Option<double>("--sparsity") { Description = "Magnitude-pruning sparsity (0 for none).", HelpName = "S" }.Fraction();
+        var prune = new Option<double>("--prune-channels") { Description = "Fraction of conv output channels to remove (0 for none).", HelpName = "F" }.Fraction();
+        var headData = new Option<string?>("--head-data") { Description = "Folder with train/<class> and test/<class> images: report linear-head accuracy and top-1 agreement.", HelpName = "labelled-dir" };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
+        var command = new Command("compress", "Quantize (int8) and prune an ONNX model, and report what it gained and lost.")
+        {
+            input, output, calibration, count, calibrator, dynamic, sparsity, prune, headData, json,
+        };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(calibration) is null && !r.GetValue(dynamic) && r.GetValue(sparsity) == 0 && r.GetValue(prune) == 0)
+            {
+                r.AddError("Nothing to do: give --calibration <image-dir> for static int8, --dynamic, --sparsity or --prune-channels.");
+            }
+        });
+        command.SetAction((p, ct) => RunAsync(
+            new CompressOptions(
+                p.GetRequiredValue(input),
+                p.GetRequiredValue(output),
+                p.GetValue(calibration),
+                p.GetValue(count),
+                p.GetRequiredValue(calibrator) switch
+                {
+                    "minmax" => CalibrationMethod.MinMax,
+                    "percentile" => CalibrationMethod.Percentile,
+                    _ => CalibrationMethod.Entropy,
+                },
+                p.GetValue(dynamic),
+                p.GetValue(sparsity),
+                p.GetValue(prune),
+                p.GetValue(json),
+                p.GetValue(headData)),
+            p.InvocationConfiguration.Output,
+            p.InvocationConfiguration.Error,
+            ct));
+        return command;
+    }
+
+    /// <summary>Compresses as <paramref name="options"/> say. Returns the exit code: 0 done, 1 failed.</summary>
+    public static async Task<int> RunAsync(CompressOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        CompressOptions options;
-        try
-        {
-            options = CompressOptions.Parse(args);
-        }
-        catch (ArgumentException ex)
-        {
-            await stderr.WriteLineAsync($"error: {ex.Message}");
-            await stderr.WriteLineAsync(CompressOptions.Usage);
-            return 2;
-        }
-
         try
         {
             var progress = new SynchronousProgress(message => stderr.WriteLine(message));

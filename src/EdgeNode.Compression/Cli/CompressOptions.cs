@@ -1,10 +1,9 @@
-using System.Globalization;
 using EdgeNode.Compression.Calibration;
 
 namespace EdgeNode.Compression.Cli;
 
 /// <summary>
-/// The parsed <c>edgenode compress &lt;input.onnx&gt; -o &lt;output.onnx&gt; [--calibration &lt;image-dir&gt;]
+/// The parsed (<see cref="CompressCommand.Create"/>) <c>edgenode compress &lt;input.onnx&gt; -o &lt;output.onnx&gt; [--calibration &lt;image-dir&gt;]
 /// [--calibration-count N] [--calibrator minmax|percentile|entropy] [--dynamic] [--sparsity S]
 /// [--prune-channels F] [--head-data &lt;labelled-dir&gt;] [--json]</c> command line.
 /// </summary>
@@ -28,88 +27,4 @@ public sealed record CompressOptions(
     double Sparsity,
     double PruneChannels,
     bool Json,
-    string? HeadData = null)
-{
-    /// <summary>The usage line printed with parse errors.</summary>
-    public const string Usage =
-        "usage: edgenode compress <input.onnx> -o <output.onnx> [--calibration <image-dir>] [--calibration-count N] " +
-        "[--calibrator minmax|percentile|entropy] [--dynamic] [--sparsity S] [--prune-channels F] [--head-data <labelled-dir>] [--json]";
-
-    /// <summary>Parses the words after <c>compress</c>.</summary>
-    /// <exception cref="ArgumentException">An unknown option, a missing value or a value out of range.</exception>
-    public static CompressOptions Parse(IReadOnlyList<string> args)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        string? input = null, output = null, calibration = null, headData = null;
-        var count = 100;
-        var calibrator = CalibrationMethod.Entropy;
-        bool dynamic = false, json = false;
-        double sparsity = 0, prune = 0;
-        for (var i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{arg} needs a value.");
-            switch (arg)
-            {
-                case "-o" or "--output":
-                    output = Value();
-                    break;
-                case "--calibration":
-                    calibration = Value();
-                    break;
-                case "--calibration-count":
-                    count = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
-                        ? n : throw new ArgumentException("--calibration-count must be a positive integer.");
-                    break;
-                case "--calibrator":
-                    calibrator = Value() switch
-                    {
-                        "minmax" => CalibrationMethod.MinMax,
-                        "percentile" => CalibrationMethod.Percentile,
-                        "entropy" => CalibrationMethod.Entropy,
-                        var other => throw new ArgumentException($"Unknown calibrator '{other}' (minmax, percentile or entropy)."),
-                    };
-                    break;
-                case "--dynamic":
-                    dynamic = true;
-                    break;
-                case "--sparsity":
-                    sparsity = Fraction(arg, Value());
-                    break;
-                case "--prune-channels":
-                    prune = Fraction(arg, Value());
-                    break;
-                case "--json":
-                    json = true;
-                    break;
-                case "--head-data":
-                    headData = Value();
-                    break;
-                default:
-                    if (arg.StartsWith('-') || input is not null)
-                    {
-                        throw new ArgumentException($"Unexpected argument '{arg}'.");
-                    }
-
-                    input = arg;
-                    break;
-            }
-        }
-
-        if (input is null || output is null)
-        {
-            throw new ArgumentException("An input model and -o <output.onnx> are required.");
-        }
-
-        if (calibration is null && !dynamic && sparsity == 0 && prune == 0)
-        {
-            throw new ArgumentException("Nothing to do: give --calibration <image-dir> for static int8, --dynamic, --sparsity or --prune-channels.");
-        }
-
-        return new CompressOptions(input, output, calibration, count, calibrator, dynamic, sparsity, prune, json, headData);
-    }
-
-    private static double Fraction(string name, string text) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v is >= 0 and < 1
-            ? v : throw new ArgumentException($"{name} must be a number in [0, 1); got '{text}'.");
-}
+    string? HeadData = null);

@@ -1,23 +1,73 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using EdgeNode.Common;
+using EdgeNode.Compression.Cli;
+
 namespace EdgeNode.Cli;
 
-/// <summary>Dispatches <c>edgenode [verb] …</c>; no verb (or <c>run</c>) runs the node.</summary>
+/// <summary>
+/// <c>edgenode [verb] …</c>: one System.CommandLine tree for every verb, so that <c>--help</c> on any of them prints its
+/// usage and exits 0 and a usage error prints one message and exits 64. No verb, or configuration arguments alone
+/// (<c>edgenode --EdgeNode:Mqtt:Port=1884</c>), runs the node.
+/// </summary>
 internal static class CommandLine
 {
-    private const string Usage = """
-        usage: edgenode [run] [--Key=Value …]        run the node (configuration: appsettings.json, EdgeNode__* environment variables)
-               edgenode compress <input.onnx> -o <output.onnx> [--calibration <image-dir>] [--calibration-count N]
-                                 [--calibrator minmax|percentile|entropy] [--dynamic] [--sparsity S] [--prune-channels F] [--json]
-               edgenode bench <model.onnx> [<model2.onnx>] [--threads N] [--runs N] [--warmup N] [--provider cpu|cuda|tensorrt] [--json]
-               edgenode learn --train <dir> --test <dir> [--tasks N] [--replay K] [--json]   train a head on labelled folders and report accuracy
-               edgenode results [--since T] [--limit N] [--pending] [--kind K] [--json] [--db PATH]   the result cache, read-only
-               edgenode simulate-fleet --nodes N --broker <host:port> --train <dir> --test <dir> [--partition iid|shards:K|dirichlet:A] [--rounds R]
-                                 [--local-epochs E] [--compression none|int8|topk:F] [--dp-noise S] [--json]   federated learning over MQTT with N virtual nodes
-               edgenode model keygen --out <dir> [--name <key>]   a model-signing key pair
-               edgenode model sign --key <key.key> --model <file.onnx> --name <id> --version <v> [--out <signed.json>]   sign a model update
-               edgenode model verify --keys <key.pem|dir> --manifest <signed.json> [--model <file.onnx>]   check a signed model as a node would
-               edgenode version                       print version, runtime and ONNX Runtime build
-               edgenode help                          this text
-        """;
+    /// <summary>The verbs in the order help and README.md list them.</summary>
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("EdgeNode: cameras and sensors, quantized ONNX inference, on-device learning and federated learning over MQTT.")
+        {
+            RunCommand.Create(),
+            ResultsCommand.Create(),
+            CompressCommand.Create(),
+            BenchCommand.Create(),
+            LearnCommand.Create(),
+            SimulateFleetCommand.Create(),
+            ModelCommand.Create(),
+            VersionCommand.Create(),
+        };
+        var help = new Command("help", "Print this text, or a verb's usage (edgenode help <verb>).");
+        var verb = new Argument<string[]>("verb") { Arity = ArgumentArity.ZeroOrMore }.NoFlags();
+        verb.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && !root.Subcommands.Any(c => c.Name == r.Tokens[0].Value))
+            {
+                r.AddError($"unknown verb '{r.Tokens[0].Value}'.");
+            }
+        });
+        help.Arguments.Add(verb);
+        help.SetAction(p =>
+        {
+            p.InvocationConfiguration.Output.Write(CommandLineRunner.Help(root, p.GetValue(verb) ?? []));
+            return ExitCodes.Success;
+        });
+        root.Subcommands.Add(help);
+        root.Options.OfType<VersionOption>().Single().Action = new PrintVersion();
+        root.Options.Add(new Option<bool>("--usage-markdown") { Hidden = true, Action = new PrintUsageMarkdown(root) });
+        return root;
+    }
+
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        // Before System.CommandLine, any first word starting with '-' ran the node with it as configuration; it still
+        // does, except for the words that ask for help or the version.
+        if (args.Length == 0 || (args[0].StartsWith('-') && args[0] is not ("--help" or "-h" or "-?" or "--version" or "--usage-markdown")))
+        {
+            args = ["run", .. args];
+        }
+
+        var root = Create();
+        if (!args[0].StartsWith('-') && !root.Subcommands.Any(c => c.Name == args[0]))
+        {
+            stderr.WriteLine($"edgenode: unknown verb '{args[0]}'.");
+            stderr.WriteLine("Try 'edgenode --help'.");
+            return Task.FromResult(CommandLineRunner.UsageExitCode);
+        }
+
+        // The node's host handles SIGTERM/Ctrl-C itself (drain, offline, exit 0); the tools stop on Ctrl-C.
+        var cancellationToken = args[0] == "run" ? CancellationToken.None : CancelOnCtrlC();
+        return CommandLineRunner.InvokeAsync(root, args, "edgenode", stdout, stderr, cancellationToken);
+    }
 
     private static CancellationToken CancelOnCtrlC()
     {
@@ -30,35 +80,17 @@ internal static class CommandLine
         return cts.Token;
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    private sealed class PrintVersion : SynchronousCommandLineAction
     {
-        var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
-        var rest = args.Length > 0 && verb == args[0] ? args[1..] : args;
-        switch (verb)
+        public override int Invoke(ParseResult parseResult) => VersionCommand.Run(parseResult.InvocationConfiguration.Output);
+    }
+
+    private sealed class PrintUsageMarkdown(RootCommand root) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
         {
-            case "run":
-                return await RunCommand.RunAsync(rest, stderr);
-            case "compress":
-                return await EdgeNode.Compression.Cli.CompressCommand.RunAsync(rest, stdout, stderr, CancelOnCtrlC());
-            case "bench":
-                return await EdgeNode.Compression.Cli.BenchCommand.RunAsync(rest, stdout, stderr, CancelOnCtrlC());
-            case "learn":
-                return LearnCommand.Run(rest, stdout, stderr);
-            case "simulate-fleet":
-                return await SimulateFleetCommand.RunAsync(rest, stdout, stderr, CancelOnCtrlC());
-            case "model":
-                return await ModelCommand.RunAsync(rest, stdout, stderr, CancelOnCtrlC());
-            case "results":
-                return await ResultsCommand.RunAsync(rest, stdout, stderr, CancelOnCtrlC());
-            case "version" or "--version":
-                return VersionCommand.Run(stdout);
-            case "help" or "--help" or "-h":
-                stdout.WriteLine(Usage);
-                return ExitCodes.Success;
-            default:
-                stderr.WriteLine($"edgenode: unknown verb '{verb}'.");
-                stderr.WriteLine(Usage);
-                return ExitCodes.Usage;
+            parseResult.InvocationConfiguration.Output.Write(CliUsage.Markdown(root));
+            return ExitCodes.Success;
         }
     }
 }

@@ -1,18 +1,13 @@
-using System.Globalization;
+using System.CommandLine;
+using EdgeNode.Common;
 
 namespace EdgeNode.Cli;
 
 /// <summary>Parsed <c>edgenode learn</c> arguments.</summary>
 internal sealed record LearnArguments
 {
-    public const string Usage = """
-        usage: edgenode learn --train <dir> --test <dir> [--backbone <model.onnx>] [--tasks N] [--replay K] [--json]
-                              [--hidden H] [--epochs E] [--lr R] [--l2 L] [--proximal M] [--seed S] [--models <dir>] [--cache <dir>]
-          <dir> holds one subfolder per class with JPEG/PNG images. Embeddings are cached per backbone hash.
-          --tasks N   learn the classes in N tasks one after another (class-incremental) and compare with joint training
-          --replay K  replay reservoir per class for --tasks (default 200, the node's EdgeNode__Learning__ReplayPerClass)
-          --json      the last line of stdout is one JSON object with the results
-        """;
+    /// <summary>The node's default reservoir per class (<c>EdgeNode:Learning:ReplayPerClass</c>), so the tool learns as the node does.</summary>
+    public const int DefaultReplay = 200;
 
     public required string Train { get; init; }
 
@@ -23,9 +18,6 @@ internal sealed record LearnArguments
     public int Tasks { get; init; }
 
     public int Replay { get; init; } = DefaultReplay;
-
-    /// <summary>The node's default reservoir per class (<c>EdgeNode:Learning:ReplayPerClass</c>), so the tool learns as the node does.</summary>
-    public const int DefaultReplay = 200;
 
     public bool Json { get; init; }
 
@@ -45,84 +37,48 @@ internal sealed record LearnArguments
 
     public string? Cache { get; init; }
 
-    /// <summary>Parses <paramref name="args"/>; returns null and an error message when they are invalid.</summary>
-    public static LearnArguments? Parse(string[] args, out string? error)
+    /// <summary>The <c>learn</c> verb: its flags and help; <paramref name="run"/> gets the parsed arguments.</summary>
+    public static Command CreateCommand(Func<LearnArguments, TextWriter, TextWriter, CancellationToken, int> run)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var json = false;
-        for (var i = 0; i < args.Length; i++)
+        var train = new Option<string>("--train") { Description = "Training images: one subfolder per class with JPEG/PNG images.", Required = true, HelpName = "dir" };
+        var test = new Option<string>("--test") { Description = "Test images, laid out as --train.", Required = true, HelpName = "dir" };
+        var backbone = new Option<string?>("--backbone") { Description = "Backbone ONNX file (default: the manifest's first model).", HelpName = "model.onnx" };
+        var tasks = new Option<int>("--tasks") { Description = "Learn the classes in N tasks one after another (class-incremental) and compare with joint training.", HelpName = "N" }.Between(0, 1000);
+        var replay = new Option<int>("--replay") { Description = "Replay reservoir per class for --tasks (the node's EdgeNode__Learning__ReplayPerClass).", DefaultValueFactory = _ => DefaultReplay, HelpName = "K" }.Between(0, 1_000_000);
+        var hidden = new Option<int>("--hidden") { Description = "Hidden units of an MLP head (0: logistic regression).", HelpName = "H" }.Between(0, 4096);
+        var epochs = new Option<int?>("--epochs") { Description = "Training epochs (default: the node's).", HelpName = "E" }.Between(1, 100_000);
+        var lr = new Option<float?>("--lr") { Description = "Learning rate (default: the node's).", HelpName = "R" };
+        var l2 = new Option<float?>("--l2") { Description = "L2 weight decay (default: the node's).", HelpName = "L" };
+        var proximal = new Option<float?>("--proximal") { Description = "Proximal term towards the previous head (default: the node's).", HelpName = "M" };
+        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1, HelpName = "S" };
+        var models = new Option<string>("--models") { Description = "Folder of the model manifest.", DefaultValueFactory = _ => "models", HelpName = "dir" };
+        var cache = new Option<string?>("--cache") { Description = "Embedding cache folder (embeddings are cached per backbone hash).", HelpName = "dir" };
+        var json = new Option<bool>("--json") { Description = "The last line of stdout is one JSON object with the results." };
+        var command = new Command("learn", "Train a head on labelled folders exactly as the node does and report test accuracy.")
         {
-            var name = args[i];
-            if (name == "--json")
+            train, test, backbone, tasks, replay, json, hidden, epochs, lr, l2, proximal, seed, models, cache,
+        };
+        command.SetAction((p, ct) => Task.FromResult(run(
+            new LearnArguments
             {
-                json = true;
-                continue;
-            }
-
-            if (!name.StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                error = $"unexpected argument '{name}'";
-                return null;
-            }
-
-            values[name[2..]] = args[++i];
-        }
-
-        string[] known = ["train", "test", "backbone", "tasks", "replay", "hidden", "epochs", "lr", "l2", "proximal", "seed", "models", "cache"];
-        var unknown = values.Keys.FirstOrDefault(k => !known.Contains(k));
-        if (unknown is not null)
-        {
-            error = $"unknown option '--{unknown}'";
-            return null;
-        }
-
-        if (!values.TryGetValue("train", out var train) || !values.TryGetValue("test", out var test))
-        {
-            error = "--train and --test are required";
-            return null;
-        }
-
-        try
-        {
-            var parsed = new LearnArguments
-            {
-                Train = train,
-                Test = test,
-                Backbone = values.GetValueOrDefault("backbone"),
-                Tasks = Int(values, "tasks", 0, 0, 1000),
-                Replay = Int(values, "replay", DefaultReplay, 0, 1_000_000),
-                Json = json,
-                Hidden = Int(values, "hidden", 0, 0, 4096),
-                Epochs = values.ContainsKey("epochs") ? Int(values, "epochs", 0, 1, 100_000) : null,
-                LearningRate = values.TryGetValue("lr", out var lr) ? float.Parse(lr, CultureInfo.InvariantCulture) : null,
-                L2 = values.TryGetValue("l2", out var l2) ? float.Parse(l2, CultureInfo.InvariantCulture) : null,
-                Proximal = values.TryGetValue("proximal", out var mu) ? float.Parse(mu, CultureInfo.InvariantCulture) : null,
-                Seed = Int(values, "seed", 1, int.MinValue, int.MaxValue),
-                Models = values.GetValueOrDefault("models", "models"),
-                Cache = values.GetValueOrDefault("cache"),
-            };
-            error = null;
-            return parsed;
-        }
-        catch (FormatException ex)
-        {
-            error = ex.Message;
-            return null;
-        }
-    }
-
-    private static int Int(Dictionary<string, string> values, string name, int fallback, int min, int max)
-    {
-        if (!values.TryGetValue(name, out var text))
-        {
-            return fallback;
-        }
-
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-        {
-            throw new FormatException($"--{name} must be an integer between {min} and {max}, got '{text}'");
-        }
-
-        return value;
+                Train = p.GetRequiredValue(train),
+                Test = p.GetRequiredValue(test),
+                Backbone = p.GetValue(backbone),
+                Tasks = p.GetValue(tasks),
+                Replay = p.GetValue(replay),
+                Json = p.GetValue(json),
+                Hidden = p.GetValue(hidden),
+                Epochs = p.GetValue(epochs),
+                LearningRate = p.GetValue(lr),
+                L2 = p.GetValue(l2),
+                Proximal = p.GetValue(proximal),
+                Seed = p.GetValue(seed),
+                Models = p.GetRequiredValue(models),
+                Cache = p.GetValue(cache),
+            },
+            p.InvocationConfiguration.Output,
+            p.InvocationConfiguration.Error,
+            ct)));
+        return command;
     }
 }

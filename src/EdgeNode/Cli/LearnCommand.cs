@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -16,16 +17,11 @@ namespace EdgeNode.Cli;
 /// </summary>
 internal static class LearnCommand
 {
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
-    {
-        var parsed = LearnArguments.Parse(args, out var error);
-        if (parsed is null)
-        {
-            stderr.WriteLine("edgenode learn: " + error);
-            stderr.WriteLine(LearnArguments.Usage);
-            return ExitCodes.Usage;
-        }
+    /// <summary>The <c>learn</c> verb.</summary>
+    public static Command Create() => LearnArguments.CreateCommand(Execute);
 
+    private static int Execute(LearnArguments parsed, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
         try
         {
             return Run(parsed, stdout, stderr, cancellationToken);

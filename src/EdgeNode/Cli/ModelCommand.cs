@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using EdgeNode.Common;
 using EdgeNode.Inference;
@@ -9,53 +10,64 @@ namespace EdgeNode.Cli;
 /// <summary><c>edgenode model keygen|sign|verify</c>: the publisher's tools for signed model updates (docs/models.md).</summary>
 internal static class ModelCommand
 {
-    public const string Usage = """
-        usage: edgenode model keygen --out <dir> [--name <key>]
-                 writes <key>.key (private, PKCS#8 PEM, mode 600) and <key>.pem (public: copy it to the node's keys/models/)
-               edgenode model sign --key <key.key> --model <file.onnx> --name <id> --version <v> [--precision fp32]
-                                   [--input NAME:1,3,224,224] [--output NAME:1,512,1,1] [--out <signed.json>]
-                 writes {"manifest": {…}, "signature": "…"} (stdout without --out); tensors are read from the model unless given
-               edgenode model verify --keys <key.pem|dir> --manifest <signed.json> [--model <file.onnx>]
-                 checks the signature (and the file's size and SHA-256) as a node would
-        """;
-
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    /// <summary>The <c>model</c> verb and its <c>keygen</c>, <c>sign</c> and <c>verify</c> sub-verbs.</summary>
+    public static Command Create()
     {
-        var verb = args.Length > 0 ? args[0] : string.Empty;
-        if (!TryParse(args.Length > 0 ? args[1..] : [], out var options, out var error))
+        var keygen = Verb("keygen", "A model-signing key pair: <key>.key (private, PKCS#8 PEM, mode 600) and <key>.pem (public: copy it to the node's keys/models/).", KeygenAsync,
+            Value("--out", "The folder the key pair is written to.", "dir", required: true),
+            Value("--name", "The key's name (default model-signing).", "key"));
+        var sign = Verb("sign", "Sign a model: writes {\"manifest\": {…}, \"signature\": \"…\"} (to stdout without --out); tensors are read from the model unless given.", SignAsync,
+            Value("--key", "The private key.", "key.key", required: true),
+            Value("--model", "The ONNX file.", "file.onnx", required: true),
+            Value("--name", "The model id.", "id", required: true),
+            Value("--version", "The model version.", "v", required: true),
+            Value("--precision", "fp32 (default), fp16 or int8.", "precision"),
+            Value("--input", "The input tensor, e.g. input:1,3,224,224.", "NAME:D1,D2,…"),
+            Value("--output", "The output tensor, e.g. output:1,512,1,1.", "NAME:D1,D2,…"),
+            Value("--out", "Where the signed manifest is written.", "signed.json"));
+        var verify = Verb("verify", "Check a signed model as a node would: the signature, and the file's size and SHA-256.", VerifyAsync,
+            Value("--keys", "A trusted public key, or a folder of them.", "key.pem|dir", required: true),
+            Value("--manifest", "The signed manifest.", "signed.json", required: true),
+            Value("--model", "The ONNX file to check against the manifest.", "file.onnx"));
+        return new Command("model", "Signing key pairs and signed model installs (docs/models.md).") { keygen, sign, verify };
+    }
+
+    private static Option<string?> Value(string name, string description, string helpName, bool required = false) =>
+        new(name) { Description = description, HelpName = helpName, Required = required };
+
+    private static Command Verb(string name, string description, Func<Dictionary<string, string>, TextWriter, TextWriter, CancellationToken, Task<int>> run, params Option<string?>[] options)
+    {
+        var command = new Command(name, description);
+        foreach (var option in options)
         {
-            return Usage_(stderr, error);
+            command.Options.Add(option);
         }
 
-        try
+        command.SetAction(async (p, ct) =>
         {
-            return verb switch
+            // The given values by flag name without dashes: what the sub-verbs read.
+            var values = options.Where(o => p.GetValue(o) is not null).ToDictionary(o => o.Name[2..], o => p.GetValue(o)!, StringComparer.Ordinal);
+            var stderr = p.InvocationConfiguration.Error;
+            try
             {
-                "keygen" => await KeygenAsync(options, stdout, stderr, cancellationToken),
-                "sign" => await SignAsync(options, stdout, stderr, cancellationToken),
-                "verify" => await VerifyAsync(options, stdout, stderr, cancellationToken),
-                _ => Usage_(stderr, $"unknown model verb '{verb}'"),
-            };
-        }
-        catch (ModelUpdateException ex)
-        {
-            stderr.WriteLine($"edgenode model {verb}: {ex.Code}: {ex.Message}");
-            return ExitCodes.Model;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            stderr.WriteLine($"edgenode model {verb}: {ex.Message}");
-            return ExitCodes.Io;
-        }
+                return await run(values, p.InvocationConfiguration.Output, stderr, ct);
+            }
+            catch (ModelUpdateException ex)
+            {
+                await stderr.WriteLineAsync($"edgenode model {name}: {ex.Code}: {ex.Message}");
+                return ExitCodes.Model;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                await stderr.WriteLineAsync($"edgenode model {name}: {ex.Message}");
+                return ExitCodes.Io;
+            }
+        });
+        return command;
     }
 
     private static async Task<int> KeygenAsync(Dictionary<string, string> o, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (!Has(o, stderr, "out") || !Only(o, stderr, "out", "name"))
-        {
-            return ExitCodes.Usage;
-        }
-
         var name = o.GetValueOrDefault("name", "model-signing");
         Directory.CreateDirectory(o["out"]);
         var privatePath = Path.Combine(o["out"], name + ".key");
@@ -87,11 +99,6 @@ internal static class ModelCommand
 
     private static async Task<int> SignAsync(Dictionary<string, string> o, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (!Has(o, stderr, "key", "model", "name", "version") || !Only(o, stderr, "key", "model", "name", "version", "precision", "input", "output", "out"))
-        {
-            return ExitCodes.Usage;
-        }
-
         TensorSpec? input = null, output = null;
         if ((o.TryGetValue("input", out var i) && (input = Tensor(i)) is null) || (o.TryGetValue("output", out var x) && (output = Tensor(x)) is null))
         {
@@ -116,11 +123,6 @@ internal static class ModelCommand
 
     private static async Task<int> VerifyAsync(Dictionary<string, string> o, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (!Has(o, stderr, "keys", "manifest") || !Only(o, stderr, "keys", "manifest", "model"))
-        {
-            return ExitCodes.Usage;
-        }
-
         var update = SignedManifest.Parse(await File.ReadAllBytesAsync(o["manifest"], cancellationToken));
         using var keys = TrustedModelKeys.Load([o["keys"]], optional: false);
         var keyId = keys.Verify(update);
@@ -163,52 +165,10 @@ internal static class ModelCommand
         return new TensorSpec(text[..colon], shape);
     }
 
-    private static bool TryParse(string[] args, out Dictionary<string, string> options, out string error)
-    {
-        options = new Dictionary<string, string>(StringComparer.Ordinal);
-        error = string.Empty;
-        for (var i = 0; i < args.Length; i += 2)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                error = $"unexpected argument '{args[i]}'";
-                return false;
-            }
-
-            options[args[i][2..]] = args[i + 1];
-        }
-
-        return true;
-    }
-
-    private static bool Has(Dictionary<string, string> options, TextWriter stderr, params string[] required)
-    {
-        var missing = required.Where(r => !options.ContainsKey(r)).ToList();
-        if (missing.Count == 0)
-        {
-            return true;
-        }
-
-        Usage_(stderr, "missing " + string.Join(", ", missing.Select(m => "--" + m)));
-        return false;
-    }
-
-    private static bool Only(Dictionary<string, string> options, TextWriter stderr, params string[] known)
-    {
-        var unknown = options.Keys.FirstOrDefault(k => !known.Contains(k));
-        if (unknown is null)
-        {
-            return true;
-        }
-
-        Usage_(stderr, $"unknown option '--{unknown}'");
-        return false;
-    }
-
     private static int Usage_(TextWriter stderr, string error)
     {
-        stderr.WriteLine("edgenode model: " + error);
-        stderr.WriteLine(Usage);
+        stderr.WriteLine("edgenode model sign: " + error);
+        stderr.WriteLine("Try 'edgenode model sign --help'.");
         return ExitCodes.Usage;
     }
 }

@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using EdgeNode.Common;
 using EdgeNode.Core;
 using EdgeNode.Storage;
 using Microsoft.Data.Sqlite;
@@ -14,17 +16,36 @@ namespace EdgeNode.Cli;
 /// </summary>
 internal static class ResultsCommand
 {
-    public const string Usage = "edgenode results [--since T] [--limit N] [--pending] [--kind result|sensor|event|all] [--json] [--db PATH]";
-
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    /// <summary>The <c>results</c> verb: its flags and help.</summary>
+    public static Command Create()
     {
-        if (!TryParse(args, out var options, out var error))
+        var since = new Option<string?>("--since") { Description = "Only items from this time (2026-11-28T12:00:00Z) or this long ago (30s, 15m, 2h, 7d).", HelpName = "T" };
+        since.Validators.Add(r =>
         {
-            stderr.WriteLine("edgenode results: " + error);
-            stderr.WriteLine("usage: " + Usage);
-            return ExitCodes.Usage;
-        }
+            if (r.Tokens.Count > 0 && !TryParseSince(r.Tokens[0].Value, out _))
+            {
+                r.AddError($"--since '{r.Tokens[0].Value}' is neither a time (2026-11-28T12:00:00Z) nor a duration (30s, 15m, 2h, 7d).");
+            }
+        });
+        var limit = new Option<int>("--limit") { Description = "At most N items, newest first.", DefaultValueFactory = _ => 50, HelpName = "N" }.Positive();
+        var pending = new Option<bool>("--pending") { Description = "Only items not delivered to the broker yet." };
+        var kind = new Option<string>("--kind") { Description = "Which kind of item.", DefaultValueFactory = _ => "result" };
+        kind.AcceptOnlyFromAmong("result", "sensor", "event", "all");
+        var json = new Option<bool>("--json") { Description = "One JSON object per line." };
+        var db = new Option<string?>("--db") { Description = "The database (default: the node's EdgeNode__Storage__Path).", HelpName = "PATH" };
+        var command = new Command("results", "Print the local result cache, read-only (safe while the node runs).") { since, limit, pending, kind, json, db };
+        command.SetAction((p, ct) =>
+        {
+            DateTimeOffset? from = p.GetValue(since) is { } text && TryParseSince(text, out var t) ? t : null;
+            MessageKind[] kinds = p.GetRequiredValue(kind) is "all" ? [] : [Enum.Parse<MessageKind>(p.GetRequiredValue(kind), ignoreCase: true)];
+            var options = (p.GetValue(db) ?? ConfiguredDatabase(), new ResultQuery(from, p.GetValue(limit), p.GetValue(pending), kinds), p.GetValue(json));
+            return RunAsync(options, p.InvocationConfiguration.Output, p.InvocationConfiguration.Error, ct);
+        });
+        return command;
+    }
 
+    private static async Task<int> RunAsync((string Database, ResultQuery Query, bool Json) options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
         try
         {
             await using var reader = await ResultCacheReader.OpenAsync(options.Database, cancellationToken);
@@ -47,66 +68,6 @@ internal static class ResultsCommand
             stderr.WriteLine("edgenode results: " + ex.Message);
             return ExitCodes.Io;
         }
-    }
-
-    private static bool TryParse(string[] args, out (string Database, ResultQuery Query, bool Json) options, out string error)
-    {
-        options = default;
-        error = string.Empty;
-        string? database = null;
-        DateTimeOffset? since = null;
-        var limit = 50;
-        var pending = false;
-        var json = false;
-        MessageKind[] kinds = [MessageKind.Result];
-        for (var i = 0; i < args.Length; i++)
-        {
-            var value = i + 1 < args.Length ? args[i + 1] : null;
-            switch (args[i])
-            {
-                case "--pending":
-                    pending = true;
-                    continue;
-                case "--json":
-                    json = true;
-                    continue;
-                case "--since" or "--limit" or "--kind" or "--db" when value is null:
-                    error = $"{args[i]} needs a value.";
-                    return false;
-                case "--since" when TryParseSince(value!, out var t):
-                    since = t;
-                    break;
-                case "--since":
-                    error = $"--since '{value}' is neither a time (2026-11-28T12:00:00Z) nor a duration (30s, 15m, 2h, 7d).";
-                    return false;
-                case "--limit" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0:
-                    limit = n;
-                    break;
-                case "--limit":
-                    error = $"--limit '{value}' is not a positive integer.";
-                    return false;
-                case "--kind" when value == "all":
-                    kinds = [];
-                    break;
-                case "--kind" when Enum.TryParse<MessageKind>(value, ignoreCase: true, out var kind) && Enum.IsDefined(kind):
-                    kinds = [kind];
-                    break;
-                case "--kind":
-                    error = $"--kind '{value}' is not result, sensor, event or all.";
-                    return false;
-                case "--db":
-                    database = value;
-                    break;
-                default:
-                    error = $"unknown option '{args[i]}'.";
-                    return false;
-            }
-
-            i++;
-        }
-
-        options = (database ?? ConfiguredDatabase(), new ResultQuery(since, limit, pending, kinds), json);
-        return true;
     }
 
     /// <summary>The node's own setting: <c>EdgeNode__Storage__Path</c>, else appsettings.json, else the default.</summary>

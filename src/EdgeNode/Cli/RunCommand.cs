@@ -1,3 +1,4 @@
+using System.CommandLine;
 using EdgeNode.Hosting;
 using EdgeNode.Inference;
 using Microsoft.Extensions.Hosting;
@@ -8,6 +9,20 @@ namespace EdgeNode.Cli;
 /// <summary>The default verb: runs the node until SIGTERM/Ctrl-C.</summary>
 internal static class RunCommand
 {
+    /// <summary>
+    /// The <c>run</c> verb. Every word it does not know is configuration (<c>--EdgeNode:Mqtt:Port=1884</c>, as
+    /// <c>Microsoft.Extensions.Configuration.CommandLine</c> reads it), so it takes no flags of its own but <c>--help</c>.
+    /// </summary>
+    public static Command Create()
+    {
+        var command = new Command("run", "Run the node until SIGTERM/Ctrl-C (the default verb). Configuration: appsettings.json, EdgeNode__* environment variables, then --EdgeNode:Key=Value arguments.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        command.SetAction(p => RunAsync([.. p.UnmatchedTokens], p.InvocationConfiguration.Error));
+        return command;
+    }
+
     public static async Task<int> RunAsync(string[] args, TextWriter stderr)
     {
         IHost host;

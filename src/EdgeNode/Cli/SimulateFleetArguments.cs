@@ -1,19 +1,13 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
+using EdgeNode.Common;
 
 namespace EdgeNode.Cli;
 
 /// <summary>Parsed <c>edgenode simulate-fleet</c> arguments.</summary>
 internal sealed record SimulateFleetArguments
 {
-    public const string Usage = """
-        usage: edgenode simulate-fleet --nodes N --broker <host:port> --train <dir> --test <dir>
-                              [--partition iid|shards:K|dirichlet:A] [--rounds R] [--local-epochs E]
-                              [--compression none|int8|topk:F] [--dp-noise S] [--clip C] [--proximal M] [--lr R]
-                              [--rule fedavg|trimmed|median] [--seed S] [--models <dir>] [--cache <dir>] [--json]
-          N virtual nodes (each its own MQTT connection and samples) and an in-process aggregator against the broker.
-          --json  the last line of stdout is one JSON object: accuracy, accuracy_centralized, rounds, bytes_per_update, …
-        """;
-
     public required int Nodes { get; init; }
 
     public required string BrokerHost { get; init; }
@@ -50,109 +44,94 @@ internal sealed record SimulateFleetArguments
 
     public bool Json { get; init; }
 
-    public static SimulateFleetArguments? Parse(string[] args, out string? error)
+    /// <summary>The <c>simulate-fleet</c> verb: its flags and help; <paramref name="run"/> gets the parsed arguments.</summary>
+    public static Command CreateCommand(Func<SimulateFleetArguments, TextWriter, TextWriter, CancellationToken, Task<int>> run)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var json = false;
-        for (var i = 0; i < args.Length; i++)
+        var nodes = new Option<int>("--nodes") { Description = "Virtual nodes, each with its own MQTT connection, samples and signing key.", Required = true, HelpName = "N" }.Between(1, 100_000);
+        var broker = new Option<string>("--broker") { Description = "The MQTT broker.", Required = true, HelpName = "host:port" };
+        broker.Validators.Add(r =>
         {
-            if (args[i] == "--json")
+            if (r.Tokens.Count > 0 && !TrySplitBroker(r.Tokens[0].Value, out _, out _))
             {
-                json = true;
-                continue;
+                r.AddError($"--broker must be host:port, got '{r.Tokens[0].Value}'");
             }
-
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                error = $"unexpected argument '{args[i]}'";
-                return null;
-            }
-
-            values[args[i][2..]] = args[++i];
-        }
-
-        string[] known = ["nodes", "broker", "train", "test", "partition", "rounds", "local-epochs", "compression", "dp-noise", "clip", "proximal", "lr", "rule", "seed", "models", "cache"];
-        var unknown = values.Keys.FirstOrDefault(k => !known.Contains(k));
-        if (unknown is not null)
+        });
+        var train = new Option<string>("--train") { Description = "Training images: one subfolder per class.", Required = true, HelpName = "dir" };
+        var test = new Option<string>("--test") { Description = "Test images, laid out as --train.", Required = true, HelpName = "dir" };
+        var partition = new Option<string>("--partition") { Description = "How the training set is split between nodes: iid, shards:K or dirichlet:A.", DefaultValueFactory = _ => "iid", HelpName = "iid|shards:K|dirichlet:A" };
+        partition.Validators.Add(r => Check(r, FleetPartition.Validate));
+        var rounds = new Option<int>("--rounds") { Description = "Federated rounds.", DefaultValueFactory = _ => 30, HelpName = "R" }.Between(1, 100_000);
+        var localEpochs = new Option<int>("--local-epochs") { Description = "Local epochs per round.", DefaultValueFactory = _ => 5, HelpName = "E" }.Between(1, 10_000);
+        var compression = new Option<string>("--compression") { Description = "Update codec: none, int8 or topk:F.", DefaultValueFactory = _ => "none", HelpName = "none|int8|topk:F" };
+        compression.Validators.Add(r => Check(r, text => EdgeNode.Learning.Federated.CodecSettings.Parse(text)));
+        var dpNoise = new Option<double>("--dp-noise") { Description = "Differential-privacy noise multiplier (0: none).", HelpName = "S" }.NonNegative();
+        var clip = new Option<double>("--clip") { Description = "Update norm clip (0: none; 1 when --dp-noise is given).", HelpName = "C" }.NonNegative();
+        var proximal = new Option<double>("--proximal") { Description = "FedProx proximal term.", HelpName = "M" }.NonNegative();
+        var lr = new Option<double>("--lr") { Description = "Local learning rate.", DefaultValueFactory = _ => 5e-3, HelpName = "R" }.NonNegative();
+        var rule = new Option<string>("--rule") { Description = "Aggregation rule.", DefaultValueFactory = _ => "fedavg" };
+        rule.AcceptOnlyFromAmong("fedavg", "trimmed", "median");
+        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1, HelpName = "S" };
+        var models = new Option<string>("--models") { Description = "Folder of the model manifest.", DefaultValueFactory = _ => "models", HelpName = "dir" };
+        var cache = new Option<string?>("--cache") { Description = "Embedding cache folder.", HelpName = "dir" };
+        var json = new Option<bool>("--json") { Description = "The last line of stdout is one JSON object: accuracy, accuracy_centralized, rounds, bytes_per_update, …" };
+        var command = new Command("simulate-fleet", "N virtual nodes and an in-process aggregator learning together over a real MQTT broker.")
         {
-            error = $"unknown option '--{unknown}'";
-            return null;
-        }
-
-        if (!values.TryGetValue("nodes", out _) || !values.TryGetValue("broker", out var broker) || !values.TryGetValue("train", out var train) || !values.TryGetValue("test", out var test))
+            nodes, broker, train, test, partition, rounds, localEpochs, compression, dpNoise, clip, proximal, lr, rule, seed, models, cache, json,
+        };
+        command.SetAction((p, ct) =>
         {
-            error = "--nodes, --broker, --train and --test are required";
-            return null;
-        }
+            TrySplitBroker(p.GetRequiredValue(broker), out var host, out var port);
+            return run(
+                new SimulateFleetArguments
+                {
+                    Nodes = p.GetValue(nodes),
+                    BrokerHost = host,
+                    BrokerPort = port,
+                    Train = p.GetRequiredValue(train),
+                    Test = p.GetRequiredValue(test),
+                    Partition = p.GetRequiredValue(partition),
+                    Rounds = p.GetValue(rounds),
+                    LocalEpochs = p.GetValue(localEpochs),
+                    Compression = p.GetRequiredValue(compression),
+                    DpNoise = p.GetValue(dpNoise),
+                    Clip = (float)p.GetValue(clip),
+                    Proximal = (float)p.GetValue(proximal),
+                    LearningRate = (float)p.GetValue(lr),
+                    Rule = p.GetRequiredValue(rule),
+                    Seed = p.GetValue(seed),
+                    Models = p.GetRequiredValue(models),
+                    Cache = p.GetValue(cache),
+                    Json = p.GetValue(json),
+                },
+                p.InvocationConfiguration.Output,
+                p.InvocationConfiguration.Error,
+                ct);
+        });
+        return command;
+    }
 
+    private static bool TrySplitBroker(string broker, out string host, out int port)
+    {
         var colon = broker.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(broker.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        host = colon > 0 ? broker[..colon] : string.Empty;
+        port = 0;
+        return colon > 0 && int.TryParse(broker.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is >= 1 and <= 65535;
+    }
+
+    private static void Check(OptionResult result, Action<string> validate)
+    {
+        if (result.Tokens.Count == 0)
         {
-            error = $"--broker must be host:port, got '{broker}'";
-            return null;
+            return;
         }
 
         try
         {
-            var parsed = new SimulateFleetArguments
-            {
-                Nodes = Int(values, "nodes", 0, 1, 100_000),
-                BrokerHost = broker[..colon],
-                BrokerPort = port,
-                Train = train,
-                Test = test,
-                Partition = values.GetValueOrDefault("partition", "iid"),
-                Rounds = Int(values, "rounds", 30, 1, 100_000),
-                LocalEpochs = Int(values, "local-epochs", 5, 1, 10_000),
-                Compression = values.GetValueOrDefault("compression", "none"),
-                DpNoise = Number(values, "dp-noise", 0),
-                Clip = (float)Number(values, "clip", 0),
-                Proximal = (float)Number(values, "proximal", 0),
-                LearningRate = (float)Number(values, "lr", 5e-3),
-                Rule = values.GetValueOrDefault("rule", "fedavg"),
-                Seed = Int(values, "seed", 1, int.MinValue, int.MaxValue),
-                Models = values.GetValueOrDefault("models", "models"),
-                Cache = values.GetValueOrDefault("cache"),
-                Json = json,
-            };
-            EdgeNode.Learning.Federated.CodecSettings.Parse(parsed.Compression);
-            FleetPartition.Validate(parsed.Partition);
-            if (parsed.Rule is not ("fedavg" or "trimmed" or "median"))
-            {
-                throw new FormatException($"--rule must be fedavg, trimmed or median, got '{parsed.Rule}'");
-            }
-
-            error = null;
-            return parsed;
+            validate(result.Tokens[0].Value);
         }
         catch (FormatException ex)
         {
-            error = ex.Message;
-            return null;
+            result.AddError(ex.Message);
         }
-    }
-
-    private static int Int(Dictionary<string, string> values, string name, int fallback, int min, int max)
-    {
-        if (!values.TryGetValue(name, out var text))
-        {
-            return fallback;
-        }
-
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new FormatException($"--{name} must be an integer between {min} and {max}, got '{text}'");
-    }
-
-    private static double Number(Dictionary<string, string> values, string name, double fallback)
-    {
-        if (!values.TryGetValue(name, out var text))
-        {
-            return fallback;
-        }
-
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0 && double.IsFinite(value)
-            ? value
-            : throw new FormatException($"--{name} must be a non-negative number, got '{text}'");
     }
 }

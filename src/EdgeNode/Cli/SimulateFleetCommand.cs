@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -26,16 +27,11 @@ internal static class SimulateFleetCommand
 {
     private const string Prefix = "edgenode";
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
-    {
-        var parsed = SimulateFleetArguments.Parse(args, out var error);
-        if (parsed is null)
-        {
-            await stderr.WriteLineAsync("edgenode simulate-fleet: " + error);
-            await stderr.WriteLineAsync(SimulateFleetArguments.Usage);
-            return ExitCodes.Usage;
-        }
+    /// <summary>The <c>simulate-fleet</c> verb.</summary>
+    public static Command Create() => SimulateFleetArguments.CreateCommand(ExecuteAsync);
 
+    private static async Task<int> ExecuteAsync(SimulateFleetArguments parsed, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
         try
         {
             return await RunAsync(parsed, stdout, stderr, cancellationToken);

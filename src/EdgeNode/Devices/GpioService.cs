@@ -1,0 +1,112 @@
+using System.Buffers;
+using System.Text.Json;
+using EdgeNode.Core;
+using EdgeNode.Devices.Gpio;
+using EdgeNode.Devices.Sensors;
+using EdgeNode.Hosting;
+using EdgeNode.Outbox;
+using EdgeNode.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeNode.Devices;
+
+/// <summary>
+/// The label button and the status LED (<c>EdgeNode:Gpio:Button</c>, <c>EdgeNode:Gpio:Led</c>; both off by
+/// default). A press labels the current (last) result through <see cref="ILabelSink"/> and is stored as an
+/// event; the LED beats while all is well and blinks while the broker is unreachable or a sensor fails.
+/// </summary>
+internal sealed partial class GpioService(
+    IServiceProvider services,
+    IOptions<LabelButtonOptions> buttonOptions,
+    IOptions<StatusLedOptions> ledOptions,
+    IMessageBus bus,
+    SensorService sensors,
+    IOutboxStore store,
+    OutboxSignal signal,
+    NodeIdentity identity,
+    TimeProvider time,
+    ILogger<GpioService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!buttonOptions.Value.Enabled && !ledOptions.Value.Enabled)
+        {
+            return;
+        }
+
+        var gpio = services.GetRequiredService<IBoardHardware>().Gpio;
+        using var button = buttonOptions.Value.Enabled ? new LabelButton(gpio, buttonOptions.Value, time, services.GetRequiredService<ILogger<LabelButton>>()) : null;
+        using var led = ledOptions.Value.Enabled ? new StatusLed(gpio, ledOptions.Value, time) : null;
+        if (button is not null)
+        {
+            button.Pressed += (_, e) => _ = OnPressedAsync(e, stoppingToken);
+            button.Start();
+        }
+
+        led?.Start();
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                if (led is not null && (!bus.IsConnected || sensors.Status.Any(s => s.ConsecutiveFailures > 0)))
+                {
+                    led.ReportError();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task OnPressedAsync(LabelButtonPressedEventArgs press, CancellationToken cancellationToken)
+    {
+        string? error = null;
+        try
+        {
+            if (services.GetService<ILabelSink>() is { } sink)
+            {
+                await sink.LabelAsync("last", press.Label, "gpio", cancellationToken);
+            }
+            else
+            {
+                error = "on-device learning is not enabled";
+            }
+        }
+        catch (ArgumentException ex)
+        {
+            error = ex.Message;
+        }
+
+        if (error is not null)
+        {
+            LogLabelRejected(logger, press.Label, error);
+        }
+
+        var id = Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
+        var buffer = new ArrayBufferWriter<byte>(200);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("id", id);
+            w.WriteString("ts", ResultJson.FormatTimestamp(press.Timestamp));
+            w.WriteString("node", identity.NodeId);
+            w.WriteString("type", "label-button");
+            w.WriteString("label", press.Label);
+            w.WriteNumber("pin", press.Pin);
+            w.WriteBoolean("applied", error is null);
+            w.WriteEndObject();
+        }
+
+        await store.AppendAsync([new PendingMessage(id, MessageKind.Event, identity.Topics.Events, buffer.WrittenSpan.ToArray(), press.Timestamp)], CancellationToken.None);
+        signal.Set();
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "Label button press ({Label}) not applied: {Reason}")]
+    private static partial void LogLabelRejected(ILogger logger, string label, string reason);
+}

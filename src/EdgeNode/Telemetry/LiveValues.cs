@@ -1,0 +1,90 @@
+using EdgeNode.Core;
+
+namespace EdgeNode.Telemetry;
+
+/// <summary>
+/// The latest inference result and sensor readings, for live views that are not the outbox (the Sparkplug metrics).
+/// Wakes its reader on every sensor read and on a change of the predicted label, not on every frame.
+/// </summary>
+public sealed class LiveValues : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string Sensor, string Quantity), SensorReading> _readings = [];
+    private readonly SemaphoreSlim _changed = new(0, 1);
+    private InferenceResult? _result;
+
+    /// <summary>The latest inference result; null before the first.</summary>
+    public InferenceResult? LastResult
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _result;
+            }
+        }
+    }
+
+    /// <summary>The latest reading of <paramref name="sensor"/>'s <paramref name="quantity"/>; null before the first.</summary>
+    public SensorReading? Reading(string sensor, string quantity)
+    {
+        lock (_gate)
+        {
+            return _readings.GetValueOrDefault((sensor, quantity));
+        }
+    }
+
+    /// <summary>Records an inference result; signals when its label differs from the previous one.</summary>
+    public void Report(InferenceResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        bool labelChanged;
+        lock (_gate)
+        {
+            labelChanged = _result is null || !string.Equals(_result.Label, result.Label, StringComparison.Ordinal);
+            _result = result;
+        }
+
+        if (labelChanged)
+        {
+            Signal();
+        }
+    }
+
+    /// <summary>Records the readings of one poll and signals.</summary>
+    public void Report(IReadOnlyList<SensorReading> readings)
+    {
+        ArgumentNullException.ThrowIfNull(readings);
+        lock (_gate)
+        {
+            foreach (var reading in readings)
+            {
+                _readings[(reading.Sensor, reading.Quantity)] = reading;
+            }
+        }
+
+        Signal();
+    }
+
+    /// <summary>Wakes the reader (also used for work of its own, such as a requested rebirth).</summary>
+    public void Signal()
+    {
+        if (_changed.CurrentCount == 0)
+        {
+            try
+            {
+                _changed.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Signalled already: the reader wakes once either way.
+            }
+        }
+    }
+
+    /// <summary>Waits for a signal or <paramref name="timeout"/>; true when signalled.</summary>
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _changed.WaitAsync(timeout, cancellationToken);
+
+    /// <inheritdoc />
+    public void Dispose() => _changed.Dispose();
+}

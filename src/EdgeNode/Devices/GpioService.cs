@@ -1,11 +1,8 @@
-using System.Buffers;
-using System.Text.Json;
 using EdgeNode.Core;
 using EdgeNode.Devices.Gpio;
 using EdgeNode.Devices.Sensors;
 using EdgeNode.Hosting;
 using EdgeNode.Outbox;
-using EdgeNode.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,8 +21,7 @@ internal sealed partial class GpioService(
     IOptions<StatusLedOptions> ledOptions,
     IMessageBus bus,
     SensorService sensors,
-    IOutboxStore store,
-    OutboxSignal signal,
+    MessageWriter writer,
     NodeIdentity identity,
     TimeProvider time,
     ILogger<GpioService> logger) : BackgroundService
@@ -88,23 +84,15 @@ internal sealed partial class GpioService(
             LogLabelRejected(logger, press.Label, error);
         }
 
-        var id = Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
-        var buffer = new ArrayBufferWriter<byte>(200);
-        using (var w = new Utf8JsonWriter(buffer))
+        // No seq: button presses are not numbered (docs/mqtt.md); the outbox orders them among the events.
+        var message = writer.Create(MessageKind.Event, identity.Topics.Events, press.Timestamp, seq: null, (press, applied: error is null), static (w, p) =>
         {
-            w.WriteStartObject();
-            w.WriteString("id", id);
-            w.WriteString("ts", ResultJson.FormatTimestamp(press.Timestamp));
-            w.WriteString("node", identity.NodeId);
             w.WriteString("type", "label-button");
-            w.WriteString("label", press.Label);
-            w.WriteNumber("pin", press.Pin);
-            w.WriteBoolean("applied", error is null);
-            w.WriteEndObject();
-        }
-
-        await store.AppendAsync([new PendingMessage(id, MessageKind.Event, identity.Topics.Events, buffer.WrittenSpan.ToArray(), press.Timestamp)], CancellationToken.None);
-        signal.Set();
+            w.WriteString("label", p.press.Label);
+            w.WriteNumber("pin", p.press.Pin);
+            w.WriteBoolean("applied", p.applied);
+        });
+        await writer.AppendAsync([message]);
     }
 
     [LoggerMessage(1, LogLevel.Warning, "Label button press ({Label}) not applied: {Reason}")]

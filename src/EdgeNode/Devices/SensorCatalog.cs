@@ -1,11 +1,20 @@
 using EdgeNode.Devices.Sensors;
 using EdgeNode.Messaging.HomeAssistant;
+using Microsoft.Extensions.Configuration;
 
 namespace EdgeNode.Devices;
 
-/// <summary>The quantities each configured sensor type publishes (as its driver names them), for Home Assistant entities.</summary>
+/// <summary>The configured sensors (<c>EdgeNode:Sensors</c>), and the quantities each type publishes (as its driver names them) for Home Assistant entities and Sparkplug metrics.</summary>
 internal static class SensorCatalog
 {
+    /// <summary>The sensors as configured; null when none are (the factory then creates the default simulated one).</summary>
+    public static List<SensorOptions>? Configured(IConfiguration configuration) =>
+        configuration.GetSection(SensorOptions.Section).Get<List<SensorOptions>>();
+
+    /// <summary>The quantities of the sensors the node will run: the configured ones, or the defaults.</summary>
+    public static IReadOnlyList<HomeAssistantSensor> For(IConfiguration configuration) =>
+        For(Configured(configuration) is { Count: > 0 } configured ? configured : SensorOptions.Defaults);
+
     public static IReadOnlyList<HomeAssistantSensor> For(IEnumerable<SensorOptions> sensors) =>
         sensors.SelectMany(s => Quantities(s.Type.ToUpperInvariant()).Select(q => new HomeAssistantSensor(s.Name, q.Quantity, q.Unit))).ToList();
 

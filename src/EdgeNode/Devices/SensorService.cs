@@ -1,11 +1,7 @@
-using System.Buffers;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using EdgeNode.Core;
 using EdgeNode.Devices.Sensors;
 using EdgeNode.Hosting;
 using EdgeNode.Outbox;
-using EdgeNode.Pipeline;
 using EdgeNode.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,52 +17,22 @@ internal sealed class SensorService : BackgroundService
 {
     private readonly SensorPoller _poller;
     private readonly IOutboxStore _store;
-    private readonly OutboxSignal _signal;
+    private readonly MessageWriter _writer;
     private readonly NodeIdentity _identity;
-    private readonly TimeProvider _time;
     private readonly LiveValues _live;
     private long _seq;
 
-    public SensorService(IReadOnlyList<ISensor> sensors, IOutboxStore store, OutboxSignal signal, NodeIdentity identity, LiveValues live, TimeProvider time, ILogger<SensorPoller> logger)
+    public SensorService(IReadOnlyList<ISensor> sensors, IOutboxStore store, MessageWriter writer, NodeIdentity identity, LiveValues live, TimeProvider time, ILogger<SensorPoller> logger)
     {
         _live = live;
         _store = store;
-        _signal = signal;
+        _writer = writer;
         _identity = identity;
-        _time = time;
         _poller = new SensorPoller(sensors, StoreAsync, time, logger);
     }
 
     /// <summary>Per-sensor health, for telemetry.</summary>
     public IReadOnlyList<SensorStatus> Status => _poller.GetStatus();
-
-    /// <summary>Serialises one sensor's readings.</summary>
-    public static byte[] Serialize(string id, long seq, string nodeId, IReadOnlyList<SensorReading> readings)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteString("id", id);
-            w.WriteString("ts", ResultJson.FormatTimestamp(readings[0].Timestamp));
-            w.WriteNumber("seq", seq);
-            w.WriteString("node", nodeId);
-            w.WriteString("sensor", readings[0].Sensor);
-            w.WriteStartObject("values");
-            foreach (var r in readings)
-            {
-                w.WriteStartObject(r.Quantity);
-                w.WriteNumber("value", Math.Round(r.Value, 3));
-                w.WriteString("unit", r.Unit);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
 
     /// <summary>Commits the readings of one poll (called by the poller).</summary>
     public async ValueTask StoreAsync(IReadOnlyList<SensorReading> readings, CancellationToken cancellationToken)
@@ -84,12 +50,10 @@ internal sealed class SensorService : BackgroundService
         var messages = readings.GroupBy(r => r.Sensor).Select(group =>
         {
             var seq = Interlocked.Increment(ref _seq);
-            var id = Guid.CreateVersion7(_time.GetUtcNow()).ToString("N");
             var list = group.ToList();
-            return new PendingMessage(id, MessageKind.Sensor, _identity.Topics.Sensor(group.Key), Serialize(id, seq, _identity.NodeId, list), list[0].Timestamp, seq);
+            return _writer.Create(MessageKind.Sensor, _identity.Topics.Sensor(group.Key), list[0].Timestamp, seq, list, SensorJson.WriteBody);
         }).ToList();
-        await _store.AppendAsync(messages, CancellationToken.None);
-        _signal.Set();
+        await _writer.AppendAsync(messages);
         _live.Report(readings);
     }
 

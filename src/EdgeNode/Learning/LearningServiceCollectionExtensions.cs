@@ -2,6 +2,7 @@ using EdgeNode.Core;
 using EdgeNode.Hosting;
 using EdgeNode.Learning;
 using EdgeNode.Messaging.Commands;
+using EdgeNode.Pipeline;
 using EdgeNode.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -10,8 +11,9 @@ using Microsoft.Extensions.Options;
 namespace EdgeNode.Learning;
 
 /// <summary>Registers on-device learning: sample store, head repository, active head, label/rollback/train commands and the training service.</summary>
-internal static class LearningRegistration
+internal static class LearningServiceCollectionExtensions
 {
+    /// <summary>On-device and federated learning; the training and federated services start after the connection service.</summary>
     public static IServiceCollection AddLearning(this IServiceCollection services)
     {
         services.AddOptions<LearningOptions>().BindConfiguration(LearningOptions.Section).ValidateSection(LearningOptions.Section);
@@ -27,6 +29,7 @@ internal static class LearningRegistration
             var o = sp.GetRequiredService<IOptions<LearningOptions>>().Value;
             return new RecentImages(o.StoreImages ? o.RecentImages : 0);
         });
+        services.AddSingleton<IFrameObserver, RecentSamplesObserver>();
         services.AddSingleton<ISampleStore>(sp => SqliteSampleStore.OpenAsync(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path).GetAwaiter().GetResult());
         services.AddSingleton(sp =>
         {

@@ -13,10 +13,12 @@ using Microsoft.Extensions.Options;
 namespace EdgeNode.Models;
 
 /// <summary>Registers the backbone engine with signed model updates: kept frames, trusted keys, installed models, the <c>model</c> command and the chunk receiver.</summary>
-internal static class ModelRegistration
+internal static class ModelsServiceCollectionExtensions
 {
-    public static IServiceCollection AddModelUpdates(this IServiceCollection services)
+    /// <summary>The models feature; its hosted service (the chunk receiver) subscribes before the connection comes up.</summary>
+    public static IServiceCollection AddModels(this IServiceCollection services)
     {
+        services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section).ValidateSection(InferenceOptions.Section);
         services.AddOptions<ModelUpdateOptions>().BindConfiguration(ModelUpdateOptions.Section).ValidateSection(ModelUpdateOptions.Section);
         services.AddSingleton<ILastFrame>(sp =>
         {

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace EdgeNode.Outbox;
 
 /// <summary>
-/// Store-and-forward: publishes committed messages at QoS 1 and marks them delivered only after the
+/// Store-and-forward: publishes committed messages with their kind's <see cref="MessageDelivery"/> (QoS 1) and marks them delivered only after the
 /// broker's acknowledgement. Each connection is a session of two lanes: the backlog found at connect
 /// drains oldest first at <see cref="OutboxOptions.BacklogMessagesPerSecond"/>, while newer (live) items go
 /// out as they are stored. Both stream from the database in batches, so a backlog of any size costs the
@@ -19,6 +19,7 @@ internal sealed partial class OutboxPublisherService(
     IOutboxStore store,
     IMessageBus bus,
     OutboxSignal signal,
+    MessageWriter writer,
     NodeIdentity identity,
     IOptions<OutboxOptions> options,
     TimeProvider time,
@@ -186,7 +187,7 @@ internal sealed partial class OutboxPublisherService(
             // A publish once started is not cancelled: on stop, cancelling it between PUBLISH and PUBACK would leave
             // a message the broker has as undelivered here, and the final drain would send it a second time.
             // Cancellation stops new publishes (the window and pacing waits); a lost connection still fails this fast.
-            await bus.PublishAsync(new BusMessage(message.Topic, message.Payload, 1), CancellationToken.None);
+            await bus.PublishAsync(MessageDelivery.ToBusMessage(message), CancellationToken.None);
             acked.Enqueue(message.Seq);
         }
         finally
@@ -206,10 +207,8 @@ internal sealed partial class OutboxPublisherService(
 
     private PendingMessage CreateDropReport(long dropped, long seq)
     {
-        var now = time.GetUtcNow();
-        var id = Guid.CreateVersion7(now).ToString("N");
         LogDropsReported(logger, dropped);
-        return new PendingMessage(id, MessageKind.Event, identity.Topics.Events, OutboxEventJson.Dropped(id, seq, identity.NodeId, now, dropped), now, seq);
+        return writer.Create(MessageKind.Event, identity.Topics.Events, time.GetUtcNow(), seq, dropped, OutboxEventJson.WriteDropped, 160);
     }
 
     [LoggerMessage(1, LogLevel.Warning, "Publishing from the outbox stopped, will retry after reconnect: {Reason}")]

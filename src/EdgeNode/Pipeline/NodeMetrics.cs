@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using EdgeNode.Core;
 using EdgeNode.Telemetry;
 
 namespace EdgeNode.Pipeline;
@@ -7,7 +8,7 @@ namespace EdgeNode.Pipeline;
 /// Counters and latency samples behind the telemetry message; thread-safe. With a meter factory the latencies also
 /// go to the <c>edgenode.inference.duration</c> histogram of the <see cref="NodeInstruments.MeterName"/> meter.
 /// </summary>
-public sealed class NodeMetrics
+public sealed class NodeMetrics : IFrameObserver
 {
     private const int Window = 512;
     private readonly double[] _latencies = new double[Window];
@@ -72,6 +73,23 @@ public sealed class NodeMetrics
         lock (_gate)
         {
             FramesFailed++;
+        }
+    }
+
+    /// <summary>Counts each frame: inferred (with its latency), reused by the change gate, or failed.</summary>
+    void IFrameObserver.OnFrame(Frame frame, in FrameOutcome outcome)
+    {
+        switch (outcome.Result)
+        {
+            case null:
+                RecordFailed();
+                break;
+            case { Cached: true }:
+                RecordSkipped();
+                break;
+            case { } result:
+                RecordInference(result.LatencyMs, outcome.CompletedTimestamp);
+                break;
         }
     }
 

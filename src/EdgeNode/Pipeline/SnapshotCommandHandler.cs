@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EdgeNode.Core;
+using EdgeNode.Outbox;
 using EdgeNode.Messaging.Commands;
 
 namespace EdgeNode.Pipeline;
@@ -34,7 +35,7 @@ internal sealed class SnapshotCommandHandler(ILastFrame lastFrame) : ICommandHan
         return Task.FromResult(CommandReply.Success(new JsonObject
         {
             ["frameSeq"] = snapshot.Sequence,
-            ["ts"] = ResultJson.FormatTimestamp(snapshot.Timestamp),
+            ["ts"] = MessageEnvelope.FormatTimestamp(snapshot.Timestamp),
             ["width"] = snapshot.Width,
             ["height"] = snapshot.Height,
             ["contentType"] = "image/jpeg",

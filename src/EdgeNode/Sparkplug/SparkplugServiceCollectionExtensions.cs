@@ -1,11 +1,10 @@
 using EdgeNode.Core;
 using EdgeNode.Devices;
-using EdgeNode.Devices.Sensors;
 using EdgeNode.Hosting;
 using EdgeNode.Messaging;
 using EdgeNode.Messaging.Sparkplug;
 using EdgeNode.Storage;
-using EdgeNode.Telemetry;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,15 +12,16 @@ using Microsoft.Extensions.Options;
 namespace EdgeNode.Sparkplug;
 
 /// <summary>Registers the Sparkplug B convention: session (bdSeq file next to the database), edge node and service.</summary>
-internal static class SparkplugRegistration
+internal static class SparkplugServiceCollectionExtensions
 {
     /// <summary>The bdSeq file, next to the database.</summary>
     public const string BdSeqFileName = "sparkplug-bdseq";
 
-    public static IServiceCollection AddSparkplug(this IServiceCollection services, IReadOnlyList<SensorOptions>? sensorOptions)
+    /// <summary>The Sparkplug feature; register it before the connection, so the NBIRTH handler is in place for the first connect.</summary>
+    public static IServiceCollection AddSparkplug(this IServiceCollection services, IConfiguration configuration)
     {
-        var sensors = SensorCatalog.For(sensorOptions is { Count: > 0 } ? sensorOptions : SensorOptions.Defaults);
-        services.AddSingleton<LiveValues>();
+        services.AddOptions<SparkplugOptions>().BindConfiguration(SparkplugOptions.Section).ValidateSection(SparkplugOptions.Section);
+        var sensors = SensorCatalog.For(configuration);
         services.AddSingleton(sp =>
         {
             var database = Path.GetFullPath(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path);

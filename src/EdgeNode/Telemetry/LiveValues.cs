@@ -1,4 +1,5 @@
 using EdgeNode.Core;
+using EdgeNode.Pipeline;
 
 namespace EdgeNode.Telemetry;
 
@@ -6,7 +7,7 @@ namespace EdgeNode.Telemetry;
 /// The latest inference result and sensor readings, for live views that are not the outbox (the Sparkplug metrics).
 /// Wakes its reader on every sensor read and on a change of the predicted label, not on every frame.
 /// </summary>
-public sealed class LiveValues : IDisposable
+public sealed class LiveValues : IFrameObserver, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Sensor, string Quantity), SensorReading> _readings = [];
@@ -48,6 +49,15 @@ public sealed class LiveValues : IDisposable
         if (labelChanged)
         {
             Signal();
+        }
+    }
+
+    /// <summary>Records each frame's result.</summary>
+    void IFrameObserver.OnFrame(Frame frame, in FrameOutcome outcome)
+    {
+        if (outcome.Result is { } result)
+        {
+            Report(result);
         }
     }
 

@@ -1,5 +1,6 @@
 using EdgeNode.Core;
 using EdgeNode.Health;
+using EdgeNode.Outbox;
 using EdgeNode.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,7 @@ namespace EdgeNode.Telemetry;
 /// live only) while connected.
 /// </summary>
 internal sealed partial class TelemetryService(
-    IMessageBus bus,
+    MessageWriter writer,
     TelemetryCollector collector,
     HealthState health,
     NodeIdentity identity,
@@ -25,7 +26,7 @@ internal sealed partial class TelemetryService(
     public async Task<byte[]> BuildAsync(CancellationToken cancellationToken)
     {
         var snapshot = await collector.CollectAsync(TimeSpan.FromSeconds(options.CurrentValue.IntervalSeconds), cancellationToken);
-        return TelemetryJson.Serialize(snapshot, identity.NodeId, health);
+        return TelemetryJson.Serialize(snapshot, writer.NodeId, health);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -40,10 +41,7 @@ internal sealed partial class TelemetryService(
                 try
                 {
                     var payload = await BuildAsync(stoppingToken);
-                    if (bus.IsConnected)
-                    {
-                        await bus.PublishAsync(new BusMessage(identity.Topics.Telemetry, payload, 0), stoppingToken);
-                    }
+                    await writer.PublishLiveAsync(identity.Topics.Telemetry, payload, MessageDelivery.Telemetry, stoppingToken);
                 }
                 catch (MessageBusException ex)
                 {

@@ -1,39 +1,27 @@
 using EdgeNode.Devices.Board;
 using EdgeNode.Devices.Sensors;
-using EdgeNode.Health;
 using EdgeNode.Hosting;
+using EdgeNode.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 
 namespace EdgeNode.Telemetry;
 
-/// <summary>Registers telemetry snapshots, metric instruments, the optional OTLP exporter and the health checks.</summary>
-internal static class ObservabilityRegistration
+/// <summary>Registers telemetry: snapshots and live values, metric instruments, the optional OTLP exporter and the <c>telemetry</c> message.</summary>
+internal static class TelemetryServiceCollectionExtensions
 {
-    public static IServiceCollection AddObservability(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The telemetry feature; its service starts after the devices and the health publisher.</summary>
+    public static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateSection(TelemetryOptions.Section);
+        services.AddOptions<OtlpOptions>().BindConfiguration(OtlpOptions.Section).ValidateSection(OtlpOptions.Section);
+        services.AddSingleton<LiveValues>();
+        services.AddSingleton<IFrameObserver>(sp => sp.GetRequiredService<LiveValues>());
         services.AddSingleton(sp => new SystemStatsReader(sp.GetRequiredService<IBoardHardware>().FileSystemRoot));
         services.AddSingleton<TelemetryCollector>();
-        services.AddSingleton<HealthState>();
-        services.AddSingleton<IHealthCheckPublisher>(sp => sp.GetRequiredService<HealthState>());
-        var health = configuration.GetSection(HealthOptions.Section).Get<HealthOptions>() ?? new HealthOptions();
-        services.Configure<HealthCheckPublisherOptions>(o =>
-        {
-            o.Delay = TimeSpan.FromSeconds(Math.Min(2, health.PeriodSeconds));
-            o.Period = TimeSpan.FromSeconds(health.PeriodSeconds);
-        });
-        // Singletons: AddCheck<T> would otherwise build a new check per evaluation (the pipeline check keeps its start time).
-        services.AddSingleton<PipelineHealthCheck>();
-        services.AddSingleton<BrokerHealthCheck>();
-        services.AddSingleton<ResourcesHealthCheck>();
-        services.AddHealthChecks()
-            .AddCheck<PipelineHealthCheck>("pipeline", tags: [HealthState.LivenessTag])
-            .AddCheck<BrokerHealthCheck>("broker")
-            .AddCheck<ResourcesHealthCheck>("resources");
 
         var otlp = configuration.GetSection(OtlpOptions.Section).Get<OtlpOptions>() ?? new OtlpOptions();
         if (!string.IsNullOrWhiteSpace(otlp.Endpoint) && Uri.TryCreate(otlp.Endpoint, UriKind.Absolute, out var endpoint))
@@ -53,6 +41,7 @@ internal static class ObservabilityRegistration
                     }));
         }
 
+        services.AddHostedService<TelemetryService>();
         return services;
     }
 }

@@ -18,8 +18,7 @@ internal static class DevicesServiceCollectionExtensions
         var sensorOptions = SensorCatalog.Configured(configuration);
         services.AddSingleton<IBoardHardware, LinuxBoardHardware>();
         services.AddSingleton<IReadOnlyList<ISensor>>(sp => new SensorFactory(sp.GetRequiredService<IBoardHardware>(), sp.GetRequiredService<TimeProvider>()).CreateAll(sensorOptions));
-        services.AddSingleton<SensorService>();
-        services.AddHostedService(sp => sp.GetRequiredService<SensorService>());
+        services.AddHostedSingleton<SensorService>();
         services.AddHostedService<GpioService>();
         return services;
     }

@@ -1,7 +1,6 @@
 using EdgeNode.Core;
 using EdgeNode.Devices.Gpio;
 using EdgeNode.Devices.Sensors;
-using EdgeNode.Hosting;
 using EdgeNode.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,14 +14,13 @@ namespace EdgeNode.Devices;
 /// default). A press labels the current (last) result through <see cref="ILabelSink"/> and is stored as an
 /// event; the LED beats while all is well and blinks while the broker is unreachable or a sensor fails.
 /// </summary>
-internal sealed partial class GpioService(
+internal sealed class GpioService(
     IServiceProvider services,
     IOptions<LabelButtonOptions> buttonOptions,
     IOptions<StatusLedOptions> ledOptions,
     IMessageBus bus,
     SensorService sensors,
     MessageWriter writer,
-    NodeIdentity identity,
     TimeProvider time,
     ILogger<GpioService> logger) : BackgroundService
 {
@@ -81,11 +79,11 @@ internal sealed partial class GpioService(
 
         if (error is not null)
         {
-            LogLabelRejected(logger, press.Label, error);
+            NodeLog.GpioLabelRejected(logger, press.Label, error);
         }
 
         // No seq: button presses are not numbered (docs/mqtt.md); the outbox orders them among the events.
-        var message = writer.Create(MessageKind.Event, identity.Topics.Events, press.Timestamp, seq: null, (press, applied: error is null), static (w, p) =>
+        var message = writer.Create(MessageKind.Event, writer.Topics.Events, press.Timestamp, seq: null, (press, applied: error is null), static (w, p) =>
         {
             w.WriteString("type", "label-button");
             w.WriteString("label", p.press.Label);
@@ -94,7 +92,4 @@ internal sealed partial class GpioService(
         });
         await writer.AppendAsync([message]);
     }
-
-    [LoggerMessage(1, LogLevel.Warning, "Label button press ({Label}) not applied: {Reason}")]
-    private static partial void LogLabelRejected(ILogger logger, string label, string reason);
 }

@@ -1,6 +1,5 @@
 using EdgeNode.Core;
 using EdgeNode.Devices.Sensors;
-using EdgeNode.Hosting;
 using EdgeNode.Outbox;
 using EdgeNode.Telemetry;
 using Microsoft.Extensions.Hosting;
@@ -18,16 +17,14 @@ internal sealed class SensorService : BackgroundService
     private readonly SensorPoller _poller;
     private readonly IOutboxStore _store;
     private readonly MessageWriter _writer;
-    private readonly NodeIdentity _identity;
     private readonly LiveValues _live;
     private long _seq;
 
-    public SensorService(IReadOnlyList<ISensor> sensors, IOutboxStore store, MessageWriter writer, NodeIdentity identity, LiveValues live, TimeProvider time, ILogger<SensorPoller> logger)
+    public SensorService(IReadOnlyList<ISensor> sensors, IOutboxStore store, MessageWriter writer, LiveValues live, TimeProvider time, ILogger<SensorPoller> logger)
     {
         _live = live;
         _store = store;
         _writer = writer;
-        _identity = identity;
         _poller = new SensorPoller(sensors, StoreAsync, time, logger);
     }
 
@@ -51,7 +48,7 @@ internal sealed class SensorService : BackgroundService
         {
             var seq = Interlocked.Increment(ref _seq);
             var list = group.ToList();
-            return _writer.Create(MessageKind.Sensor, _identity.Topics.Sensor(group.Key), list[0].Timestamp, seq, list, SensorJson.WriteBody);
+            return _writer.Create(MessageKind.Sensor, _writer.Topics.Sensor(group.Key), list[0].Timestamp, seq, list, SensorJson.WriteBody);
         }).ToList();
         await _writer.AppendAsync(messages);
         _live.Report(readings);

@@ -23,6 +23,25 @@ internal static class HostingServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Registers <typeparamref name="T"/> once, as itself (other services call it) and as a hosted service at this place
+    /// of the start order.
+    /// </summary>
+    public static IServiceCollection AddHostedSingleton<T>(this IServiceCollection services, Func<IServiceProvider, T>? factory = null)
+        where T : class, IHostedService
+    {
+        if (factory is null)
+        {
+            services.AddSingleton<T>();
+        }
+        else
+        {
+            services.AddSingleton(factory);
+        }
+
+        return services.AddHostedService(sp => sp.GetRequiredService<T>());
+    }
+
     /// <summary>The systemd watchdog; registered last, so it stops pinging first.</summary>
     public static IServiceCollection AddSystemdWatchdog(this IServiceCollection services) =>
         services.AddHostedService<SystemdWatchdogService>();

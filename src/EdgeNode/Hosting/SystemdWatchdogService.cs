@@ -14,7 +14,7 @@ namespace EdgeNode.Hosting;
 /// anywhere else this service does nothing. A ping proves the process and its timer/thread pool are alive; it is
 /// withheld while a liveness health check (a stalled pipeline) is unhealthy, so systemd restarts a stuck node.
 /// </summary>
-internal sealed partial class SystemdWatchdogService(
+internal sealed class SystemdWatchdogService(
     IConfiguration configuration,
     HealthState health,
     TimeProvider time,
@@ -33,7 +33,7 @@ internal sealed partial class SystemdWatchdogService(
             return;
         }
 
-        LogWatchdog(logger, period.TotalSeconds);
+        NodeLog.WatchdogPinging(logger, period.TotalSeconds);
         using var timer = new PeriodicTimer(period, time);
         var withheld = false;
         do
@@ -42,7 +42,7 @@ internal sealed partial class SystemdWatchdogService(
             {
                 if (!withheld)
                 {
-                    LogWithheld(logger, string.Join(", ", health.Failing));
+                    NodeLog.WatchdogWithheld(logger, string.Join(", ", health.Failing));
                     withheld = true;
                 }
 
@@ -82,10 +82,4 @@ internal sealed partial class SystemdWatchdogService(
             return false;
         }
     }
-
-    [LoggerMessage(1, LogLevel.Information, "systemd watchdog: pinging every {Seconds} s")]
-    private static partial void LogWatchdog(ILogger logger, double seconds);
-
-    [LoggerMessage(2, LogLevel.Error, "systemd watchdog: pings withheld, unhealthy: {Checks}; systemd will restart the node")]
-    private static partial void LogWithheld(ILogger logger, string checks);
 }

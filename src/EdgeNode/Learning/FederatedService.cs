@@ -17,7 +17,7 @@ namespace EdgeNode.Learning;
 /// each new version as the active head, trains from it on the node's own labelled samples (raw embeddings never
 /// leave the board) and publishes the signed, chunked update on <c>{prefix}/fleet/{fleet}/fl/updates/{node}</c>.
 /// </summary>
-internal sealed partial class FederatedService(
+internal sealed class FederatedService(
     IMessageBus bus,
     NodeIdentity identity,
     IOptions<FederatedOptions> options,
@@ -47,7 +47,7 @@ internal sealed partial class FederatedService(
         var keyPath = string.IsNullOrWhiteSpace(o.KeyPath) ? Path.Combine(dataDirectory, "keys", "federated.key") : o.KeyPath;
         using var signer = await LoadOrCreateKeyAsync(keyPath, stoppingToken);
         var client = new FederatedClient(bus, mqtt.Value.TopicPrefix, o.Fleet, identity.NodeId, signer, LocalSamplesAsync, o.MaxChunkBytes);
-        client.Failed += (_, ex) => LogRoundFailed(logger, ex.Message);
+        client.Failed += (_, ex) => NodeLog.FederatedRoundFailed(logger, ex.Message);
         if (o.AdoptGlobal)
         {
             client.GlobalArrived = AdoptAsync;
@@ -55,7 +55,7 @@ internal sealed partial class FederatedService(
 
         Client = client;
         await client.StartAsync(stoppingToken);
-        LogStarted(logger, o.Fleet, keyPath);
+        NodeLog.FederatedStarted(logger, o.Fleet, keyPath);
         await client.RunAsync(stoppingToken);
     }
 
@@ -70,7 +70,7 @@ internal sealed partial class FederatedService(
         }
         catch (SqliteException ex)
         {
-            LogRoundFailed(logger, "reading the sample store: " + ex.Message);
+            NodeLog.FederatedRoundFailed(logger, "reading the sample store: " + ex.Message);
             return set;
         }
 
@@ -88,7 +88,7 @@ internal sealed partial class FederatedService(
             }
         }
 
-        LogTraining(logger, global.Version, set.Count, skipped);
+        NodeLog.FederatedTraining(logger, global.Version, set.Count, skipped);
         return set;
     }
 
@@ -116,7 +116,7 @@ internal sealed partial class FederatedService(
         await repository.SaveAsync(head, info, cancellationToken);
         active.Swap(head, info);
         await AtomicFile.WriteAsync(statePath, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, long> { ["adoptedGlobalVersion"] = global.Version }), cancellationToken);
-        LogAdopted(logger, global.Version, info.Version, head.Classes.Count);
+        NodeLog.FederatedAdopted(logger, global.Version, info.Version, head.Classes.Count);
     }
 
     private static async Task<long> ReadAdoptedAsync(string path, CancellationToken cancellationToken)
@@ -148,22 +148,7 @@ internal sealed partial class FederatedService(
         }
         var publicPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(keyPath))!, identity.NodeId + ".pem");
         await AtomicFile.WriteAsync(publicPath, System.Text.Encoding.ASCII.GetBytes(signer.ExportPublicKeyPem()), cancellationToken);
-        LogKeyCreated(logger, publicPath);
+        NodeLog.FederatedKeyCreated(logger, publicPath);
         return signer;
     }
-
-    [LoggerMessage(1, LogLevel.Information, "Federated learning: fleet {Fleet}, signing key {KeyPath}")]
-    private static partial void LogStarted(ILogger logger, string fleet, string keyPath);
-
-    [LoggerMessage(2, LogLevel.Warning, "Federated signing key created; register {PublicKey} with the aggregator (its KeysPath)")]
-    private static partial void LogKeyCreated(ILogger logger, string publicKey);
-
-    [LoggerMessage(3, LogLevel.Information, "Adopted global head v{GlobalVersion} as head v{HeadVersion} ({Classes} classes)")]
-    private static partial void LogAdopted(ILogger logger, long globalVersion, int headVersion, int classes);
-
-    [LoggerMessage(4, LogLevel.Information, "Training from global head v{Version} on {Samples} local samples ({Skipped} skipped: other backbone or class not in the fleet head)")]
-    private static partial void LogTraining(ILogger logger, long version, int samples, int skipped);
-
-    [LoggerMessage(5, LogLevel.Warning, "Federated round not completed: {Reason}")]
-    private static partial void LogRoundFailed(ILogger logger, string reason);
 }

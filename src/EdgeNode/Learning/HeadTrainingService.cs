@@ -1,4 +1,5 @@
 using EdgeNode.Core;
+using EdgeNode.Hosting;
 using EdgeNode.Learning;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,7 @@ namespace EdgeNode.Learning;
 /// head in the background whenever enough labels arrived or a <c>train</c> command asks, on a low-priority
 /// thread; a head that passes the validation gate is written as a new version and swapped in.
 /// </summary>
-internal sealed partial class HeadTrainingService(
+internal sealed class HeadTrainingService(
     ActiveHead active,
     HeadRepository repository,
     ISampleStore samples,
@@ -21,7 +22,7 @@ internal sealed partial class HeadTrainingService(
     TimeProvider time,
     ILogger<HeadTrainingService> logger) : BackgroundService
 {
-    private readonly SemaphoreSlim _trigger = new(0, 1);
+    private readonly WakeSignal _trigger = new();
     private readonly Lock _gate = new();
     private int _labelsSinceTraining;
 
@@ -40,20 +41,7 @@ internal sealed partial class HeadTrainingService(
     }
 
     /// <summary>Starts a training run soon (coalesced with one already pending).</summary>
-    public void RequestTraining()
-    {
-        if (_trigger.CurrentCount == 0)
-        {
-            try
-            {
-                _trigger.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already pending.
-            }
-        }
-    }
+    public void RequestTraining() => _trigger.Set();
 
     /// <summary>Makes the previous head version active; null when there is none.</summary>
     public async Task<HeadInfo?> RollbackAsync(CancellationToken cancellationToken)
@@ -65,7 +53,7 @@ internal sealed partial class HeadTrainingService(
         }
 
         active.Swap(loaded.Head, loaded.Info);
-        LogRolledBack(logger, loaded.Info.Version);
+        NodeLog.HeadRolledBack(logger, loaded.Info.Version);
         return loaded.Info;
     }
 
@@ -83,12 +71,12 @@ internal sealed partial class HeadTrainingService(
         {
             if (head.Info.BackboneId != engine.Model.Id || head.Head.InputSize != engine.Model.EmbeddingSize)
             {
-                LogBackboneMismatch(logger, head.Info.Version, head.Info.BackboneId, engine.Model.Id);
+                NodeLog.HeadBackboneMismatch(logger, head.Info.Version, head.Info.BackboneId, engine.Model.Id);
             }
             else
             {
                 active.Swap(head.Head, head.Info);
-                LogLoaded(logger, head.Info.Version, head.Head.Classes.Count, head.Info.ValidationAccuracy);
+                NodeLog.HeadLoaded(logger, head.Info.Version, head.Head.Classes.Count, head.Info.ValidationAccuracy);
             }
         }
 
@@ -125,37 +113,19 @@ internal sealed partial class HeadTrainingService(
         }
         catch (ArgumentException ex)
         {
-            LogNotTrained(logger, ex.Message);
+            NodeLog.HeadNotTrained(logger, ex.Message);
             return;
         }
 
         if (!result.Accepted)
         {
-            LogRejected(logger, result.Reason);
+            NodeLog.HeadRejected(logger, result.Reason);
             return;
         }
 
         var info = new HeadInfo(repository.NextVersion(), time.GetUtcNow(), engine.Model.Id, result.CandidateAccuracy, result.TrainCount);
         await repository.SaveAsync(result.Candidate, info, cancellationToken);
         active.Swap(result.Candidate, info);
-        LogAccepted(logger, info.Version, result.Candidate.Classes.Count, result.Reason);
+        NodeLog.HeadAccepted(logger, info.Version, result.Candidate.Classes.Count, result.Reason);
     }
-
-    [LoggerMessage(1, LogLevel.Information, "Head version {Version} loaded: {Classes} classes, validation accuracy {Accuracy:F3}")]
-    private static partial void LogLoaded(ILogger logger, int version, int classes, double accuracy);
-
-    [LoggerMessage(2, LogLevel.Warning, "Head version {Version} was trained on backbone {HeadBackbone}, not {Backbone}; results carry no label until a head is trained on this backbone")]
-    private static partial void LogBackboneMismatch(ILogger logger, int version, string headBackbone, string backbone);
-
-    [LoggerMessage(3, LogLevel.Information, "Head version {Version} accepted and active: {Classes} classes; {Reason}")]
-    private static partial void LogAccepted(ILogger logger, int version, int classes, string reason);
-
-    [LoggerMessage(4, LogLevel.Warning, "New head rejected by the validation gate, the active head stays: {Reason}")]
-    private static partial void LogRejected(ILogger logger, string reason);
-
-    [LoggerMessage(5, LogLevel.Information, "No training run: {Reason}")]
-    private static partial void LogNotTrained(ILogger logger, string reason);
-
-    [LoggerMessage(6, LogLevel.Warning, "Rolled back to head version {Version}")]
-    private static partial void LogRolledBack(ILogger logger, int version);
 }

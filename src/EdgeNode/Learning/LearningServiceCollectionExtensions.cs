@@ -51,11 +51,9 @@ internal static class LearningServiceCollectionExtensions
                 o.ReplayPerClass,
                 sp.GetRequiredService<RecentImages>());
         });
-        services.AddSingleton<HeadTrainingService>();
-        services.AddHostedService(sp => sp.GetRequiredService<HeadTrainingService>());
+        services.AddHostedSingleton<HeadTrainingService>();
         services.AddOptions<FederatedOptions>().BindConfiguration(FederatedOptions.Section).ValidateSection(FederatedOptions.Section);
-        services.AddSingleton<FederatedService>();
-        services.AddHostedService(sp => sp.GetRequiredService<FederatedService>());
+        services.AddHostedSingleton<FederatedService>();
         services.AddSingleton<ILabelSink, LearningLabelSink>();
         services.AddSingleton<ICommandHandler, LabelCommandHandler>();
         services.AddSingleton<ICommandHandler, RollbackCommandHandler>();

@@ -10,7 +10,7 @@ namespace EdgeNode.Models;
 /// Takes the binary chunks of model transfers from <c>{prefix}/{node}/model/chunks/{transferId}</c> (on the MQTT receive
 /// loop: a chunk is one positioned file write) and discards transfers that stopped making progress.
 /// </summary>
-internal sealed partial class ModelTransferService(IMessageBus bus, ModelUpdater updater, NodeIdentity identity, TimeProvider time, ILogger<ModelTransferService> logger) : BackgroundService
+internal sealed class ModelTransferService(IMessageBus bus, ModelUpdater updater, NodeIdentity identity, TimeProvider time, ILogger<ModelTransferService> logger) : BackgroundService
 {
     /// <inheritdoc />
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -46,16 +46,13 @@ internal sealed partial class ModelTransferService(IMessageBus bus, ModelUpdater
         catch (InvalidDataException ex)
         {
             // No reply channel for chunks: refused ones are counted in the transfer's status.
-            LogChunkRefused(logger, transferId, ex.Message);
+            NodeLog.ModelChunkRefused(logger, transferId, ex.Message);
         }
         catch (IOException ex)
         {
-            LogChunkRefused(logger, transferId, ex.Message);
+            NodeLog.ModelChunkRefused(logger, transferId, ex.Message);
         }
 
         return Task.CompletedTask;
     }
-
-    [LoggerMessage(1, LogLevel.Debug, "Model chunk for transfer {TransferId} refused: {Reason}")]
-    private static partial void LogChunkRefused(ILogger logger, string transferId, string reason);
 }

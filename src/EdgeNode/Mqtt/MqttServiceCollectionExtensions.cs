@@ -44,13 +44,12 @@ internal static class MqttServiceCollectionExtensions
     {
         services.AddOptions<CommandOptions>().BindConfiguration(CommandOptions.Section).ValidateSection(CommandOptions.Section);
         services.AddSingleton<ICommandHandler, RebirthCommandHandler>();
-        services.AddSingleton(sp => new CommandRouter(
+        services.AddHostedSingleton(sp => new CommandRouter(
             sp.GetRequiredService<IMessageBus>(),
             sp.GetRequiredService<NodeIdentity>().Topics,
             sp.GetServices<ICommandHandler>(),
             sp.GetRequiredService<IOptions<CommandOptions>>().Value,
             sp.GetRequiredService<ILogger<CommandRouter>>()));
-        services.AddHostedService(sp => sp.GetRequiredService<CommandRouter>());
         return services;
     }
 

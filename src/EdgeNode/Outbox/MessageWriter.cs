@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EdgeNode.Core;
 using EdgeNode.Hosting;
+using EdgeNode.Messaging;
 
 namespace EdgeNode.Outbox;
 
@@ -13,6 +14,9 @@ public sealed class MessageWriter(IOutboxStore store, OutboxSignal signal, IMess
 {
     /// <summary>The node id written into every envelope.</summary>
     public string NodeId => identity.NodeId;
+
+    /// <summary>The node's topics, where its messages go.</summary>
+    public NodeTopics Topics => identity.Topics;
 
     /// <summary>A new message id for now (<see cref="MessageEnvelope.NewId"/>).</summary>
     public string NewId() => MessageEnvelope.NewId(time.GetUtcNow());

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using EdgeNode.Core;
-using EdgeNode.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,12 +14,11 @@ namespace EdgeNode.Outbox;
 /// same memory; a restart resumes from the oldest undelivered row, so a message is sent again only when
 /// its acknowledgement was lost (QoS 1 semantics).
 /// </summary>
-internal sealed partial class OutboxPublisherService(
+internal sealed class OutboxPublisherService(
     IOutboxStore store,
     IMessageBus bus,
     OutboxSignal signal,
     MessageWriter writer,
-    NodeIdentity identity,
     IOptions<OutboxOptions> options,
     TimeProvider time,
     ILogger<OutboxPublisherService> logger) : BackgroundService
@@ -46,7 +44,7 @@ internal sealed partial class OutboxPublisherService(
         }
         catch (Exception ex) when (ex is OperationCanceledException or MessageBusException or IOException)
         {
-            LogFinalDrainIncomplete(logger, ex.Message);
+            NodeLog.OutboxFinalDrainIncomplete(logger, ex.Message);
         }
     }
 
@@ -74,11 +72,11 @@ internal sealed partial class OutboxPublisherService(
             }
             catch (MessageBusException ex)
             {
-                LogPublishFailed(logger, ex.Message);
+                NodeLog.OutboxPublishFailed(logger, ex.Message);
             }
             catch (IOException ex)
             {
-                LogStorageFailed(logger, ex.Message);
+                NodeLog.OutboxStorageFailed(logger, ex.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
             }
         }
@@ -207,19 +205,7 @@ internal sealed partial class OutboxPublisherService(
 
     private PendingMessage CreateDropReport(long dropped, long seq)
     {
-        LogDropsReported(logger, dropped);
-        return writer.Create(MessageKind.Event, identity.Topics.Events, time.GetUtcNow(), seq, dropped, OutboxEventJson.WriteDropped, 160);
+        NodeLog.OutboxDropsReported(logger, dropped);
+        return writer.Create(MessageKind.Event, writer.Topics.Events, time.GetUtcNow(), seq, dropped, OutboxEventJson.WriteDropped, 160);
     }
-
-    [LoggerMessage(1, LogLevel.Warning, "Publishing from the outbox stopped, will retry after reconnect: {Reason}")]
-    private static partial void LogPublishFailed(ILogger logger, string reason);
-
-    [LoggerMessage(2, LogLevel.Information, "Final outbox drain incomplete on stop (kept for the next start): {Reason}")]
-    private static partial void LogFinalDrainIncomplete(ILogger logger, string reason);
-
-    [LoggerMessage(3, LogLevel.Error, "Outbox storage failed, retrying: {Reason}")]
-    private static partial void LogStorageFailed(ILogger logger, string reason);
-
-    [LoggerMessage(4, LogLevel.Warning, "Reporting {Dropped} undelivered items dropped by the size cap while offline")]
-    private static partial void LogDropsReported(ILogger logger, long dropped);
 }

@@ -16,9 +16,8 @@ internal static class OutboxServiceCollectionExtensions
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateSection(StorageOptions.Section);
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateSection(OutboxOptions.Section);
-        services.AddSingleton<DeferredOutboxStore>();
+        services.AddHostedSingleton<DeferredOutboxStore>();
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<DeferredOutboxStore>());
-        services.AddHostedService(sp => sp.GetRequiredService<DeferredOutboxStore>());
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<MessageWriter>();
         return services;

@@ -11,7 +11,7 @@ namespace EdgeNode.Pipeline;
 /// One frame to one result: change gate → backbone (or the previous result reused) → novelty → head; then every
 /// <see cref="IFrameObserver"/> sees the outcome. Used by one loop at a time (<see cref="PipelineService"/>).
 /// </summary>
-internal sealed partial class FrameProcessor(
+internal sealed class FrameProcessor(
     ChangeGate gate,
     IInferenceEngine engine,
     ActiveHead head,
@@ -91,11 +91,8 @@ internal sealed partial class FrameProcessor(
         catch (InvalidDataException ex)
         {
             completed = Stopwatch.GetTimestamp();
-            LogFrameFailed(logger, frame.Sequence, ex.Message);
+            NodeLog.FrameFailed(logger, frame.Sequence, ex.Message);
             return null;
         }
     }
-
-    [LoggerMessage(2, LogLevel.Warning, "Frame {FrameSeq} skipped: {Reason}")]
-    private static partial void LogFrameFailed(ILogger logger, long frameSeq, string reason);
 }

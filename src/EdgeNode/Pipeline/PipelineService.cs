@@ -1,6 +1,5 @@
 using EdgeNode.Core;
 using EdgeNode.Devices.Pipeline;
-using EdgeNode.Hosting;
 using EdgeNode.Outbox;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,13 +11,12 @@ namespace EdgeNode.Pipeline;
 /// (<see cref="MessageWriter"/>) → publisher. Capture never waits for inference, storage or MQTT; a lost broker only
 /// grows the outbox.
 /// </summary>
-internal sealed partial class PipelineService(
+internal sealed class PipelineService(
     IFrameSource source,
     FrameChannel channel,
     FrameProcessor processor,
     IOutboxStore store,
     MessageWriter writer,
-    NodeIdentity identity,
     ILogger<PipelineService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -26,7 +24,7 @@ internal sealed partial class PipelineService(
         await Task.Yield();
         var seq = await store.GetLastSequenceAsync(MessageKind.Result, stoppingToken);
         var model = processor.Model;
-        LogStarted(logger, source.Name, model.Id, model.ExecutionProvider, seq);
+        NodeLog.PipelineStarted(logger, source.Name, model.Id, model.ExecutionProvider, seq);
 
         using var captureStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var capture = channel.PumpAsync(source, captureStop.Token);
@@ -44,7 +42,7 @@ internal sealed partial class PipelineService(
                     seq = result.Seq;
 
                     // Committed before anything else happens to it; never cancelled half-way.
-                    var message = writer.Create(MessageKind.Result, identity.Topics.Results, result.Id, result.Timestamp, result.Seq, result, ResultJson.WriteBody, 320);
+                    var message = writer.Create(MessageKind.Result, writer.Topics.Results, result.Id, result.Timestamp, result.Seq, result, ResultJson.WriteBody, 320);
                     try
                     {
                         await writer.AppendAsync([message]);
@@ -52,7 +50,7 @@ internal sealed partial class PipelineService(
                     catch (IOException ex)
                     {
                         // Full disk or I/O error: the store counts and reports it; the node keeps running.
-                        LogStoreFailed(logger, result.Seq, ex.Message);
+                        NodeLog.PipelineStoreFailed(logger, result.Seq, ex.Message);
                     }
                 }
             }
@@ -74,10 +72,4 @@ internal sealed partial class PipelineService(
             }
         }
     }
-
-    [LoggerMessage(1, LogLevel.Information, "Pipeline started: camera {Source}, model {ModelId} on {Provider}, continuing after result seq {Seq}")]
-    private static partial void LogStarted(ILogger logger, string source, string modelId, string provider, long seq);
-
-    [LoggerMessage(3, LogLevel.Error, "Result {Seq} could not be stored: {Reason}")]
-    private static partial void LogStoreFailed(ILogger logger, long seq, string reason);
 }

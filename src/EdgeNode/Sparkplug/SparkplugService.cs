@@ -15,7 +15,7 @@ namespace EdgeNode.Sparkplug;
 /// the predicted label, and NCMD <c>Node Control/Rebirth</c>. Registered before the connection, so its handlers are in
 /// place for the first connect. The NDEATH is the bus's will (<see cref="SparkplugSession"/>).
 /// </summary>
-internal sealed partial class SparkplugService(
+internal sealed class SparkplugService(
     MqttMessageBus bus,
     SparkplugEdgeNode edge,
     TelemetryCollector collector,
@@ -37,7 +37,7 @@ internal sealed partial class SparkplugService(
 
         bus.Connected += PublishBirthAsync;
         await bus.SubscribeAsync(edge.Topics.NCmd, OnCommandAsync, cancellationToken);
-        LogEnabled(logger, edge.Topics.NBirth, edge.Metrics.Count + 1);
+        NodeLog.SparkplugEnabled(logger, edge.Topics.NBirth, edge.Metrics.Count + 1);
         await base.StartAsync(cancellationToken);
     }
 
@@ -70,7 +70,7 @@ internal sealed partial class SparkplugService(
                     {
                         // The node's rebirth: retained online status and every Connected callback, this NBIRTH included.
                         await bus.RebirthAsync(stoppingToken);
-                        LogReborn(logger);
+                        NodeLog.SparkplugReborn(logger);
                     }
                     else if (bus.IsConnected)
                     {
@@ -79,11 +79,11 @@ internal sealed partial class SparkplugService(
                 }
                 catch (MessageBusException ex)
                 {
-                    LogPublishFailed(logger, ex.Message);
+                    NodeLog.SparkplugPublishFailed(logger, ex.Message);
                 }
                 catch (ArgumentException ex)
                 {
-                    LogMetricsInvalid(logger, ex);
+                    NodeLog.SparkplugMetricsInvalid(logger, ex);
                 }
             }
         }
@@ -101,12 +101,12 @@ internal sealed partial class SparkplugService(
         }
         catch (MessageBusException ex)
         {
-            LogPublishFailed(logger, ex.Message);
+            NodeLog.SparkplugPublishFailed(logger, ex.Message);
         }
         catch (ArgumentException ex)
         {
             // A metric whose value does not fit its type is a bug; it must not take the connection down with it.
-            LogMetricsInvalid(logger, ex);
+            NodeLog.SparkplugMetricsInvalid(logger, ex);
         }
     }
 
@@ -123,7 +123,7 @@ internal sealed partial class SparkplugService(
         var command = edge.ParseCommand(message.Payload.Span);
         foreach (var reason in command.Ignored)
         {
-            LogCommandIgnored(logger, message.Topic, reason);
+            NodeLog.SparkplugCommandIgnored(logger, message.Topic, reason);
         }
 
         if (command.Rebirth)
@@ -134,19 +134,4 @@ internal sealed partial class SparkplugService(
 
         return Task.CompletedTask;
     }
-
-    [LoggerMessage(1, LogLevel.Information, "Sparkplug B on: {BirthTopic} with {Count} metrics; the MQTT will is the NDEATH")]
-    private static partial void LogEnabled(ILogger logger, string birthTopic, int count);
-
-    [LoggerMessage(2, LogLevel.Information, "Sparkplug rebirth requested by NCMD: NBIRTH published again")]
-    private static partial void LogReborn(ILogger logger);
-
-    [LoggerMessage(3, LogLevel.Warning, "Sparkplug NCMD on {Topic} ignored: {Reason}")]
-    private static partial void LogCommandIgnored(ILogger logger, string topic, string reason);
-
-    [LoggerMessage(4, LogLevel.Debug, "Sparkplug message not published: {Reason}")]
-    private static partial void LogPublishFailed(ILogger logger, string reason);
-
-    [LoggerMessage(5, LogLevel.Error, "Sparkplug metrics could not be encoded")]
-    private static partial void LogMetricsInvalid(ILogger logger, Exception exception);
 }

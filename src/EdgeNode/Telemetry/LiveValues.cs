@@ -1,4 +1,5 @@
 using EdgeNode.Core;
+using EdgeNode.Hosting;
 using EdgeNode.Pipeline;
 
 namespace EdgeNode.Telemetry;
@@ -11,7 +12,7 @@ public sealed class LiveValues : IFrameObserver, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Sensor, string Quantity), SensorReading> _readings = [];
-    private readonly SemaphoreSlim _changed = new(0, 1);
+    private readonly WakeSignal _changed = new();
     private InferenceResult? _result;
 
     /// <summary>The latest inference result; null before the first.</summary>
@@ -77,20 +78,7 @@ public sealed class LiveValues : IFrameObserver, IDisposable
     }
 
     /// <summary>Wakes the reader (also used for work of its own, such as a requested rebirth).</summary>
-    public void Signal()
-    {
-        if (_changed.CurrentCount == 0)
-        {
-            try
-            {
-                _changed.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Signalled already: the reader wakes once either way.
-            }
-        }
-    }
+    public void Signal() => _changed.Set();
 
     /// <summary>Waits for a signal or <paramref name="timeout"/>; true when signalled.</summary>
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _changed.WaitAsync(timeout, cancellationToken);

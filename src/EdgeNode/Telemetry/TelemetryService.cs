@@ -1,7 +1,6 @@
 using EdgeNode.Core;
 using EdgeNode.Health;
 using EdgeNode.Outbox;
-using EdgeNode.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,11 +12,10 @@ namespace EdgeNode.Telemetry;
 /// the metric gauges and health checks stay current) and publishes it on <c>{prefix}/{node}/telemetry</c> (QoS 0,
 /// live only) while connected.
 /// </summary>
-internal sealed partial class TelemetryService(
+internal sealed class TelemetryService(
     MessageWriter writer,
     TelemetryCollector collector,
     HealthState health,
-    NodeIdentity identity,
     IOptionsMonitor<TelemetryOptions> options,
     TimeProvider time,
     ILogger<TelemetryService> logger) : BackgroundService
@@ -41,11 +39,11 @@ internal sealed partial class TelemetryService(
                 try
                 {
                     var payload = await BuildAsync(stoppingToken);
-                    await writer.PublishLiveAsync(identity.Topics.Telemetry, payload, MessageDelivery.Telemetry, stoppingToken);
+                    await writer.PublishLiveAsync(writer.Topics.Telemetry, payload, MessageDelivery.Telemetry, stoppingToken);
                 }
                 catch (MessageBusException ex)
                 {
-                    LogTelemetryFailed(logger, ex.Message);
+                    NodeLog.TelemetryFailed(logger, ex.Message);
                 }
             }
         }
@@ -54,7 +52,4 @@ internal sealed partial class TelemetryService(
             // Stopping.
         }
     }
-
-    [LoggerMessage(1, LogLevel.Debug, "Telemetry not published: {Reason}")]
-    private static partial void LogTelemetryFailed(ILogger logger, string reason);
 }

@@ -96,7 +96,6 @@ public sealed class OutboxPublisherServiceTests : IAsyncLifetime, IDisposable
         _bus,
         _signal,
         _writer,
-        _identity,
         Options.Create(new OutboxOptions { BacklogMessagesPerSecond = backlogPerSecond, MaxInFlight = 4, BatchSize = 8 }),
         _time,
         NullLogger<OutboxPublisherService>.Instance);

@@ -15,15 +15,13 @@ namespace EdgeNode.Devices;
 internal sealed class SensorService : BackgroundService
 {
     private readonly SensorPoller _poller;
-    private readonly IOutboxStore _store;
     private readonly MessageWriter _writer;
     private readonly LiveValues _live;
     private long _seq;
 
-    public SensorService(IReadOnlyList<ISensor> sensors, IOutboxStore store, MessageWriter writer, LiveValues live, TimeProvider time, ILogger<SensorPoller> logger)
+    public SensorService(IReadOnlyList<ISensor> sensors, MessageWriter writer, LiveValues live, TimeProvider time, ILogger<SensorPoller> logger)
     {
         _live = live;
-        _store = store;
         _writer = writer;
         _poller = new SensorPoller(sensors, StoreAsync, time, logger);
     }
@@ -41,7 +39,7 @@ internal sealed class SensorService : BackgroundService
 
         if (Interlocked.Read(ref _seq) == 0)
         {
-            Interlocked.CompareExchange(ref _seq, await _store.GetLastSequenceAsync(MessageKind.Sensor, cancellationToken), 0);
+            Interlocked.CompareExchange(ref _seq, await _writer.LastSequenceAsync(MessageKind.Sensor, cancellationToken), 0);
         }
 
         var messages = readings.GroupBy(r => r.Sensor).Select(group =>

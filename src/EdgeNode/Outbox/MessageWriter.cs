@@ -18,6 +18,10 @@ public sealed class MessageWriter(IOutboxStore store, OutboxSignal signal, IMess
     /// <summary>The node's topics, where its messages go.</summary>
     public NodeTopics Topics => identity.Topics;
 
+    /// <summary>The highest <c>seq</c> committed for <paramref name="kind"/> (0 when none): producers continue after it across restarts.</summary>
+    public ValueTask<long> LastSequenceAsync(MessageKind kind, CancellationToken cancellationToken) =>
+        store.GetLastSequenceAsync(kind, cancellationToken);
+
     /// <summary>A new message id for now (<see cref="MessageEnvelope.NewId"/>).</summary>
     public string NewId() => MessageEnvelope.NewId(time.GetUtcNow());
 

@@ -15,14 +15,13 @@ internal sealed class PipelineService(
     IFrameSource source,
     FrameChannel channel,
     FrameProcessor processor,
-    IOutboxStore store,
     MessageWriter writer,
     ILogger<PipelineService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        var seq = await store.GetLastSequenceAsync(MessageKind.Result, stoppingToken);
+        var seq = await writer.LastSequenceAsync(MessageKind.Result, stoppingToken);
         var model = processor.Model;
         NodeLog.PipelineStarted(logger, source.Name, model.Id, model.ExecutionProvider, seq);
 

@@ -1,4 +1,7 @@
+using System.Diagnostics.Metrics;
 using EdgeNode.Devices.Board;
+using EdgeNode.Devices.Cameras;
+using EdgeNode.Devices.Pipeline;
 using EdgeNode.Devices.Sensors;
 using EdgeNode.Hosting;
 using EdgeNode.Pipeline;
@@ -21,7 +24,13 @@ internal static class TelemetryServiceCollectionExtensions
         services.AddSingleton<LiveValues>();
         services.AddSingleton<IFrameObserver>(sp => sp.GetRequiredService<LiveValues>());
         services.AddSingleton(sp => new SystemStatsReader(sp.GetRequiredService<IBoardHardware>().FileSystemRoot));
-        services.AddSingleton<TelemetryCollector>();
+        services.AddSingleton(sp =>
+        {
+            // The instruments read the collector's latest snapshot, so they are created with it.
+            var collector = ActivatorUtilities.CreateInstance<TelemetryCollector>(sp);
+            NodeInstruments.Register(sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<NodeMetrics>(), sp.GetRequiredService<CaptureCounters>(), sp.GetRequiredService<FrameChannel>(), collector);
+            return collector;
+        });
 
         var otlp = configuration.GetSection(OtlpOptions.Section).Get<OtlpOptions>() ?? new OtlpOptions();
         if (!string.IsNullOrWhiteSpace(otlp.Endpoint) && Uri.TryCreate(otlp.Endpoint, UriKind.Absolute, out var endpoint))

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Authentication;
 using EdgeNode.Core;
 using Microsoft.Extensions.Logging;
@@ -16,9 +15,6 @@ namespace EdgeNode.Messaging;
 /// </summary>
 public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
 {
-    private static readonly byte[] Online = "online"u8.ToArray();
-    private static readonly byte[] Offline = "offline"u8.ToArray();
-
     private readonly MqttOptions _options;
     private readonly NodeTopics _topics;
     private readonly string _clientId;
@@ -26,8 +22,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly IMqttClient _client;
     private readonly MqttClientOptionsFactory _clientOptions;
-    private readonly Lock _subscriptionsGate = new();
-    private readonly List<(string Filter, Func<BusMessage, CancellationToken, Task> Handler)> _subscriptions = [];
+    private readonly MqttSubscriptions _subscriptions;
     private readonly SemaphoreSlim _disconnected = new(0, 1);
     private readonly Func<CancellationToken, Task<BusMessage>>? _willProvider;
     private BusMessage? _will;
@@ -47,6 +42,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
         _logger = logger;
         _time = time;
         _clientOptions = new MqttClientOptionsFactory(options);
+        _subscriptions = new MqttSubscriptions(logger);
         _client = new MqttClientFactory().CreateMqttClient();
         _client.DisconnectedAsync += OnDisconnectedAsync;
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
@@ -101,7 +97,15 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
                         reportedDown = true;
                     }
 
-                    await DelayAsync(delay, stoppingToken);
+                    try
+                    {
+                        await Task.Delay(delay, _time, stoppingToken);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maxDelay.Ticks));
                     continue;
                 }
@@ -127,25 +131,10 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
             throw new MessageBusException($"Not connected to the broker; cannot publish to '{message.Topic}'.");
         }
 
-        var builder = new MqttApplicationMessageBuilder()
-            .WithTopic(message.Topic)
-            .WithPayload(new ReadOnlySequence<byte>(message.Payload))
-            .WithQualityOfServiceLevel((MqttQualityOfServiceLevel)message.QualityOfService)
-            .WithRetainFlag(message.Retain);
-        if (message.ResponseTopic is not null)
-        {
-            builder.WithResponseTopic(message.ResponseTopic);
-        }
-
-        if (!message.CorrelationData.IsEmpty)
-        {
-            builder.WithCorrelationData(message.CorrelationData.ToArray());
-        }
-
         MqttClientPublishResult result;
         try
         {
-            result = await _client.PublishAsync(builder.Build(), cancellationToken);
+            result = await _client.PublishAsync(MqttMessages.ToApplicationMessage(message), cancellationToken);
         }
         catch (Exception ex) when (ex is MqttCommunicationException or InvalidOperationException)
         {
@@ -162,11 +151,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
     /// <inheritdoc />
     public async Task SubscribeAsync(string topicFilter, Func<BusMessage, CancellationToken, Task> handler, CancellationToken cancellationToken)
     {
-        lock (_subscriptionsGate)
-        {
-            _subscriptions.Add((topicFilter, handler));
-        }
-
+        _subscriptions.Add(topicFilter, handler);
         if (_client.IsConnected)
         {
             await SubscribeOnBrokerAsync([topicFilter], cancellationToken);
@@ -179,7 +164,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
     /// </summary>
     public async Task RebirthAsync(CancellationToken cancellationToken)
     {
-        await PublishAsync(new BusMessage(_topics.Status, Online, 1, Retain: true), cancellationToken);
+        await PublishAsync(NodeStatus.Online(_topics), cancellationToken);
         await RaiseConnectedAsync(cancellationToken);
     }
 
@@ -196,7 +181,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
 
         try
         {
-            await PublishAsync(new BusMessage(_topics.Status, Offline, 1, Retain: true), cancellationToken);
+            await PublishAsync(NodeStatus.Offline(_topics), cancellationToken);
             if (_willProvider is not null && _will is { } will)
             {
                 await PublishAsync(will, cancellationToken);
@@ -221,7 +206,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        var will = _willProvider is null ? new BusMessage(_topics.Status, Offline, 1, Retain: true) : await _willProvider(cancellationToken);
+        var will = _willProvider is null ? NodeStatus.Offline(_topics) : await _willProvider(cancellationToken);
         _will = will;
         var builder = _clientOptions.Create(_clientId)
             .WithCleanStart(true)
@@ -238,12 +223,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
         }
 
         // Subscriptions first: an operator who sees "online" may send a command at once, and it must not be lost.
-        string[] filters;
-        lock (_subscriptionsGate)
-        {
-            filters = _subscriptions.Select(s => s.Filter).Distinct(StringComparer.Ordinal).ToArray();
-        }
-
+        var filters = _subscriptions.Filters();
         if (filters.Length > 0)
         {
             await SubscribeOnBrokerAsync(filters, cancellationToken);
@@ -251,7 +231,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
 
         try
         {
-            await PublishAsync(new BusMessage(_topics.Status, Online, 1, Retain: true), cancellationToken);
+            await PublishAsync(NodeStatus.Online(_topics), cancellationToken);
         }
         catch (MessageBusException ex) when (_client.IsConnected)
         {
@@ -310,45 +290,6 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
-    {
-        var message = args.ApplicationMessage;
-        var bus = new BusMessage(
-            message.Topic,
-            message.Payload.ToArray(),
-            (int)message.QualityOfServiceLevel,
-            message.Retain,
-            message.ResponseTopic,
-            message.CorrelationData ?? []);
-        List<Func<BusMessage, CancellationToken, Task>> handlers;
-        lock (_subscriptionsGate)
-        {
-            handlers = _subscriptions.Where(s => TopicFilter.Matches(message.Topic, s.Filter)).Select(s => s.Handler).ToList();
-        }
-
-        foreach (var handler in handlers)
-        {
-            try
-            {
-                await handler(bus, _stopping);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // A faulty handler must never take the connection down; the handler owns its error replies.
-                Log.HandlerFailed(_logger, message.Topic, ex);
-            }
-        }
-    }
-
-    private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(delay, _time, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
-    }
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args) =>
+        _subscriptions.DispatchAsync(MqttMessages.FromApplicationMessage(args.ApplicationMessage), _stopping);
 }

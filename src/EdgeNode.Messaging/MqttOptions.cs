@@ -64,35 +64,16 @@ public sealed class MqttOptions : IValidatableObject
     public double MaxReconnectDelaySeconds { get; set; } = 5;
 
     /// <summary>
-    /// Checks the TLS settings at start: files named must exist and be usable (every failure names its key,
-    /// such as <c>Tls:CaFile</c>); a certificate needs its key; <c>Tls:Enabled=false</c> with files set is a contradiction.
+    /// The rule across fields: TLS applies to an external broker; the embedded broker speaks plain MQTT. The TLS
+    /// settings themselves are checked by <see cref="MqttTlsOptions"/> (validated as the nested <c>Tls</c> section).
     /// </summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Tls.Enabled == false && Tls.HasFiles)
+        if (EmbeddedBroker && Tls.IsEnabled)
         {
-            yield return new ValidationResult("TLS is turned off but Tls:CaFile, Tls:CertFile or Tls:KeyFile is set; remove them or the Enabled=false.", ["Tls:Enabled"]);
-            yield break;
-        }
-
-        if (!Tls.IsEnabled)
-        {
-            yield break;
-        }
-
-        MqttTlsFileException? failure = null;
-        try
-        {
-            MqttTlsMaterial.Load(Tls).Dispose();
-        }
-        catch (MqttTlsFileException ex)
-        {
-            failure = ex;
-        }
-
-        if (failure is not null)
-        {
-            yield return new ValidationResult(failure.Detail, [failure.Key]);
+            yield return new ValidationResult(
+                "EdgeNode:Mqtt:Tls applies to an external broker; the embedded broker speaks plain MQTT. Set EdgeNode__Mqtt__EmbeddedBroker=false to connect to a TLS broker, or remove the EdgeNode__Mqtt__Tls__* settings.",
+                [nameof(EmbeddedBroker)]);
         }
     }
 }

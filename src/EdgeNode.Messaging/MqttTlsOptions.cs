@@ -1,10 +1,12 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace EdgeNode.Messaging;
 
 /// <summary>
 /// TLS to an external broker, bound from <c>EdgeNode:Mqtt:Tls</c> (docs/security.md). The files are PEM and are
 /// read again at every (re)connect, so replaced certificates are picked up without a restart.
 /// </summary>
-public sealed class MqttTlsOptions
+public sealed class MqttTlsOptions : IValidatableObject
 {
     /// <summary>
     /// <c>EdgeNode__Mqtt__Tls__Enabled</c>: unset means on when <see cref="CaFile"/> or <see cref="CertFile"/> is set;
@@ -38,4 +40,38 @@ public sealed class MqttTlsOptions
 
     /// <summary>True when any of the certificate files is set.</summary>
     public bool HasFiles => !string.IsNullOrWhiteSpace(CaFile) || !string.IsNullOrWhiteSpace(CertFile) || !string.IsNullOrWhiteSpace(KeyFile);
+
+    /// <summary>
+    /// Checks the TLS settings at start: files named must exist and be usable (every failure names its key below
+    /// <c>Tls</c>, such as <c>CaFile</c>); a certificate needs its key; <c>Enabled=false</c> with files set is a contradiction.
+    /// </summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Enabled == false && HasFiles)
+        {
+            yield return new ValidationResult("TLS is turned off but Tls:CaFile, Tls:CertFile or Tls:KeyFile is set; remove them or the Enabled=false.", [nameof(Enabled)]);
+            yield break;
+        }
+
+        if (!IsEnabled)
+        {
+            yield break;
+        }
+
+        MqttTlsFileException? failure = null;
+        try
+        {
+            MqttTlsMaterial.Load(this).Dispose();
+        }
+        catch (MqttTlsFileException ex)
+        {
+            failure = ex;
+        }
+
+        if (failure is not null)
+        {
+            // The exception names the key below EdgeNode:Mqtt ("Tls:CaFile"); here the member is below Tls.
+            yield return new ValidationResult(failure.Detail, [failure.Key.StartsWith("Tls:", StringComparison.Ordinal) ? failure.Key[4..] : failure.Key]);
+        }
+    }
 }

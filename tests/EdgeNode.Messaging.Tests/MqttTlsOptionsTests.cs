@@ -163,10 +163,29 @@ public sealed class MqttTlsOptionsTests : IDisposable
         _dir.Dispose();
     }
 
+    [Fact]
+    public void TlsWithTheEmbeddedBroker_NamesEmbeddedBroker()
+    {
+        var options = new MqttOptions { EmbeddedBroker = true, Tls = { CaFile = _pki.CaFile } };
+        var results = new List<ValidationResult>();
+
+        Assert.False(Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true));
+
+        var error = Assert.Single(results);
+        Assert.Equal(["EmbeddedBroker"], error.MemberNames);
+        Assert.Contains("EdgeNode__Mqtt__EmbeddedBroker=false", error.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    // As the host validates a section: the options, then the nested Tls object under its own key. TLS is for an
+    // external broker (with the embedded one, the rule across fields above applies).
     private static List<ValidationResult> Validate(MqttOptions options)
     {
+        options.EmbeddedBroker = false;
         var results = new List<ValidationResult>();
         Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+        var tls = new List<ValidationResult>();
+        Validator.TryValidateObject(options.Tls, new ValidationContext(options.Tls), tls, validateAllProperties: true);
+        results.AddRange(tls.Select(r => new ValidationResult(r.ErrorMessage, [.. r.MemberNames.Select(m => "Tls:" + m)])));
         return results;
     }
 }

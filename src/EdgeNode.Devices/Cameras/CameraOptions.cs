@@ -6,7 +6,7 @@ namespace EdgeNode.Devices.Cameras;
 public sealed record CameraOptions
 {
     /// <summary>The configuration section these options bind from.</summary>
-    public const string SectionName = "EdgeNode:Camera";
+    public const string Section = "EdgeNode:Camera";
 
     /// <summary>
     /// Which camera: <c>synthetic</c>, <c>folder:&lt;dir&gt;</c>, <c>process:&lt;command line&gt;</c> or

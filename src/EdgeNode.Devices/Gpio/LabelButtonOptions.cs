@@ -6,7 +6,7 @@ namespace EdgeNode.Devices.Gpio;
 public sealed record LabelButtonOptions
 {
     /// <summary>The configuration section these options bind from.</summary>
-    public const string SectionName = "EdgeNode:Gpio:Button";
+    public const string Section = "EdgeNode:Gpio:Button";
 
     /// <summary>Off by default: a board without a button wired must not claim a pin.</summary>
     public bool Enabled { get; set; }

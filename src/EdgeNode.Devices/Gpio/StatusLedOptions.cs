@@ -6,7 +6,7 @@ namespace EdgeNode.Devices.Gpio;
 public sealed record StatusLedOptions
 {
     /// <summary>The configuration section these options bind from.</summary>
-    public const string SectionName = "EdgeNode:Gpio:Led";
+    public const string Section = "EdgeNode:Gpio:Led";
 
     /// <summary>Off by default: a board without an LED wired must not claim a pin.</summary>
     public bool Enabled { get; set; }

@@ -6,7 +6,7 @@ namespace EdgeNode.Devices.Pipeline;
 public sealed record ChangeGateOptions
 {
     /// <summary>The configuration section these options bind from.</summary>
-    public const string SectionName = "EdgeNode:ChangeGate";
+    public const string Section = "EdgeNode:ChangeGate";
 
     /// <summary>When false every frame is inferred.</summary>
     public bool Enabled { get; set; } = true;

@@ -34,7 +34,7 @@ public sealed class SensorFactory
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
         {
-            throw new ValidationException($"Sensor '{options.Name}' ({SensorOptions.SectionName}): {string.Join("; ", results.Select(r => r.ErrorMessage))}");
+            throw new ValidationException($"Sensor '{options.Name}' ({SensorOptions.Section}): {string.Join("; ", results.Select(r => r.ErrorMessage))}");
         }
 
         var period = TimeSpan.FromSeconds(options.PeriodSeconds);
@@ -61,7 +61,7 @@ public sealed class SensorFactory
         var duplicate = entries.GroupBy(o => o.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            throw new ArgumentException($"Sensor name '{duplicate.Key}' is used twice in {SensorOptions.SectionName}.", nameof(options));
+            throw new ArgumentException($"Sensor name '{duplicate.Key}' is used twice in {SensorOptions.Section}.", nameof(options));
         }
 
         return entries.Select(Create).ToList();

@@ -6,7 +6,7 @@ namespace EdgeNode.Devices.Sensors;
 public sealed record SensorOptions
 {
     /// <summary>The configuration section that holds the list.</summary>
-    public const string SectionName = "EdgeNode:Sensors";
+    public const string Section = "EdgeNode:Sensors";
 
     /// <summary>Configured name, used as the topic segment (<c>edgenode/{node}/sensors/{name}</c>).</summary>
     [Required]

@@ -63,15 +63,4 @@ public static class CommandArguments
     /// <summary>An optional integer property.</summary>
     public static long? OptionalInteger(JsonElement arguments, string name, long min, long max) =>
         arguments.TryGetProperty(name, out _) ? RequiredInteger(arguments, name, min, max) : null;
-
-    /// <summary>A required base64 property decoded to bytes.</summary>
-    public static byte[] RequiredBase64(JsonElement arguments, string name)
-    {
-        if (!arguments.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String || !value.TryGetBytesFromBase64(out var bytes))
-        {
-            throw new CommandException($"'{name}' must be a base64 string.");
-        }
-
-        return bytes;
-    }
 }

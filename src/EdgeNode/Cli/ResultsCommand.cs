@@ -103,7 +103,7 @@ internal static class ResultsCommand
     }
 
     private static string ToText(StoredMessage m) =>
-        string.Create(CultureInfo.InvariantCulture, $"{m.Seq,8}  {Services.ResultJson.FormatTimestamp(m.CreatedAt)}  {m.Kind.ToString().ToLowerInvariant(),-6}  {(m.DeliveredAt is null ? "pending" : "sent"),-7}  {Encoding.UTF8.GetString(m.Payload.Span)}");
+        string.Create(CultureInfo.InvariantCulture, $"{m.Seq,8}  {Outbox.MessageEnvelope.FormatTimestamp(m.CreatedAt)}  {m.Kind.ToString().ToLowerInvariant(),-6}  {(m.DeliveredAt is null ? "pending" : "sent"),-7}  {Encoding.UTF8.GetString(m.Payload.Span)}");
 
     private static string ToJson(StoredMessage m)
     {
@@ -115,10 +115,10 @@ internal static class ResultsCommand
             w.WriteString("id", m.Id);
             w.WriteString("kind", m.Kind.ToString().ToLowerInvariant());
             w.WriteString("topic", m.Topic);
-            w.WriteString("createdAt", Services.ResultJson.FormatTimestamp(m.CreatedAt));
+            w.WriteString("createdAt", Outbox.MessageEnvelope.FormatTimestamp(m.CreatedAt));
             if (m.DeliveredAt is { } delivered)
             {
-                w.WriteString("deliveredAt", Services.ResultJson.FormatTimestamp(delivered));
+                w.WriteString("deliveredAt", Outbox.MessageEnvelope.FormatTimestamp(delivered));
             }
             else
             {

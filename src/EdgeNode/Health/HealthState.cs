@@ -8,7 +8,7 @@ namespace EdgeNode.Health;
 /// read by telemetry and the systemd watchdog. Logs each change of the overall status (the health-check library's
 /// own per-evaluation logging is filtered out in the host).
 /// </summary>
-public sealed partial class HealthState(ILogger<HealthState> logger) : IHealthCheckPublisher
+public sealed class HealthState(ILogger<HealthState> logger) : IHealthCheckPublisher
 {
     /// <summary>Tag of the checks that a restart can fix; when one is unhealthy the watchdog stops pinging.</summary>
     public const string LivenessTag = "liveness";
@@ -51,20 +51,14 @@ public sealed partial class HealthState(ILogger<HealthState> logger) : IHealthCh
             var detail = string.Join("; ", report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).Select(e => $"{e.Key}: {e.Value.Description}"));
             if (report.Status == HealthStatus.Healthy)
             {
-                LogHealthy(logger);
+                NodeLog.Healthy(logger);
             }
             else
             {
-                LogNotHealthy(logger, Status, detail);
+                NodeLog.HealthNotHealthy(logger, Status, detail);
             }
         }
 
         return Task.CompletedTask;
     }
-
-    [LoggerMessage(1, LogLevel.Information, "Health: healthy")]
-    private static partial void LogHealthy(ILogger logger);
-
-    [LoggerMessage(2, LogLevel.Warning, "Health: {Status}: {Detail}")]
-    private static partial void LogNotHealthy(ILogger logger, string status, string detail);
 }

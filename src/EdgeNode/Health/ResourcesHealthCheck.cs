@@ -1,4 +1,4 @@
-using EdgeNode.Services;
+using EdgeNode.Telemetry;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 

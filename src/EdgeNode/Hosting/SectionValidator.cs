@@ -1,45 +1,75 @@
+using System.Collections;
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.DependencyInjection;
+using System.Reflection;
 using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Hosting;
 
 /// <summary>
 /// Data-annotation validation whose failures name the configuration key and its environment variable
-/// (<c>EdgeNode:Mqtt:Port (EdgeNode__Mqtt__Port)</c>), so an operator knows exactly what to fix.
+/// (<c>EdgeNode:Mqtt:Port (EdgeNode__Mqtt__Port)</c>), so an operator knows exactly what to fix. Nested options
+/// objects (<c>EdgeNode:Mqtt:Tls</c>) and lists of them are validated too, each under its own key.
 /// </summary>
 /// <typeparam name="TOptions">The options type.</typeparam>
 internal sealed class SectionValidator<TOptions>(string section) : IValidateOptions<TOptions>
     where TOptions : class
 {
+    // Deep enough for any options tree here; a cycle (which options never have) stops at it.
+    private const int MaxDepth = 8;
+
     public ValidateOptionsResult Validate(string? name, TOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        Collect(options, section, failures, 0);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>The failure text for <paramref name="key"/>: the key, its environment variable, the message.</summary>
+    public static string Describe(string key, string? message) => $"{key} ({key.Replace(":", "__", StringComparison.Ordinal)}): {message}";
+
+    private static void Collect(object options, string key, List<string> failures, int depth)
+    {
         var results = new List<ValidationResult>();
-        if (Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
         {
-            return ValidateOptionsResult.Success;
+            failures.AddRange(results.Select(r => Describe($"{key}:{r.MemberNames.FirstOrDefault() ?? "?"}", r.ErrorMessage)));
         }
 
-        var failures = results.Select(r =>
+        if (depth >= MaxDepth)
         {
-            var key = $"{section}:{r.MemberNames.FirstOrDefault() ?? "?"}";
-            return $"{key} ({key.Replace(":", "__", StringComparison.Ordinal)}): {r.ErrorMessage}";
-        });
-        return ValidateOptionsResult.Fail(failures);
-    }
-}
+            return;
+        }
 
-/// <summary>Validation of a bound configuration section by <see cref="SectionValidator{TOptions}"/> at start.</summary>
-internal static class SectionOptions
-{
-    /// <summary>
-    /// Validates the options at start, naming the keys that fail. Bind first at the call site
-    /// (<c>AddOptions&lt;T&gt;().BindConfiguration(section)</c>): the configuration-binding generator needs the concrete type there.
-    /// </summary>
-    public static OptionsBuilder<TOptions> ValidateSection<TOptions>(this OptionsBuilder<TOptions> options, string section)
-        where TOptions : class
-    {
-        options.Services.AddSingleton<IValidateOptions<TOptions>>(new SectionValidator<TOptions>(section));
-        return options.ValidateOnStart();
+        foreach (var property in options.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (!property.CanRead || property.GetIndexParameters().Length > 0 || property.GetValue(options) is not { } value)
+            {
+                continue;
+            }
+
+            if (IsOptions(value.GetType()))
+            {
+                Collect(value, $"{key}:{property.Name}", failures, depth + 1);
+            }
+            else if (value is IEnumerable items and not string)
+            {
+                // A list of options binds from KEY:0, KEY:1, …
+                var index = 0;
+                foreach (var item in items)
+                {
+                    if (item is not null && IsOptions(item.GetType()))
+                    {
+                        Collect(item, $"{key}:{property.Name}:{index}", failures, depth + 1);
+                    }
+
+                    index++;
+                }
+            }
+        }
     }
+
+    // The solution's own option classes; framework types (strings, Uri, collections) are values, not sections.
+    private static bool IsOptions(Type type) =>
+        type.IsClass && type.Namespace?.StartsWith("EdgeNode", StringComparison.Ordinal) == true;
 }

@@ -1,0 +1,55 @@
+using EdgeNode.Core;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeNode.Messaging;
+
+/// <summary>
+/// The bus's subscriptions: kept across reconnects (the bus restores <see cref="Filters"/> on every connect) and
+/// dispatched in order of registration; a failing handler is logged and never reaches the connection.
+/// </summary>
+internal sealed class MqttSubscriptions(ILogger logger)
+{
+    private readonly Lock _gate = new();
+    private readonly List<(string Filter, Func<BusMessage, CancellationToken, Task> Handler)> _subscriptions = [];
+
+    /// <summary>Adds a handler for <paramref name="filter"/>.</summary>
+    public void Add(string filter, Func<BusMessage, CancellationToken, Task> handler)
+    {
+        lock (_gate)
+        {
+            _subscriptions.Add((filter, handler));
+        }
+    }
+
+    /// <summary>The distinct topic filters to subscribe to at the broker.</summary>
+    public string[] Filters()
+    {
+        lock (_gate)
+        {
+            return _subscriptions.Select(s => s.Filter).Distinct(StringComparer.Ordinal).ToArray();
+        }
+    }
+
+    /// <summary>Runs every handler whose filter matches <paramref name="message"/>'s topic, one after the other.</summary>
+    public async Task DispatchAsync(BusMessage message, CancellationToken cancellationToken)
+    {
+        List<Func<BusMessage, CancellationToken, Task>> handlers;
+        lock (_gate)
+        {
+            handlers = _subscriptions.Where(s => TopicFilter.Matches(message.Topic, s.Filter)).Select(s => s.Handler).ToList();
+        }
+
+        foreach (var handler in handlers)
+        {
+            try
+            {
+                await handler(message, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A faulty handler must never take the connection down; the handler owns its error replies.
+                Log.HandlerFailed(logger, message.Topic, ex);
+            }
+        }
+    }
+}

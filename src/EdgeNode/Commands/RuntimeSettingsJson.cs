@@ -1,9 +1,0 @@
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
-
-namespace EdgeNode.Commands;
-
-/// <summary>Source-generated JSON for the runtime settings file.</summary>
-[JsonSourceGenerationOptions(WriteIndented = true)]
-[JsonSerializable(typeof(JsonObject))]
-internal sealed partial class RuntimeSettingsJson : JsonSerializerContext;

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using EdgeNode.Common;
+using EdgeNode.Core;
+using EdgeNode.Hosting;
+using EdgeNode.Learning;
+using EdgeNode.Learning.Federated;
+using EdgeNode.Messaging;
+using EdgeNode.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeNode.Learning;
+
+/// <summary>
+/// The node's federated loop (<c>EdgeNode:Federated:Enabled</c>): follows the fleet's retained global head, adopts
+/// each new version as the active head, trains from it on the node's own labelled samples (raw embeddings never
+/// leave the board) and publishes the signed, chunked update on <c>{prefix}/fleet/{fleet}/fl/updates/{node}</c>.
+/// </summary>
+internal sealed class FederatedService(
+    IMessageBus bus,
+    NodeIdentity identity,
+    IOptions<FederatedOptions> options,
+    IOptions<MqttOptions> mqtt,
+    IOptions<StorageOptions> storage,
+    ISampleStore samples,
+    IInferenceEngine engine,
+    ActiveHead active,
+    HeadRepository repository,
+    TimeProvider time,
+    ILogger<FederatedService> logger) : BackgroundService
+{
+    private const string StateFile = "federated.json";
+
+    /// <summary>The client, once started (null when federated learning is off).</summary>
+    public FederatedClient? Client { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        if (!o.Enabled)
+        {
+            return;
+        }
+
+        var dataDirectory = Path.GetDirectoryName(Path.GetFullPath(storage.Value.Path))!;
+        var keyPath = string.IsNullOrWhiteSpace(o.KeyPath) ? Path.Combine(dataDirectory, "keys", "federated.key") : o.KeyPath;
+        using var signer = await LoadOrCreateKeyAsync(keyPath, stoppingToken);
+        var client = new FederatedClient(bus, mqtt.Value.TopicPrefix, o.Fleet, identity.NodeId, signer, LocalSamplesAsync, o.MaxChunkBytes);
+        client.Failed += (_, ex) => NodeLog.FederatedRoundFailed(logger, ex.Message);
+        if (o.AdoptGlobal)
+        {
+            client.GlobalArrived = AdoptAsync;
+        }
+
+        Client = client;
+        await client.StartAsync(stoppingToken);
+        NodeLog.FederatedStarted(logger, o.Fleet, keyPath);
+        await client.RunAsync(stoppingToken);
+    }
+
+    private async ValueTask<SampleSet> LocalSamplesAsync(GlobalHead global, CancellationToken cancellationToken)
+    {
+        var fleetHead = global.ReadHead();
+        var set = new SampleSet(engine.Model.EmbeddingSize);
+        IReadOnlyList<LabeledSample> stored;
+        try
+        {
+            stored = await samples.ListAsync(new SampleQuery(ModelId: engine.Model.Id, Limit: int.MaxValue, IncludeEmbedding: true), cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            NodeLog.FederatedRoundFailed(logger, "reading the sample store: " + ex.Message);
+            return set;
+        }
+
+        // Only the fleet's classes: a class this node invented locally cannot be part of the fleet's delta.
+        var skipped = 0;
+        foreach (var sample in stored)
+        {
+            if (sample.Embedding is { } embedding && embedding.Length == set.Dimension && fleetHead.IndexOf(sample.Label) >= 0)
+            {
+                set.Add(embedding, sample.Label);
+            }
+            else
+            {
+                skipped++;
+            }
+        }
+
+        NodeLog.FederatedTraining(logger, global.Version, set.Count, skipped);
+        return set;
+    }
+
+    private async Task AdoptAsync(GlobalHead global, CancellationToken cancellationToken)
+    {
+        var statePath = Path.Combine(repository.Directory, StateFile);
+        if (await ReadAdoptedAsync(statePath, cancellationToken) >= global.Version)
+        {
+            return; // the retained global after a restart: already adopted
+        }
+
+        // Version 0 is the aggregator's starting head, not yet trained by anyone: it does not replace a local head.
+        if (global.Version == 0 && active.Current is not null)
+        {
+            return;
+        }
+
+        var head = global.ReadHead();
+        if (head.InputSize != engine.Model.EmbeddingSize)
+        {
+            throw new InvalidDataException($"Global head v{global.Version} takes {head.InputSize}-d embeddings; the backbone '{engine.Model.Id}' gives {engine.Model.EmbeddingSize}.");
+        }
+
+        var info = new HeadInfo(repository.NextVersion(), time.GetUtcNow(), engine.Model.Id, 0, 0);
+        await repository.SaveAsync(head, info, cancellationToken);
+        active.Swap(head, info);
+        await AtomicFile.WriteAsync(statePath, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, long> { ["adoptedGlobalVersion"] = global.Version }), cancellationToken);
+        NodeLog.FederatedAdopted(logger, global.Version, info.Version, head.Classes.Count);
+    }
+
+    private static async Task<long> ReadAdoptedAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var json = JsonDocument.Parse(await File.ReadAllBytesAsync(path, cancellationToken));
+            return json.RootElement.GetProperty("adoptedGlobalVersion").GetInt64();
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return -1;
+        }
+    }
+
+    private async Task<EcdsaSigner> LoadOrCreateKeyAsync(string keyPath, CancellationToken cancellationToken)
+    {
+        if (File.Exists(keyPath))
+        {
+            return EcdsaSigner.FromPem(await File.ReadAllTextAsync(keyPath, cancellationToken));
+        }
+
+        var signer = EcdsaSigner.Create();
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keyPath))!);
+        await AtomicFile.WriteAsync(keyPath, System.Text.Encoding.ASCII.GetBytes(signer.ExportPrivateKeyPem()), cancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        var publicPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(keyPath))!, identity.NodeId + ".pem");
+        await AtomicFile.WriteAsync(publicPath, System.Text.Encoding.ASCII.GetBytes(signer.ExportPublicKeyPem()), cancellationToken);
+        NodeLog.FederatedKeyCreated(logger, publicPath);
+        return signer;
+    }
+}

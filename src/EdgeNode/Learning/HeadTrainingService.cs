@@ -1,0 +1,131 @@
+using EdgeNode.Core;
+using EdgeNode.Hosting;
+using EdgeNode.Learning;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeNode.Learning;
+
+/// <summary>
+/// Loads the active head at start (falling back to an older version when it is corrupt), then trains a new
+/// head in the background whenever enough labels arrived or a <c>train</c> command asks, on a low-priority
+/// thread; a head that passes the validation gate is written as a new version and swapped in.
+/// </summary>
+internal sealed class HeadTrainingService(
+    ActiveHead active,
+    HeadRepository repository,
+    ISampleStore samples,
+    IInferenceEngine engine,
+    InferenceActivity inference,
+    IOptions<LearningOptions> options,
+    TimeProvider time,
+    ILogger<HeadTrainingService> logger) : BackgroundService
+{
+    private readonly WakeSignal _trigger = new();
+    private readonly Lock _gate = new();
+    private int _labelsSinceTraining;
+
+    /// <summary>Counts an accepted label; enough of them start a training run.</summary>
+    public void OnLabelAccepted()
+    {
+        lock (_gate)
+        {
+            if (++_labelsSinceTraining < options.Value.RetrainAfterLabels)
+            {
+                return;
+            }
+        }
+
+        RequestTraining();
+    }
+
+    /// <summary>Starts a training run soon (coalesced with one already pending).</summary>
+    public void RequestTraining() => _trigger.Set();
+
+    /// <summary>Makes the previous head version active; null when there is none.</summary>
+    public async Task<HeadInfo?> RollbackAsync(CancellationToken cancellationToken)
+    {
+        var previous = await repository.RollbackAsync(cancellationToken);
+        if (previous is not { } loaded)
+        {
+            return null;
+        }
+
+        active.Swap(loaded.Head, loaded.Info);
+        NodeLog.HeadRolledBack(logger, loaded.Info.Version);
+        return loaded.Info;
+    }
+
+    public override void Dispose()
+    {
+        _trigger.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var loaded = await repository.LoadActiveAsync(stoppingToken);
+        if (loaded is { } head)
+        {
+            if (head.Info.BackboneId != engine.Model.Id || head.Head.InputSize != engine.Model.EmbeddingSize)
+            {
+                NodeLog.HeadBackboneMismatch(logger, head.Info.Version, head.Info.BackboneId, engine.Model.Id);
+            }
+            else
+            {
+                active.Swap(head.Head, head.Info);
+                NodeLog.HeadLoaded(logger, head.Info.Version, head.Head.Classes.Count, head.Info.ValidationAccuracy);
+            }
+        }
+
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await _trigger.WaitAsync(stoppingToken);
+                lock (_gate)
+                {
+                    _labelsSinceTraining = 0;
+                }
+
+                await TrainOnceAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping; a run in progress was cancelled and left the active head as it was.
+        }
+    }
+
+    private async Task TrainOnceAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var stored = await samples.ListAsync(new SampleQuery(ModelId: engine.Model.Id, Limit: int.MaxValue, IncludeEmbedding: true), cancellationToken);
+        var current = active.Current;
+        // Between mini-batches the trainer waits while an inference runs (InferenceActivity).
+        var training = new TrainingOptions { Epochs = o.Epochs, BetweenBatches = inference.WaitWhileBusy };
+        GateResult result;
+        try
+        {
+            result = await LowPriorityWork.RunAsync("head-training", () => GatedTraining.Run(current?.Head, stored, engine.Model.EmbeddingSize, training, o.ValidationFraction, o.GateMargin, o.HiddenUnits, cancellationToken));
+        }
+        catch (ArgumentException ex)
+        {
+            NodeLog.HeadNotTrained(logger, ex.Message);
+            return;
+        }
+
+        if (!result.Accepted)
+        {
+            NodeLog.HeadRejected(logger, result.Reason);
+            return;
+        }
+
+        var info = new HeadInfo(repository.NextVersion(), time.GetUtcNow(), engine.Model.Id, result.CandidateAccuracy, result.TrainCount);
+        await repository.SaveAsync(result.Candidate, info, cancellationToken);
+        active.Swap(result.Candidate, info);
+        NodeLog.HeadAccepted(logger, info.Version, result.Candidate.Classes.Count, result.Reason);
+    }
+}

@@ -1,0 +1,27 @@
+using EdgeNode.Messaging;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeNode.Mqtt;
+
+/// <summary>Runs the in-process broker when <c>EdgeNode:Mqtt:EmbeddedBroker</c> is true; starts first, stops last.</summary>
+internal sealed class BrokerService(IOptions<MqttOptions> options, ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
+{
+    private EmbeddedBroker? _broker;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.EmbeddedBroker)
+        {
+            return;
+        }
+
+        _broker = new EmbeddedBroker(options.Value.Host, options.Value.Port, logger);
+        await _broker.StartAsync();
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => _broker?.StopAsync() ?? Task.CompletedTask;
+
+    public ValueTask DisposeAsync() => _broker?.DisposeAsync() ?? ValueTask.CompletedTask;
+}

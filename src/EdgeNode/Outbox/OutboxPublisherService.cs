@@ -1,0 +1,211 @@
+using System.Collections.Concurrent;
+using EdgeNode.Core;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeNode.Outbox;
+
+/// <summary>
+/// Store-and-forward: publishes committed messages with their kind's <see cref="MessageDelivery"/> (QoS 1) and marks them delivered only after the
+/// broker's acknowledgement. Each connection is a session of two lanes: the backlog found at connect
+/// drains oldest first at <see cref="OutboxOptions.BacklogMessagesPerSecond"/>, while newer (live) items go
+/// out as they are stored. Both stream from the database in batches, so a backlog of any size costs the
+/// same memory; a restart resumes from the oldest undelivered row, so a message is sent again only when
+/// its acknowledgement was lost (QoS 1 semantics).
+/// </summary>
+internal sealed class OutboxPublisherService(
+    IOutboxStore store,
+    IMessageBus bus,
+    OutboxSignal signal,
+    MessageWriter writer,
+    IOptions<OutboxOptions> options,
+    TimeProvider time,
+    ILogger<OutboxPublisherService> logger) : BackgroundService
+{
+    private readonly OutboxOptions _options = options.Value;
+    private long _liveAfter;
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (!bus.IsConnected)
+        {
+            return;
+        }
+
+        // One last drain of the live items the pipeline committed while stopping, bounded by the shutdown
+        // timeout; an unfinished backlog stays for the next start at its own pace.
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            await PublishRangeAsync(Interlocked.Read(ref _liveAfter), long.MaxValue, 0, cts.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or MessageBusException or IOException)
+        {
+            NodeLog.OutboxFinalDrainIncomplete(logger, ex.Message);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        bus.Connected += _ =>
+        {
+            signal.Set();
+            return Task.CompletedTask;
+        };
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+                if (bus.IsConnected)
+                {
+                    await RunSessionAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (MessageBusException ex)
+            {
+                NodeLog.OutboxPublishFailed(logger, ex.Message);
+            }
+            catch (IOException ex)
+            {
+                NodeLog.OutboxStorageFailed(logger, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>One connected period: backlog lane and live lane side by side until the connection drops.</summary>
+    private async Task RunSessionAsync(CancellationToken stoppingToken)
+    {
+        var backlogEnd = (await store.GetStatsAsync(stoppingToken)).LastSeq;
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var backlog = RunLaneAsync(() => PublishRangeAsync(0, backlogEnd, _options.BacklogMessagesPerSecond, session.Token), session);
+        var live = RunLaneAsync(() => LiveAsync(backlogEnd, session.Token), session);
+        await Task.WhenAll(backlog, live);
+    }
+
+    private static async Task RunLaneAsync(Func<Task> lane, CancellationTokenSource session)
+    {
+        try
+        {
+            await lane();
+        }
+        catch
+        {
+            // One lane failing (connection lost) ends the session; the other stops with it.
+            await session.CancelAsync();
+            throw;
+        }
+    }
+
+    private async Task LiveAsync(long after, CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _liveAfter, after);
+        while (bus.IsConnected)
+        {
+            await store.ReportDropsAsync(CreateDropReport, cancellationToken);
+            after = await PublishRangeAsync(after, long.MaxValue, 0, cancellationToken);
+            Interlocked.Exchange(ref _liveAfter, after);
+            await signal.WaitAsync(TimeSpan.FromSeconds(1), cancellationToken);
+        }
+
+        throw new MessageBusException("Connection to the broker lost.");
+    }
+
+    /// <summary>
+    /// Publishes undelivered messages with <c>after &lt; seq ≤ end</c>, oldest first, at most
+    /// <paramref name="ratePerSecond"/> (0: unlimited), in batches; returns the last seq handled.
+    /// </summary>
+    private async Task<long> PublishRangeAsync(long after, long end, double ratePerSecond, CancellationToken cancellationToken)
+    {
+        using var window = new SemaphoreSlim(_options.MaxInFlight, _options.MaxInFlight);
+        var started = time.GetTimestamp();
+        long sent = 0;
+        while (after < end)
+        {
+            var batch = await store.ReadPendingAsync(after, _options.BatchSize, cancellationToken);
+            var count = 0;
+            while (count < batch.Count && batch[count].Seq <= end)
+            {
+                count++;
+            }
+
+            if (count == 0)
+            {
+                break;
+            }
+
+            var acked = new ConcurrentQueue<long>();
+            var publishes = new List<Task>(count);
+            try
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    if (ratePerSecond > 0)
+                    {
+                        await PaceAsync(started, sent, ratePerSecond, cancellationToken);
+                    }
+
+                    await window.WaitAsync(cancellationToken);
+                    publishes.Add(PublishOneAsync(batch[i], acked, window));
+                    sent++;
+                }
+            }
+            finally
+            {
+                try
+                {
+                    await Task.WhenAll(publishes);
+                }
+                finally
+                {
+                    // Whatever was acknowledged is marked, even when another publish of the batch failed.
+                    await store.MarkDeliveredAsync(acked.ToArray(), CancellationToken.None);
+                }
+            }
+
+            after = batch[count - 1].Seq;
+        }
+
+        return after;
+    }
+
+    private async Task PublishOneAsync(OutboxMessage message, ConcurrentQueue<long> acked, SemaphoreSlim window)
+    {
+        try
+        {
+            // A publish once started is not cancelled: on stop, cancelling it between PUBLISH and PUBACK would leave
+            // a message the broker has as undelivered here, and the final drain would send it a second time.
+            // Cancellation stops new publishes (the window and pacing waits); a lost connection still fails this fast.
+            await bus.PublishAsync(MessageDelivery.ToBusMessage(message), CancellationToken.None);
+            acked.Enqueue(message.Seq);
+        }
+        finally
+        {
+            window.Release();
+        }
+    }
+
+    private async Task PaceAsync(long started, long sent, double ratePerSecond, CancellationToken cancellationToken)
+    {
+        var ahead = TimeSpan.FromSeconds(sent / ratePerSecond) - time.GetElapsedTime(started);
+        if (ahead > TimeSpan.FromMilliseconds(1))
+        {
+            await Task.Delay(ahead, time, cancellationToken);
+        }
+    }
+
+    private PendingMessage CreateDropReport(long dropped, long seq)
+    {
+        NodeLog.OutboxDropsReported(logger, dropped);
+        return writer.Create(MessageKind.Event, writer.Topics.Events, time.GetUtcNow(), seq, dropped, OutboxEventJson.WriteDropped, 160);
+    }
+}

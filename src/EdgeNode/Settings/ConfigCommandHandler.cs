@@ -1,0 +1,106 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeNode.Messaging.Commands;
+using Microsoft.Extensions.Configuration;
+
+namespace EdgeNode.Settings;
+
+/// <summary>
+/// <c>cmd/config</c>: <c>{"set": {"Telemetry:IntervalSeconds": 2}, "reset": ["ChangeGate:Threshold"]}</c>.
+/// Only <see cref="RuntimeSetting.All"/> may change; every value is validated with its options' rules before
+/// anything is written, so a rejected request changes nothing. Accepted changes are persisted
+/// (<see cref="RuntimeSettingsFile"/>) and the configuration is reloaded: live settings apply at once, the
+/// others at the next start. An empty request only reports the settings.
+/// </summary>
+internal sealed class ConfigCommandHandler(IConfiguration configuration, RuntimeSettingsFile file) : ICommandHandler
+{
+    public string Verb => "config";
+
+    public async Task<CommandReply> HandleAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        CommandArguments.RejectUnknown(request.Arguments, "set", "reset");
+        var changes = new Dictionary<RuntimeSetting, JsonNode?>();
+        if (request.Arguments.TryGetProperty("set", out var set))
+        {
+            if (set.ValueKind != JsonValueKind.Object)
+            {
+                throw new CommandException("'set' must be an object of setting → value.");
+            }
+
+            foreach (var property in set.EnumerateObject())
+            {
+                var setting = Whitelisted(property.Name);
+                if (!changes.TryAdd(setting, setting.Validate(property.Value)))
+                {
+                    throw new CommandException($"'{setting.Key}' is given twice.");
+                }
+            }
+        }
+
+        if (request.Arguments.TryGetProperty("reset", out var reset))
+        {
+            if (reset.ValueKind != JsonValueKind.Array)
+            {
+                throw new CommandException("'reset' must be an array of setting names.");
+            }
+
+            foreach (var item in reset.EnumerateArray())
+            {
+                var setting = Whitelisted(item.ValueKind == JsonValueKind.String ? item.GetString()! : throw new CommandException("'reset' items must be strings."));
+                if (!changes.TryAdd(setting, null))
+                {
+                    throw new CommandException($"'{setting.Key}' is given twice.");
+                }
+            }
+        }
+
+        // The router runs one command at a time, so read-modify-write of the file needs no lock here.
+        if (changes.Count > 0)
+        {
+            var persisted = file.Read();
+            foreach (var (setting, value) in changes)
+            {
+                if (value is null)
+                {
+                    persisted.Remove(setting.Key);
+                }
+                else
+                {
+                    persisted[setting.Key] = value;
+                }
+            }
+
+            await file.WriteAsync(persisted, cancellationToken);
+            if (configuration is IConfigurationRoot root)
+            {
+                root.Reload();
+            }
+        }
+
+        return CommandReply.Success(Report(changes.Keys));
+    }
+
+    private static RuntimeSetting Whitelisted(string key) =>
+        RuntimeSetting.Find(key) ?? throw new CommandException("not_allowed", $"'{key}' cannot be changed at run time; allowed: {string.Join(", ", RuntimeSetting.All.Select(s => s.Key))}.");
+
+    private JsonObject Report(IEnumerable<RuntimeSetting> changed)
+    {
+        var settings = new JsonObject();
+        foreach (var setting in RuntimeSetting.All)
+        {
+            settings[setting.Key] = new JsonObject
+            {
+                ["value"] = setting.Current(configuration[setting.ConfigurationKey]),
+                ["applies"] = setting.Live ? "live" : "restart",
+            };
+        }
+
+        var restart = changed.Where(s => !s.Live).Select(s => (JsonNode)JsonValue.Create(s.Key)).ToArray();
+        return new JsonObject
+        {
+            ["settings"] = settings,
+            ["restartRequired"] = new JsonArray(restart),
+            ["file"] = file.Path,
+        };
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeNode.Common;
+using Microsoft.Extensions.Configuration;
+
+namespace EdgeNode.Settings;
+
+/// <summary>
+/// The settings changed by the <c>config</c> command, persisted as <c>runtime-settings.json</c> next to the
+/// database (nested like appsettings.json) and added as the last configuration source, so they win over
+/// appsettings.json, the environment and the command line, at every start.
+/// </summary>
+internal sealed class RuntimeSettingsFile(string path)
+{
+    /// <summary>File name next to the database.</summary>
+    public const string FileName = "runtime-settings.json";
+
+    /// <summary>Full path of the file.</summary>
+    public string Path { get; } = System.IO.Path.GetFullPath(path);
+
+    /// <summary>The file for a database at <paramref name="databasePath"/>.</summary>
+    public static RuntimeSettingsFile NextTo(string databasePath) =>
+        new(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(databasePath)) ?? ".", FileName));
+
+    /// <summary>Adds the file as a configuration source; a damaged file is moved aside (<c>.damaged</c>) rather than stopping the node.</summary>
+    public void AddTo(IConfigurationBuilder configuration)
+    {
+        if (File.Exists(Path))
+        {
+            try
+            {
+                using var stream = File.OpenRead(Path);
+                using var document = JsonDocument.Parse(stream);
+            }
+            catch (JsonException)
+            {
+                File.Move(Path, Path + ".damaged", overwrite: true);
+            }
+        }
+
+        configuration.AddJsonFile(Path, optional: true, reloadOnChange: false);
+    }
+
+    /// <summary>The persisted overrides as flat keys under <c>EdgeNode:</c>.</summary>
+    public Dictionary<string, JsonNode> Read()
+    {
+        var flat = new Dictionary<string, JsonNode>(StringComparer.OrdinalIgnoreCase);
+        if (!File.Exists(Path) || JsonNode.Parse(File.ReadAllText(Path)) is not JsonObject root || root["EdgeNode"] is not JsonObject node)
+        {
+            return flat;
+        }
+
+        foreach (var (section, settings) in node)
+        {
+            if (settings is JsonObject values)
+            {
+                foreach (var (name, value) in values)
+                {
+                    if (value is not null)
+                    {
+                        flat[section + ":" + name] = value.DeepClone();
+                    }
+                }
+            }
+        }
+
+        return flat;
+    }
+
+    /// <summary>Writes <paramref name="flat"/> atomically (temporary file, flush to disk, rename).</summary>
+    public async Task WriteAsync(IReadOnlyDictionary<string, JsonNode> flat, CancellationToken cancellationToken)
+    {
+        var node = new JsonObject();
+        foreach (var (key, value) in flat.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var split = key.IndexOf(':', StringComparison.Ordinal);
+            var section = key[..split];
+            if (node[section] is not JsonObject values)
+            {
+                values = [];
+                node[section] = values;
+            }
+
+            values[key[(split + 1)..]] = value.DeepClone();
+        }
+
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        await AtomicFile.WriteAsync(Path, (stream, ct) => JsonSerializer.SerializeAsync(stream, new JsonObject { ["EdgeNode"] = node }, RuntimeSettingsJson.Default.JsonObject, ct), cancellationToken);
+    }
+}

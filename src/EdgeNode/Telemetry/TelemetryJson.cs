@@ -1,0 +1,109 @@
+using System.Text.Json;
+using EdgeNode.Health;
+using EdgeNode.Outbox;
+
+namespace EdgeNode.Telemetry;
+
+/// <summary>The <c>telemetry</c> message (docs/mqtt.md): a <see cref="TelemetrySnapshot"/> as JSON.</summary>
+internal static class TelemetryJson
+{
+    private const double MiB = 1024 * 1024;
+
+    /// <summary>The whole message: the envelope (<c>ts</c>, <c>node</c>; no <c>id</c> or <c>seq</c>, it is not stored), then the snapshot.</summary>
+    public static byte[] Serialize(TelemetrySnapshot t, string nodeId, HealthState? health) =>
+        MessageEnvelope.Serialize(new Envelope(null, t.Timestamp, null, nodeId), (t, health), static (w, s) => WriteBody(w, s.t, s.health), 768);
+
+    private static void WriteBody(Utf8JsonWriter w, TelemetrySnapshot t, HealthState? health)
+    {
+        w.WriteNumber("uptimeS", Math.Round(t.UptimeSeconds, 1));
+        w.WriteString("camera", t.Camera);
+        w.WriteNumber("framesIn", t.FramesIn);
+        w.WriteNumber("framesDropped", t.FramesDropped);
+        w.WriteNumber("framesSkipped", t.FramesSkipped);
+        w.WriteNumber("framesFailed", t.FramesFailed);
+        w.WriteNumber("captureRestarts", t.CaptureRestarts);
+        w.WriteNumber("queueDepth", t.QueueDepth);
+        w.WriteNumber("inferences", t.Inferences);
+        w.WriteNumber("fps", Math.Round(t.Fps, 2));
+        w.WriteNumber("latencyP50Ms", Math.Round(t.LatencyP50Ms, 2));
+        w.WriteNumber("latencyP95Ms", Math.Round(t.LatencyP95Ms, 2));
+        w.WriteString("model", t.Model);
+        if (t.ModelVersion is null)
+        {
+            w.WriteNull("modelVersion");
+        }
+        else
+        {
+            w.WriteString("modelVersion", t.ModelVersion);
+        }
+
+        w.WriteString("executionProvider", t.ExecutionProvider);
+        WriteNullable(w, "headVersion", t.HeadVersion);
+        w.WriteNumber("outboxDepth", t.OutboxDepth);
+        w.WriteNumber("oldestPendingAgeS", Math.Round(t.OldestPendingAgeSeconds, 1));
+        w.WriteNumber("outboxDropped", t.OutboxDropped);
+        w.WriteStartArray("sensorsFailing");
+        foreach (var failing in t.SensorsFailing)
+        {
+            w.WriteStringValue(failing);
+        }
+
+        w.WriteEndArray();
+        w.WriteBoolean("storageFull", t.StorageFull);
+        w.WriteNumber("storageWriteFailures", t.StorageWriteFailures);
+        var s = t.System;
+        WriteNullable(w, "cpuPercent", Round(s.CpuPercent, 1));
+        WriteNullable(w, "loadAvg1", Round(s.LoadAverage1, 2));
+        WriteNullable(w, "memUsedPercent", Round(s.MemoryUsedPercent, 1));
+        WriteNullable(w, "memAvailableMiB", Round(s.MemoryAvailableBytes / MiB, 1));
+        w.WriteNumber("rssMiB", Math.Round(s.ProcessRssBytes / MiB, 1));
+        WriteNullable(w, "socTempC", Round(s.SocTemperatureC, 1));
+        if (s.Throttled is { } throttled)
+        {
+            w.WriteBoolean("throttled", throttled);
+        }
+        else
+        {
+            w.WriteNull("throttled");
+        }
+
+        WriteNullable(w, "throttledFlags", s.ThrottledFlags);
+        if (health is not null)
+        {
+            w.WriteString("health", health.Status);
+            w.WriteStartArray("healthFailing");
+            foreach (var name in health.Failing)
+            {
+                w.WriteStringValue(name);
+            }
+
+            w.WriteEndArray();
+        }
+    }
+
+    private static double? Round(double? value, int digits) => value is { } v ? Math.Round(v, digits) : null;
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+}

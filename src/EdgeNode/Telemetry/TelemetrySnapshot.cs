@@ -1,0 +1,82 @@
+using EdgeNode.Devices.Board;
+
+namespace EdgeNode.Telemetry;
+
+/// <summary>
+/// Everything the node reports about itself at one moment: the source of the <c>telemetry</c> message, the
+/// Sparkplug metrics, the <c>System.Diagnostics.Metrics</c> gauges and the health checks.
+/// </summary>
+public sealed record TelemetrySnapshot
+{
+    /// <summary>When it was taken.</summary>
+    public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>Seconds since the node started.</summary>
+    public required double UptimeSeconds { get; init; }
+
+    /// <summary>Camera source name.</summary>
+    public required string Camera { get; init; }
+
+    /// <summary>Frames captured.</summary>
+    public required long FramesIn { get; init; }
+
+    /// <summary>Frames dropped by the bounded queue.</summary>
+    public required long FramesDropped { get; init; }
+
+    /// <summary>Frames whose result the change gate reused.</summary>
+    public required long FramesSkipped { get; init; }
+
+    /// <summary>Frames that were corrupt or failed inference.</summary>
+    public required long FramesFailed { get; init; }
+
+    /// <summary>Camera restarts.</summary>
+    public required long CaptureRestarts { get; init; }
+
+    /// <summary>Frames waiting for inference.</summary>
+    public required int QueueDepth { get; init; }
+
+    /// <summary>Inferences run.</summary>
+    public required long Inferences { get; init; }
+
+    /// <summary>Inferences per second over the last window.</summary>
+    public required double Fps { get; init; }
+
+    /// <summary>Median inference latency (ms).</summary>
+    public required double LatencyP50Ms { get; init; }
+
+    /// <summary>95th-percentile inference latency (ms).</summary>
+    public required double LatencyP95Ms { get; init; }
+
+    /// <summary>Backbone model id.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>Version of the installed backbone (signed model updates); null for the packaged model.</summary>
+    public required string? ModelVersion { get; init; }
+
+    /// <summary>Execution provider the backbone runs on.</summary>
+    public required string ExecutionProvider { get; init; }
+
+    /// <summary>Version of the active head; null before the first.</summary>
+    public required long? HeadVersion { get; init; }
+
+    /// <summary>Outbox items not yet acknowledged.</summary>
+    public required long OutboxDepth { get; init; }
+
+    /// <summary>Age of the oldest pending item (s).</summary>
+    public required double OldestPendingAgeSeconds { get; init; }
+
+    /// <summary>Undelivered items dropped by the size cap.</summary>
+    public required long OutboxDropped { get; init; }
+
+    /// <summary>Sensors whose last read failed.</summary>
+    public required IReadOnlyList<string> SensorsFailing { get; init; }
+
+    /// <summary>Storage refused writes (full disk or database cap).</summary>
+    public required bool StorageFull { get; init; }
+
+    /// <summary>Writes that failed.</summary>
+    public required long StorageWriteFailures { get; init; }
+
+    /// <summary>CPU, memory, SoC temperature and throttling.</summary>
+    public required SystemSnapshot System { get; init; }
+}

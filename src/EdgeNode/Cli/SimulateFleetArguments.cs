@@ -1,4 +1,6 @@
 using System.Globalization;
+using EdgeNode.Learning;
+using EdgeNode.Learning.Federated;
 
 namespace EdgeNode.Cli;
 
@@ -10,7 +12,13 @@ internal sealed record SimulateFleetArguments
                               [--partition iid|shards:K|dirichlet:A] [--rounds R] [--local-epochs E]
                               [--compression none|int8|topk:F] [--dp-noise S] [--clip C] [--proximal M] [--lr R]
                               [--rule fedavg|trimmed|median] [--seed S] [--models <dir>] [--cache <dir>] [--json]
+                              [--head discriminant|softmax|discriminant+softmax] [--dp-epsilon E]
+                              [--statistics-precision float32|float64] [--max-node-samples N]
           N virtual nodes (each its own MQTT connection and samples) and an in-process aggregator against the broker.
+          Every head kind runs side by side: discriminant (one statistics round), softmax (R FedAvg rounds from zero),
+          discriminant+softmax (the statistics round, then R FedAvg rounds from its head). --head picks the kind the
+          top-level JSON fields describe (default discriminant). --dp-epsilon E noises the statistics round for client-level
+          (E, 1e-5)-DP (embeddings clipped to norm 1, a node counted as at most --max-node-samples, default its share).
           --json  the last line of stdout is one JSON object: accuracy, accuracy_centralized, rounds, bytes_per_update, …
         """;
 
@@ -50,6 +58,18 @@ internal sealed record SimulateFleetArguments
 
     public bool Json { get; init; }
 
+    /// <summary>The head kind the top-level results describe (<c>--head</c>).</summary>
+    public HeadKind Head { get; init; } = HeadKinds.Default;
+
+    /// <summary>Client-level DP of the statistics round: target ε at δ = 1e-5 (<c>--dp-epsilon</c>; 0: off).</summary>
+    public double DpEpsilon { get; init; }
+
+    /// <summary>How the statistics travel (<c>--statistics-precision</c>).</summary>
+    public StatisticsPrecision StatisticsPrecision { get; init; } = StatisticsPrecision.Compact;
+
+    /// <summary>The aggregator's per-node sample bound in the statistics round (<c>--max-node-samples</c>); null: 10,000, or with DP the largest node's count.</summary>
+    public double? MaxNodeSamples { get; init; }
+
     public static SimulateFleetArguments? Parse(string[] args, out string? error)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -71,7 +91,7 @@ internal sealed record SimulateFleetArguments
             values[args[i][2..]] = args[++i];
         }
 
-        string[] known = ["nodes", "broker", "train", "test", "partition", "rounds", "local-epochs", "compression", "dp-noise", "clip", "proximal", "lr", "rule", "seed", "models", "cache"];
+        string[] known = ["nodes", "broker", "train", "test", "partition", "rounds", "local-epochs", "compression", "dp-noise", "clip", "proximal", "lr", "rule", "seed", "models", "cache", "head", "dp-epsilon", "statistics-precision", "max-node-samples"];
         var unknown = values.Keys.FirstOrDefault(k => !known.Contains(k));
         if (unknown is not null)
         {
@@ -89,6 +109,20 @@ internal sealed record SimulateFleetArguments
         if (colon <= 0 || !int.TryParse(broker.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
             error = $"--broker must be host:port, got '{broker}'";
+            return null;
+        }
+
+        var head = HeadKinds.Default;
+        if (values.TryGetValue("head", out var kind) && !HeadKinds.TryParse(kind, out head))
+        {
+            error = $"--head must be discriminant, softmax or discriminant+softmax, got '{kind}'";
+            return null;
+        }
+
+        var precision = values.GetValueOrDefault("statistics-precision", "float32");
+        if (precision is not ("float32" or "float64"))
+        {
+            error = $"--statistics-precision must be float32 or float64, got '{precision}'";
             return null;
         }
 
@@ -114,6 +148,10 @@ internal sealed record SimulateFleetArguments
                 Models = values.GetValueOrDefault("models", "models"),
                 Cache = values.GetValueOrDefault("cache"),
                 Json = json,
+                Head = head,
+                DpEpsilon = Number(values, "dp-epsilon", 0),
+                StatisticsPrecision = precision == "float64" ? StatisticsPrecision.Exact : StatisticsPrecision.Compact,
+                MaxNodeSamples = values.ContainsKey("max-node-samples") ? Math.Max(1, Number(values, "max-node-samples", 1)) : null,
             };
             EdgeNode.Learning.Federated.CodecSettings.Parse(parsed.Compression);
             FleetPartition.Validate(parsed.Partition);

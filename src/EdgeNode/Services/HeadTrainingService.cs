@@ -121,7 +121,7 @@ internal sealed partial class HeadTrainingService(
         GateResult result;
         try
         {
-            result = await LowPriorityWork.RunAsync("head-training", () => GatedTraining.Run(current?.Head, stored, engine.Model.EmbeddingSize, training, o.ValidationFraction, o.GateMargin, o.HiddenUnits, cancellationToken));
+            result = await LowPriorityWork.RunAsync("head-training", () => GatedTraining.Run(Kind(o), current?.Head, stored, engine.Model.EmbeddingSize, training, o.ValidationFraction, o.GateMargin, o.HiddenUnits, cancellationToken));
         }
         catch (ArgumentException ex)
         {
@@ -135,11 +135,14 @@ internal sealed partial class HeadTrainingService(
             return;
         }
 
-        var info = new HeadInfo(repository.NextVersion(), time.GetUtcNow(), engine.Model.Id, result.CandidateAccuracy, result.TrainCount);
+        var info = new HeadInfo(repository.NextVersion(), time.GetUtcNow(), engine.Model.Id, result.CandidateAccuracy, result.TrainCount, Kind(o));
         await repository.SaveAsync(result.Candidate, info, cancellationToken);
         active.Swap(result.Candidate, info);
         LogAccepted(logger, info.Version, result.Candidate.Classes.Count, result.Reason);
     }
+
+    // An MLP head has no discriminant form: HiddenUnits > 0 keeps the softmax trainer.
+    private static HeadKind Kind(LearningOptions o) => o.HiddenUnits > 0 || !HeadKinds.TryParse(o.Head, out var kind) ? HeadKind.Softmax : kind;
 
     [LoggerMessage(1, LogLevel.Information, "Head version {Version} loaded: {Classes} classes, validation accuracy {Accuracy:F3}")]
     private static partial void LogLoaded(ILogger logger, int version, int classes, double accuracy);

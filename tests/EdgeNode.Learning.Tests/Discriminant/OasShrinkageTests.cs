@@ -33,16 +33,15 @@ public sealed class OasShrinkageTests
 
         var head = LinearDiscriminant.Fit(statistics, out var report);
 
-        // The same model written out: standardise by the total mean and std, pool the within-class covariance
-        // over N − C degrees of freedom, shrink by OAS with p = 2, invert the 2×2 matrix.
+        // The same model written out: centre on the total mean, pool the within-class covariance over N − C degrees
+        // of freedom, shrink by OAS with p = 2 towards (tr/2)·I, invert the 2×2 matrix.
         int n = points.Length, dof = n - 2;
         double mx = points.Average(p => p.X), my = points.Average(p => p.Y);
-        double sx = Math.Sqrt(points.Average(p => (p.X - mx) * (p.X - mx))), sy = Math.Sqrt(points.Average(p => (p.Y - my) * (p.Y - my)));
-        var means = points.GroupBy(p => p.Label).ToDictionary(g => g.Key, g => (X: (g.Average(p => p.X) - mx) / sx, Y: (g.Average(p => p.Y) - my) / sy, N: g.Count()));
+        var means = points.GroupBy(p => p.Label).ToDictionary(g => g.Key, g => (X: g.Average(p => p.X) - mx, Y: g.Average(p => p.Y) - my, N: g.Count()));
         double c11 = 0, c12 = 0, c22 = 0;
         foreach (var (x, y, label) in points)
         {
-            double dx = ((x - mx) / sx) - means[label].X, dy = ((y - my) / sy) - means[label].Y;
+            double dx = x - mx - means[label].X, dy = y - my - means[label].Y;
             c11 += dx * dx / dof;
             c12 += dx * dy / dof;
             c22 += dy * dy / dof;

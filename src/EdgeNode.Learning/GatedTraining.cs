@@ -10,9 +10,17 @@ namespace EdgeNode.Learning;
 /// </summary>
 public static class GatedTraining
 {
-    /// <summary>Trains and gates. The active head is never modified.</summary>
+    /// <summary>Trains a softmax head and gates it. The active head is never modified.</summary>
     /// <exception cref="ArgumentException">Fewer than two classes to train on.</exception>
-    public static GateResult Run(HeadModel? current, IReadOnlyList<LabeledSample> samples, int dimension, TrainingOptions options, double validationFraction, double margin, int hiddenSize = 0, CancellationToken cancellationToken = default)
+    public static GateResult Run(HeadModel? current, IReadOnlyList<LabeledSample> samples, int dimension, TrainingOptions options, double validationFraction, double margin, int hiddenSize = 0, CancellationToken cancellationToken = default) =>
+        Run(HeadKind.Softmax, current, samples, dimension, options, validationFraction, margin, hiddenSize, cancellationToken);
+
+    /// <summary>
+    /// Trains a head of <paramref name="kind"/> on the training split (a discriminant from the split's exact statistics;
+    /// softmax from a copy of the active head) and gates it against the active head, whatever kind that is.
+    /// </summary>
+    /// <exception cref="ArgumentException">Fewer than two classes to train on.</exception>
+    public static GateResult Run(HeadKind kind, HeadModel? current, IReadOnlyList<LabeledSample> samples, int dimension, TrainingOptions options, double validationFraction, double margin, int hiddenSize = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(samples);
         ArgumentNullException.ThrowIfNull(options);
@@ -33,8 +41,13 @@ public static class GatedTraining
             throw new ArgumentException($"Training needs labelled samples of at least two classes; the training split has {train.Classes.Count}.", nameof(samples));
         }
 
-        var candidate = current?.Clone() ?? new HeadModel(dimension, hiddenSize, options.Seed);
-        HeadTrainer.Train(candidate, train, options, cancellationToken);
+        var statistics = new Discriminant.DiscriminantStatistics(dimension);
+        if (kind != HeadKind.Softmax)
+        {
+            statistics.AddRange(train);
+        }
+
+        var candidate = Discriminant.HeadFit.Train(kind, statistics, train, options, current, hiddenSize, cancellationToken);
         var candidateAccuracy = HeadEvaluator.Accuracy(candidate, validation);
         var currentAccuracy = current is null ? 0 : HeadEvaluator.Accuracy(current, validation);
         if (validation.Count == 0)

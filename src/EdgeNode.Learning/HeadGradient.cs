@@ -76,6 +76,8 @@ internal sealed class HeadGradient
                 head.Forward(bx.Slice(s * d, d), _hidden.AsSpan(s * hiddenSize, hiddenSize), logits);
             }
 
+            // Shifted by the largest logit: a discriminant head's logits can exceed exp's float range.
+            TensorPrimitives.Subtract(logits, TensorPrimitives.Max(logits), logits);
             TensorPrimitives.SoftMax(logits, logits);
             var target = targets[row];
             var weight = classWeights.IsEmpty ? 1f : classWeights[target];

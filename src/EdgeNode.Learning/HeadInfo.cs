@@ -6,4 +6,5 @@ namespace EdgeNode.Learning;
 /// <param name="BackboneId">Backbone whose embeddings it was trained on.</param>
 /// <param name="ValidationAccuracy">Accuracy on the held-out split at training time.</param>
 /// <param name="Samples">Training samples.</param>
-public sealed record HeadInfo(int Version, DateTimeOffset CreatedAt, string BackboneId, double ValidationAccuracy, int Samples);
+/// <param name="Kind">How it was learned; a version-1 head file is <see cref="HeadKind.Softmax"/>.</param>
+public sealed record HeadInfo(int Version, DateTimeOffset CreatedAt, string BackboneId, double ValidationAccuracy, int Samples, HeadKind Kind = HeadKind.Softmax);

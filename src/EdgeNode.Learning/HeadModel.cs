@@ -179,6 +179,8 @@ public sealed class HeadModel
         Scaler.Transform(embedding, x);
         var p = probabilities[..c];
         Forward(x, scratch.Slice(InputSize, HiddenSize), p);
+        // Shifted by the largest logit: a discriminant head's logits can exceed exp's float range.
+        TensorPrimitives.Subtract(p, TensorPrimitives.Max(p), p);
         TensorPrimitives.SoftMax(p, p);
         var best = TensorPrimitives.IndexOfMax(p);
         return new Prediction(_classes[best], p[best], best);

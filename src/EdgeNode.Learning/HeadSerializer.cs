@@ -6,11 +6,12 @@ namespace EdgeNode.Learning;
 /// <summary>
 /// The head file format: magic <c>EDGH</c>, format version, architecture, classes, scaler, parameters and
 /// <see cref="HeadInfo"/>, then a SHA-256 of everything before it, so a torn or corrupted file is detected.
+/// Format 2 adds one byte, the <see cref="HeadKind"/>, after the sample count; format 1 files still load (as softmax heads).
 /// </summary>
 public static class HeadSerializer
 {
     private const int Magic = 0x48474445; // "EDGH"
-    private const short FormatVersion = 1;
+    private const short FormatVersion = 2;
     private const int HashLength = 32;
 
     /// <summary>Serialises <paramref name="head"/> with <paramref name="info"/>.</summary>
@@ -28,6 +29,7 @@ public static class HeadSerializer
             w.Write(info.BackboneId);
             w.Write(info.ValidationAccuracy);
             w.Write(info.Samples);
+            w.Write((byte)info.Kind);
             w.Write(head.InputSize);
             w.Write(head.HiddenSize);
             w.Write(head.Classes.Count);
@@ -67,12 +69,19 @@ public static class HeadSerializer
         try
         {
             using var r = new BinaryReader(new MemoryStream(body.ToArray()));
-            if (r.ReadInt32() != Magic || r.ReadInt16() != FormatVersion)
+            var format = r.ReadInt32() == Magic ? r.ReadInt16() : (short)0;
+            if (format is not (1 or FormatVersion))
             {
                 throw new InvalidDataException("Not a head file of a supported format version.");
             }
 
             var info = new HeadInfo(r.ReadInt32(), DateTimeOffset.FromUnixTimeMilliseconds(r.ReadInt64()), r.ReadString(), r.ReadDouble(), r.ReadInt32());
+            if (format >= 2)
+            {
+                var kind = r.ReadByte();
+                info = info with { Kind = Enum.IsDefined((HeadKind)kind) ? (HeadKind)kind : throw new InvalidDataException($"Unknown head kind {kind}.") };
+            }
+
             var input = r.ReadInt32();
             var hidden = r.ReadInt32();
             var classes = r.ReadInt32();

@@ -11,4 +11,7 @@ public enum DeltaCodec : byte
 
     /// <summary>The k largest |values| as (uint32 index, float value) pairs; the rest is carried to the next round by error feedback.</summary>
     TopK = 2,
+
+    /// <summary>Not a delta: discriminant statistics (counts, sums, second moment; <see cref="StatisticsCodec"/>), parameter count = embedding length.</summary>
+    Statistics = 16,
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EdgeNode.Common;
+using EdgeNode.Learning;
 
 namespace EdgeNode.Cli;
 
@@ -37,6 +38,9 @@ internal sealed record LearnArguments
 
     public string? Cache { get; init; }
 
+    /// <summary>The head kind the top-level results describe (<c>--head</c>).</summary>
+    public HeadKind Head { get; init; } = HeadKinds.Default;
+
     /// <summary>The <c>learn</c> verb: its flags and help; <paramref name="run"/> gets the parsed arguments.</summary>
     public static Command CreateCommand(Func<LearnArguments, TextWriter, TextWriter, CancellationToken, int> run)
     {
@@ -53,10 +57,12 @@ internal sealed record LearnArguments
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1, HelpName = "S" };
         var models = new Option<string>("--models") { Description = "Folder of the model manifest.", DefaultValueFactory = _ => "models", HelpName = "dir" };
         var cache = new Option<string?>("--cache") { Description = "Embedding cache folder (embeddings are cached per backbone hash).", HelpName = "dir" };
+        var head = new Option<string>("--head") { Description = "The head kind the top-level JSON fields describe (the node's EdgeNode__Learning__Head); every kind is reported side by side, with 1/5/10-shot accuracy.", DefaultValueFactory = _ => HeadKinds.Name(HeadKinds.Default), HelpName = "discriminant|softmax|discriminant+softmax" };
+        head.AcceptOnlyFromAmong([.. HeadKinds.All.Select(HeadKinds.Name)]);
         var json = new Option<bool>("--json") { Description = "The last line of stdout is one JSON object with the results." };
         var command = new Command("learn", "Train a head on labelled folders exactly as the node does and report test accuracy.")
         {
-            train, test, backbone, tasks, replay, json, hidden, epochs, lr, l2, proximal, seed, models, cache,
+            train, test, backbone, tasks, replay, json, hidden, epochs, lr, l2, proximal, seed, models, cache, head,
         };
         command.SetAction((p, ct) => Task.FromResult(run(
             new LearnArguments
@@ -75,6 +81,7 @@ internal sealed record LearnArguments
                 Seed = p.GetValue(seed),
                 Models = p.GetRequiredValue(models),
                 Cache = p.GetValue(cache),
+                Head = HeadKinds.TryParse(p.GetValue(head), out var kind) ? kind : HeadKinds.Default,
             },
             p.InvocationConfiguration.Output,
             p.InvocationConfiguration.Error,

@@ -76,19 +76,33 @@ internal static class LearnCommand
         results.Add(("accuracy_reference", referenceAccuracy));
         results.Add(("accuracy_head", accuracy));
 
+        IncrementalReport? incremental = null;
         if (a.Tasks > 0)
         {
-            var incremental = ClassIncrementalRun.Run(train, test, a.Tasks, a.Replay, options with { Proximal = a.Proximal ?? options.Proximal }, a.Hidden, progress, cancellationToken);
+            incremental = ClassIncrementalRun.Run(train, test, a.Tasks, a.Replay, options with { Proximal = a.Proximal ?? options.Proximal }, a.Hidden, progress, cancellationToken);
             stdout.WriteLine(FormattableString.Invariant($"class-incremental, {incremental.Tasks} tasks, replay {incremental.ReplayPerClass}/class: accuracy {incremental.AccuracyIncremental:F4}; without replay {incremental.AccuracyNoReplay:F4}; joint {incremental.AccuracyJoint:F4}"));
-            accuracy = incremental.AccuracyIncremental;
-            results.Add(("accuracy_incremental", incremental.AccuracyIncremental));
+        }
+
+        var kinds = LearnHeadKinds.Run(train, test, options, a, head, report.Elapsed.TotalSeconds, incremental, progress, cancellationToken);
+        foreach (var k in kinds)
+        {
+            stdout.WriteLine(LearnOutput.Line(k, a.Head));
+        }
+
+        // The top-level fields describe the default head kind (--head); accuracy_no_replay stays the softmax head's.
+        var chosen = kinds.First(k => k.Kind == a.Head);
+        accuracy = chosen.Incremental ?? chosen.Accuracy;
+        results[1] = ("accuracy_head", chosen.Accuracy);
+        if (incremental is not null)
+        {
+            results.Add(("accuracy_incremental", chosen.Incremental!.Value));
             results.Add(("accuracy_no_replay", incremental.AccuracyNoReplay));
-            results.Add(("accuracy_joint", incremental.AccuracyJoint));
+            results.Add(("accuracy_joint", chosen.Joint!.Value));
         }
 
         if (a.Json)
         {
-            stdout.WriteLine(Json(accuracy, results, a, report));
+            stdout.WriteLine(Json(accuracy, results, a, report, kinds));
         }
 
         return ExitCodes.Success;
@@ -111,7 +125,7 @@ internal static class LearnCommand
         return OnnxInferenceEngine.Load(directory, entry, options, NullLogger.Instance);
     }
 
-    private static string Json(double accuracy, List<(string Name, double Value)> results, LearnArguments a, TrainingReport report)
+    private static string Json(double accuracy, List<(string Name, double Value)> results, LearnArguments a, TrainingReport report, IReadOnlyList<HeadKindResult> kinds)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer))
@@ -131,6 +145,7 @@ internal static class LearnCommand
 
             w.WriteString("head", a.Hidden > 0 ? "mlp" : "linear");
             w.WriteNumber("train_sample_epochs_per_s", Math.Round(report.SampleEpochsPerSecond));
+            LearnOutput.WriteKinds(w, a.Head, kinds);
             w.WriteEndObject();
         }
 

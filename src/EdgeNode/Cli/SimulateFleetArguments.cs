@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using EdgeNode.Common;
+using EdgeNode.Learning;
+using EdgeNode.Learning.Federated;
 
 namespace EdgeNode.Cli;
 
@@ -44,6 +46,18 @@ internal sealed record SimulateFleetArguments
 
     public bool Json { get; init; }
 
+    /// <summary>The head kind the top-level results describe (<c>--head</c>).</summary>
+    public HeadKind Head { get; init; } = HeadKinds.Default;
+
+    /// <summary>Client-level DP of the statistics round: target ε at δ = 1e-5 (<c>--dp-epsilon</c>; 0: off).</summary>
+    public double DpEpsilon { get; init; }
+
+    /// <summary>How the statistics travel (<c>--statistics-precision</c>).</summary>
+    public StatisticsPrecision StatisticsPrecision { get; init; } = StatisticsPrecision.Compact;
+
+    /// <summary>The aggregator's per-node sample bound in the statistics round (<c>--max-node-samples</c>); null: 10,000, or with DP the largest node's count.</summary>
+    public double? MaxNodeSamples { get; init; }
+
     /// <summary>The <c>simulate-fleet</c> verb: its flags and help; <paramref name="run"/> gets the parsed arguments.</summary>
     public static Command CreateCommand(Func<SimulateFleetArguments, TextWriter, TextWriter, CancellationToken, Task<int>> run)
     {
@@ -73,10 +87,16 @@ internal sealed record SimulateFleetArguments
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1, HelpName = "S" };
         var models = new Option<string>("--models") { Description = "Folder of the model manifest.", DefaultValueFactory = _ => "models", HelpName = "dir" };
         var cache = new Option<string?>("--cache") { Description = "Embedding cache folder.", HelpName = "dir" };
+        var head = new Option<string>("--head") { Description = "The head kind the top-level JSON fields describe; every kind runs side by side: discriminant (one statistics round), softmax (R FedAvg rounds from zero), discriminant+softmax (the statistics round, then R rounds from its head).", DefaultValueFactory = _ => HeadKinds.Name(HeadKinds.Default), HelpName = "discriminant|softmax|discriminant+softmax" };
+        head.AcceptOnlyFromAmong([.. HeadKinds.All.Select(HeadKinds.Name)]);
+        var dpEpsilon = new Option<double>("--dp-epsilon") { Description = "Noise the statistics round for client-level (E, 1e-5)-DP (embeddings clipped to norm 1; 0: off).", HelpName = "E" }.NonNegative();
+        var precision = new Option<string>("--statistics-precision") { Description = "How the statistics travel: float32 (upper triangle) or float64.", DefaultValueFactory = _ => "float32" };
+        precision.AcceptOnlyFromAmong("float32", "float64");
+        var maxNodeSamples = new Option<double?>("--max-node-samples") { Description = "The aggregator's per-node sample bound in the statistics round (default 10,000, or with DP the largest node's count).", HelpName = "N" };
         var json = new Option<bool>("--json") { Description = "The last line of stdout is one JSON object: accuracy, accuracy_centralized, rounds, bytes_per_update, …" };
         var command = new Command("simulate-fleet", "N virtual nodes and an in-process aggregator learning together over a real MQTT broker.")
         {
-            nodes, broker, train, test, partition, rounds, localEpochs, compression, dpNoise, clip, proximal, lr, rule, seed, models, cache, json,
+            nodes, broker, train, test, partition, rounds, localEpochs, compression, dpNoise, clip, proximal, lr, rule, seed, models, cache, json, head, dpEpsilon, precision, maxNodeSamples,
         };
         command.SetAction((p, ct) =>
         {
@@ -102,6 +122,10 @@ internal sealed record SimulateFleetArguments
                     Models = p.GetRequiredValue(models),
                     Cache = p.GetValue(cache),
                     Json = p.GetValue(json),
+                    Head = HeadKinds.TryParse(p.GetValue(head), out var kind) ? kind : HeadKinds.Default,
+                    DpEpsilon = p.GetValue(dpEpsilon),
+                    StatisticsPrecision = p.GetValue(precision) == "float64" ? StatisticsPrecision.Exact : StatisticsPrecision.Compact,
+                    MaxNodeSamples = p.GetValue(maxNodeSamples) is { } max ? Math.Max(1, max) : null,
                 },
                 p.InvocationConfiguration.Output,
                 p.InvocationConfiguration.Error,

@@ -78,18 +78,56 @@ internal static class SimulateFleetCommand
         }
 
         initial.Restandardize(statistics.ToScaler());
-        var root = Path.Combine(Path.GetTempPath(), "edgenode-fleet-" + Guid.NewGuid().ToString("N")[..8]);
-        var fleet = "sim" + Guid.NewGuid().ToString("N")[..6];
-        Directory.CreateDirectory(Path.Combine(root, "keys"));
-        await File.WriteAllBytesAsync(Path.Combine(root, "initial.head"), HeadSerializer.Serialize(initial, new HeadInfo(0, DateTimeOffset.UnixEpoch, "simulate-fleet", 0, 0)), cancellationToken);
         var signers = new EcdsaSigner[a.Nodes];
         for (var i = 0; i < a.Nodes; i++)
         {
             signers[i] = EcdsaSigner.Create();
+        }
+
+        try
+        {
+            var fleet = "sim" + Guid.NewGuid().ToString("N")[..6];
+            var report = new SimulateFleetReport(a, train, test, centralAccuracy);
+            var statisticsRound = await FleetStatisticsRound.RunAsync(a, parts, signers, NodeId, Prefix, fleet + "s", stderr, cancellationToken);
+            await stdout.WriteLineAsync(report.Statistics(statisticsRound));
+            var softmax = await RunRoundsAsync(a, initial, parts, active, signers, HeadKind.Softmax, fleet, test, stdout, stderr, cancellationToken);
+            var start = statisticsRound.Head.Clone();
+            start.Restandardize(statistics.ToScaler());
+            var refined = await RunRoundsAsync(a, start, parts, active, signers, HeadKind.DiscriminantSoftmax, fleet + "r", test, stdout, stderr, cancellationToken);
+            foreach (var line in report.Lines(softmax, refined))
+            {
+                await stdout.WriteLineAsync(line);
+            }
+
+            if (a.Json)
+            {
+                await stdout.WriteLineAsync(report.Json(softmax, refined));
+            }
+        }
+        finally
+        {
+            foreach (var signer in signers)
+            {
+                signer.Dispose();
+            }
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>FedAvg rounds over the broker with the aggregator host from <paramref name="initial"/>, as before issue 15.</summary>
+    private static async Task<FleetRoundsResult> RunRoundsAsync(SimulateFleetArguments a, HeadModel initial, SampleSet[] parts, int active, EcdsaSigner[] signers, HeadKind kind, string fleet, SampleSet test, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var name = HeadKinds.Name(kind);
+        var root = Path.Combine(Path.GetTempPath(), "edgenode-fleet-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(Path.Combine(root, "keys"));
+        await File.WriteAllBytesAsync(Path.Combine(root, "initial.head"), HeadSerializer.Serialize(initial, new HeadInfo(0, DateTimeOffset.UnixEpoch, "simulate-fleet", 0, 0)), cancellationToken);
+        for (var i = 0; i < a.Nodes; i++)
+        {
             await File.WriteAllTextAsync(Path.Combine(root, "keys", NodeId(i) + ".pem"), signers[i].ExportPublicKeyPem(), cancellationToken);
         }
 
-        await stderr.WriteLineAsync($"{a.Nodes} nodes ({active} with samples), partition {a.Partition}, compression {a.Compression}, fleet {fleet}, state {root}");
+        await stderr.WriteLineAsync($"{name}: {a.Nodes} nodes ({active} with samples), partition {a.Partition}, compression {a.Compression}, fleet {fleet}, state {root}");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var host = StartAggregator(a, root, fleet, active);
         await host.StartAsync(stop.Token);
@@ -161,7 +199,7 @@ internal static class SimulateFleetCommand
             // Broker traffic of the round: the updates (chunks) in, one global publish in, and the global delivered to each node and the monitor.
             var brokerMessages = (messages - lastMessages) + 1 + a.Nodes + 1;
             rows.Add((next.Global.Version, accuracy, seconds, perUpdate, brokerMessages));
-            await stdout.WriteLineAsync(FormattableString.Invariant($"round {next.Global.Version,3}: accuracy {accuracy:F4}  {seconds:F2} s  {perUpdate:F0} B/update  {brokerMessages} messages"));
+            await stdout.WriteLineAsync(FormattableString.Invariant($"{name} round {next.Global.Version,3}: accuracy {accuracy:F4}  {seconds:F2} s  {perUpdate:F0} B/update  {brokerMessages} messages"));
             (lastBytes, lastUpdates, lastMessages, previous) = (bytes, updates, messages, next.Timestamp);
         }
 
@@ -178,20 +216,8 @@ internal static class SimulateFleetCommand
             await bus.DisposeAsync();
         }
 
-        foreach (var signer in signers)
-        {
-            signer.Dispose();
-        }
-
         Directory.Delete(root, recursive: true);
-        var final = rows[^1].Accuracy;
-        await stdout.WriteLineAsync(FormattableString.Invariant($"final accuracy {final:F4} vs centralized {centralAccuracy:F4} ({final / centralAccuracy:P1}); {bytesPerUpdate:F0} B/update; {messagesPerRound:F0} broker messages/round; mean round {rows.Average(r => r.Seconds):F2} s; {failures} node failures{(a.DpNoise > 0 ? FormattableString.Invariant($"; DP ε = {epsilon:F2} at δ = 1e-5") : string.Empty)}"));
-        if (a.Json)
-        {
-            await stdout.WriteLineAsync(Json(a, rows, final, centralAccuracy, epsilon, bytesPerUpdate, messagesPerRound));
-        }
-
-        return ExitCodes.Success;
+        return new FleetRoundsResult(rows, bytesPerUpdate, messagesPerRound, epsilon, failures);
     }
 
     private static string NodeId(int i) => "node" + i.ToString("D4", CultureInfo.InvariantCulture);
@@ -221,41 +247,5 @@ internal static class SimulateFleetCommand
         ]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         return builder.Build();
-    }
-
-    private static string Json(SimulateFleetArguments a, List<(long Round, double Accuracy, double Seconds, double BytesPerUpdate, long Messages)> rows, double final, double central, double epsilon, double bytesPerUpdate, double messagesPerRound)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("accuracy", Math.Round(final, 4));
-            w.WriteNumber("accuracy_centralized", Math.Round(central, 4));
-            w.WriteNumber("rounds", rows.Count);
-            w.WriteNumber("bytes_per_update", Math.Round(bytesPerUpdate));
-            w.WriteNumber("nodes", a.Nodes);
-            w.WriteString("partition", a.Partition);
-            w.WriteString("compression", a.Compression);
-            w.WriteNumber("round_seconds_mean", Math.Round(rows.Average(r => r.Seconds), 3));
-            w.WriteNumber("round_seconds_max", Math.Round(rows.Max(r => r.Seconds), 3));
-            w.WriteNumber("messages_per_round", Math.Round(messagesPerRound));
-            if (a.DpNoise > 0)
-            {
-                w.WriteNumber("dp_noise", a.DpNoise);
-                w.WriteNumber("dp_epsilon", Math.Round(epsilon, 3));
-                w.WriteNumber("dp_delta", 1e-5);
-            }
-
-            w.WriteStartArray("accuracy_per_round");
-            foreach (var r in rows)
-            {
-                w.WriteNumberValue(Math.Round(r.Accuracy, 4));
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

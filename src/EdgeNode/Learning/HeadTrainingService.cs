@@ -109,7 +109,7 @@ internal sealed class HeadTrainingService(
         GateResult result;
         try
         {
-            result = await LowPriorityWork.RunAsync("head-training", () => GatedTraining.Run(current?.Head, stored, engine.Model.EmbeddingSize, training, o.ValidationFraction, o.GateMargin, o.HiddenUnits, cancellationToken));
+            result = await LowPriorityWork.RunAsync("head-training", () => GatedTraining.Run(Kind(o), current?.Head, stored, engine.Model.EmbeddingSize, training, o.ValidationFraction, o.GateMargin, o.HiddenUnits, cancellationToken));
         }
         catch (ArgumentException ex)
         {
@@ -123,9 +123,12 @@ internal sealed class HeadTrainingService(
             return;
         }
 
-        var info = new HeadInfo(repository.NextVersion(), time.GetUtcNow(), engine.Model.Id, result.CandidateAccuracy, result.TrainCount);
+        var info = new HeadInfo(repository.NextVersion(), time.GetUtcNow(), engine.Model.Id, result.CandidateAccuracy, result.TrainCount, Kind(o));
         await repository.SaveAsync(result.Candidate, info, cancellationToken);
         active.Swap(result.Candidate, info);
         NodeLog.HeadAccepted(logger, info.Version, result.Candidate.Classes.Count, result.Reason);
     }
+
+    // An MLP head has no discriminant form: HiddenUnits > 0 keeps the softmax trainer.
+    private static HeadKind Kind(LearningOptions o) => o.HiddenUnits > 0 || !HeadKinds.TryParse(o.Head, out var kind) ? HeadKind.Softmax : kind;
 }

@@ -47,6 +47,14 @@ public sealed class LearningOptions
     [Range(1, 604_800)]
     public double ResultTimeToLiveSeconds { get; set; } = 900;
 
+    /// <summary>
+    /// <c>EdgeNode__Learning__Head</c>: <c>discriminant</c> (default; the shrunk linear discriminant of the labelled samples'
+    /// exact statistics), <c>softmax</c> (Adam on the replay store, as before) or <c>discriminant+softmax</c> (the
+    /// discriminant refined by Adam). See docs/learning.md.
+    /// </summary>
+    [RegularExpression("^(discriminant|softmax|discriminant\\+softmax)$", ErrorMessage = "The head must be 'discriminant', 'softmax' or 'discriminant+softmax'.")]
+    public string Head { get; set; } = "discriminant";
+
     /// <summary>Hidden units of the head; 0 trains a logistic-regression head.</summary>
     [Range(0, 4096)]
     public int HiddenUnits { get; set; }

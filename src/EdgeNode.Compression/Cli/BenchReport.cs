@@ -3,7 +3,7 @@ using EdgeNode.Compression.Evaluation;
 namespace EdgeNode.Compression.Cli;
 
 /// <summary>What <c>edgenode bench</c> measured.</summary>
-/// <param name="Provider">Execution provider.</param>
+/// <param name="Provider">The execution provider the node's chain settled on (lower case: cpu, cuda, tensorrt).</param>
 /// <param name="Threads">Intra-op threads.</param>
 /// <param name="Warmup">Untimed runs per model.</param>
 /// <param name="Models">One entry per model, in command-line order.</param>

@@ -18,6 +18,10 @@ namespace EdgeNode.Compression.Cli;
 /// <param name="PruneChannels">Fraction of conv output channels to remove, 0 for none.</param>
 /// <param name="Json">Print the report as JSON.</param>
 /// <param name="HeadData">Optional folder with <c>train/&lt;class&gt;</c> and <c>test/&lt;class&gt;</c> images: linear-head accuracy and top-1 agreement are reported.</param>
+/// <param name="FidelityData">Optional images or tensor samples used only for the fidelity report (then the calibration folder is not split).</param>
+/// <param name="Int4">4-bit weight-only quantization of MatMul/Gemm weights (<c>com.microsoft.MatMulNBits</c>).</param>
+/// <param name="BlockSize">4-bit block size along K (32, 64 or 128; any power of two ≥ 16).</param>
+/// <param name="Symmetric">4-bit codes around a fixed zero point (no zero-point tensor) instead of one zero point per block.</param>
 public sealed record CompressOptions(
     string Input,
     string Output,
@@ -28,19 +32,26 @@ public sealed record CompressOptions(
     double Sparsity,
     double PruneChannels,
     bool Json,
-    string? HeadData = null)
+    string? HeadData = null,
+    string? FidelityData = null,
+    bool Int4 = false,
+    int BlockSize = 32,
+    bool Symmetric = false)
 {
     /// <summary>The usage line printed with parse errors.</summary>
     public const string Usage =
         "usage: edgenode compress <input.onnx> -o <output.onnx> [--calibration <image-dir>] [--calibration-count N] " +
-        "[--calibrator minmax|percentile|entropy] [--dynamic] [--sparsity S] [--prune-channels F] [--head-data <labelled-dir>] [--json]";
+        "[--calibrator minmax|percentile|entropy] [--dynamic] [--sparsity S] [--prune-channels F] [--head-data <labelled-dir>] " +
+        "[--int4 [--block-size 32|64|128] [--symmetric]] [--fidelity-data <dir>] [--json]";
 
     /// <summary>Parses the words after <c>compress</c>.</summary>
     /// <exception cref="ArgumentException">An unknown option, a missing value or a value out of range.</exception>
     public static CompressOptions Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        string? input = null, output = null, calibration = null, headData = null;
+        string? input = null, output = null, calibration = null, headData = null, fidelityData = null;
+        bool int4 = false, symmetric = false;
+        int? blockSize = null;
         var count = 100;
         var calibrator = CalibrationMethod.Entropy;
         bool dynamic = false, json = false;
@@ -85,6 +96,19 @@ public sealed record CompressOptions(
                 case "--head-data":
                     headData = Value();
                     break;
+                case "--fidelity-data":
+                    fidelityData = Value();
+                    break;
+                case "--int4":
+                    int4 = true;
+                    break;
+                case "--symmetric":
+                    symmetric = true;
+                    break;
+                case "--block-size":
+                    blockSize = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b >= 16 && (b & (b - 1)) == 0
+                        ? b : throw new ArgumentException($"--block-size must be a power of two ≥ 16 (32, 64 or 128); got '{args[i]}'.");
+                    break;
                 default:
                     if (arg.StartsWith('-') || input is not null)
                     {
@@ -101,12 +125,22 @@ public sealed record CompressOptions(
             throw new ArgumentException("An input model and -o <output.onnx> are required.");
         }
 
-        if (calibration is null && !dynamic && sparsity == 0 && prune == 0)
+        if (calibration is null && !dynamic && !int4 && sparsity == 0 && prune == 0)
         {
-            throw new ArgumentException("Nothing to do: give --calibration <image-dir> for static int8, --dynamic, --sparsity or --prune-channels.");
+            throw new ArgumentException("Nothing to do: give --calibration <image-dir> for static int8, --dynamic, --int4, --sparsity or --prune-channels.");
         }
 
-        return new CompressOptions(input, output, calibration, count, calibrator, dynamic, sparsity, prune, json, headData);
+        if (int4 && dynamic)
+        {
+            throw new ArgumentException("--int4 and --dynamic are two ways to quantize the same weights; give one.");
+        }
+
+        if (!int4 && (blockSize is not null || symmetric))
+        {
+            throw new ArgumentException("--block-size and --symmetric apply to --int4.");
+        }
+
+        return new CompressOptions(input, output, calibration, count, calibrator, dynamic, sparsity, prune, json, headData, fidelityData, int4, blockSize ?? 32, symmetric);
     }
 
     private static double Fraction(string name, string text) =>

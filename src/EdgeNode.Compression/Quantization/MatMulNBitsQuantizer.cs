@@ -85,27 +85,9 @@ internal static class MatMulNBitsQuantizer
                     block[i] = weights[((start + i) * n) + col];
                 }
 
-                float min = 0, max = 0;
-                foreach (var w in block)
+                var (scale, zeroPoint) = BlockParameters(block, symmetric);
+                if (!symmetric)
                 {
-                    min = Math.Min(min, w);
-                    max = Math.Max(max, w);
-                }
-
-                float scale;
-                int zeroPoint;
-                if (symmetric)
-                {
-                    // Codes −8…7 around the implicit zero point 8; the larger magnitude maps to ±7 (or −8).
-                    var absMax = Math.Max(-min, max);
-                    scale = absMax > 0 ? absMax / 7f : 1f;
-                    zeroPoint = 8;
-                }
-                else
-                {
-                    // min and max include 0, so 0.0 is exact; 16 levels span the block's range.
-                    scale = max > min ? (max - min) / 15f : 1f;
-                    zeroPoint = (int)Math.Clamp(MathF.Round(-min / scale), 0f, 15f);
                     zeroPoints![(col * zeroPointsPerColumn) + (blk / 2)] |= (byte)(zeroPoint << (4 * (blk % 2)));
                 }
 
@@ -120,5 +102,60 @@ internal static class MatMulNBitsQuantizer
         }
 
         return (packed, scales, zeroPoints);
+    }
+
+    /// <summary>
+    /// Scale and zero point of one block: the block's range (widened to include 0, so 0.0 is exact; symmetric
+    /// around the implicit zero point 8), shrunk by the factor in 1.00…0.80 that gives the least squared error.
+    /// Clipping a few outliers buys finer steps for the rest; on MiniLM it raised the sentence-embedding cosine
+    /// over plain min/max (docs/compression.md).
+    /// </summary>
+    private static (float Scale, int ZeroPoint) BlockParameters(ReadOnlySpan<float> block, bool symmetric)
+    {
+        float min = 0, max = 0;
+        foreach (var w in block)
+        {
+            min = Math.Min(min, w);
+            max = Math.Max(max, w);
+        }
+
+        if (max == min)
+        {
+            return (1f, 8);
+        }
+
+        (float Scale, int ZeroPoint) best = default;
+        var bestError = double.MaxValue;
+        for (var step = 0; step <= 10; step++)
+        {
+            var shrink = 1f - (0.02f * step);
+            float scale;
+            int zeroPoint;
+            if (symmetric)
+            {
+                scale = Math.Max(-min, max) * shrink / 7f;
+                zeroPoint = 8;
+            }
+            else
+            {
+                scale = (max - min) * shrink / 15f;
+                zeroPoint = (int)Math.Clamp(MathF.Round(-min * shrink / scale), 0f, 15f);
+            }
+
+            double error = 0;
+            foreach (var w in block)
+            {
+                var code = Math.Clamp(MathF.Round(w / scale) + zeroPoint, 0f, 15f);
+                var d = w - ((code - zeroPoint) * scale);
+                error += d * d;
+            }
+
+            if (error < bestError)
+            {
+                (bestError, best) = (error, (scale, zeroPoint));
+            }
+        }
+
+        return best;
     }
 }

@@ -75,12 +75,12 @@ public sealed class BenchCommandTests : IDisposable
     [InlineData("m.onnx --threads 0")]
     [InlineData("m.onnx --provider npu")]
     [InlineData("a.onnx b.onnx c.onnx")]
-    public async Task Bench_BadCommandLine_ExitsTwo(string commandLine)
+    public async Task Bench_BadCommandLine_ExitsUsage(string commandLine)
     {
         var args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var code = await BenchCommand.RunAsync(args, _stdout, _stderr, CancellationToken.None);
 
-        Assert.Equal(2, code);
+        Assert.Equal(64, code);
         Assert.Contains("usage: edgenode bench", _stderr.ToString(), StringComparison.Ordinal);
     }
 }

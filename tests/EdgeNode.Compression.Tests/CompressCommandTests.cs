@@ -218,12 +218,15 @@ public sealed class CompressCommandTests : IDisposable
     [InlineData("model.onnx -o out.onnx --calibrator magic --dynamic")]
     [InlineData("model.onnx -o out.onnx --sparsity 1.5")]
     [InlineData("model.onnx -o out.onnx --dynamic --bogus")]
-    public async Task Compress_BadCommandLine_ExitsTwoWithUsage(string commandLine)
+    [InlineData("model.onnx -o out.onnx --int4 --dynamic")]
+    [InlineData("model.onnx -o out.onnx --int4 --block-size 24")]
+    [InlineData("model.onnx -o out.onnx --dynamic --symmetric")]
+    public async Task Compress_BadCommandLine_ExitsUsageWithUsage(string commandLine)
     {
         var args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var code = await CompressCommand.RunAsync(args, _stdout, _stderr, CancellationToken.None);
 
-        Assert.Equal(2, code);
+        Assert.Equal(64, code);
         Assert.Contains("usage: edgenode compress", _stderr.ToString(), StringComparison.Ordinal);
     }
 

@@ -30,6 +30,22 @@ public sealed class TransformerCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Bench_ThreeModels_ReportsEachSpeedUpOverTheFirst()
+    {
+        var a = _folder.WriteModel("a.onnx", TinyTransformer.Build());
+        var b = _folder.WriteModel("b.onnx", TinyTransformer.Build(seed: 5));
+        var c = _folder.WriteModel("c.onnx", TinyTransformer.Build(seed: 6));
+
+        var code = await BenchCommand.RunAsync([a, b, c, "--threads", "1", "--runs", "3", "--warmup", "1", "--shape", "input_ids=1x8", "--json"], _stdout, _stderr, CancellationToken.None);
+
+        Assert.Equal(0, code);
+        var report = JsonDocument.Parse(_stdout.ToString()).RootElement;
+        Assert.Equal(3, report.GetProperty("models").GetArrayLength());
+        Assert.Equal(2, report.GetProperty("ratios").GetArrayLength());
+        Assert.Equal(report.GetProperty("ratio").GetDouble(), report.GetProperty("ratios")[0].GetDouble());
+    }
+
+    [Fact]
     public async Task Bench_InputsFromNpyFolder_RunsOnTheFiles()
     {
         var model = _folder.WriteModel("t.onnx", TinyTransformer.Build());

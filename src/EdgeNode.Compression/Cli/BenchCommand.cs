@@ -8,7 +8,7 @@ using EdgeNode.Compression.Onnx;
 namespace EdgeNode.Compression.Cli;
 
 /// <summary>
-/// <c>edgenode bench &lt;model.onnx&gt; [&lt;model2.onnx&gt;] [--threads N] [--runs N] [--warmup N] [--provider cpu|cuda|tensorrt]
+/// <c>edgenode bench &lt;model.onnx&gt; [&lt;model2.onnx&gt; [&lt;model3.onnx&gt;]] [--threads N] [--runs N] [--warmup N] [--provider cpu|cuda|tensorrt]
 /// [--shape NAME=D1xD2…]… [--input NAME=FILL]… [--inputs &lt;tensor-dir&gt;] [--profile] [--json]</c>: times the session the node
 /// opens (<see cref="EdgeNode.Inference.NodeSessionFactory"/>) on any ONNX model.
 /// </summary>
@@ -71,7 +71,8 @@ public static class BenchCommand
             using var process = Process.GetCurrentProcess();
             return new BenchReport(
                 sessions[0].Provider.ToLowerInvariant(), options.Threads, options.Warmup, results,
-                results.Count == 2 ? results[0].Latency.P50Ms / results[1].Latency.P50Ms : null, process.PeakWorkingSet64);
+                results.Count >= 2 ? results[0].Latency.P50Ms / results[1].Latency.P50Ms : null, process.PeakWorkingSet64,
+                [.. results.Skip(1).Select(m => results[0].Latency.P50Ms / m.Latency.P50Ms)]);
         }
         finally
         {
@@ -120,9 +121,9 @@ public static class BenchCommand
             lines.AddRange((m.Profile ?? []).Select(t => string.Create(c, $"  {t.Op,-40} ×{t.Nodes,-3} {t.MsPerRun,8:F3} ms/run {t.Share,7:P1}")));
         }
 
-        if (r.Ratio is { } ratio)
+        for (var i = 0; i < (r.Ratios?.Count ?? 0); i++)
         {
-            lines.Add(string.Create(c, $"ratio (p50 first / second): {ratio:F2}x"));
+            lines.Add(string.Create(c, $"ratio (p50 first / {(i == 0 ? "second" : "third")}): {r.Ratios![i]:F2}x"));
         }
 
         lines.Add(string.Create(c, $"peak RSS: {r.PeakRssBytes / (1024.0 * 1024.0):F0} MiB"));

@@ -5,7 +5,7 @@ using EdgeNode.Inference;
 namespace EdgeNode.Compression.Cli;
 
 /// <summary>The parsed <c>edgenode bench</c> command line.</summary>
-/// <param name="Models">One model, or two to compare.</param>
+/// <param name="Models">One model, or two or three to compare (interleaved).</param>
 /// <param name="Threads">Intra-op threads.</param>
 /// <param name="Runs">Timed runs per model.</param>
 /// <param name="Warmup">Untimed runs per model.</param>
@@ -28,7 +28,7 @@ internal sealed record BenchOptions(
     string? InputsDirectory)
 {
     public const string Usage =
-        "usage: edgenode bench <model.onnx> [<model2.onnx>] [--threads N] [--runs N] [--warmup N] [--provider cpu|cuda|tensorrt] " +
+        "usage: edgenode bench <model.onnx> [<model2.onnx> [<model3.onnx>]] [--threads N] [--runs N] [--warmup N] [--provider cpu|cuda|tensorrt] " +
         "[--shape NAME=D1xD2…]… [--input NAME=tokens:V|ones|zeros|random]… [--inputs <tensor-dir>] [--profile] [--json]";
 
     /// <summary>Parses the words after <c>bench</c>.</summary>
@@ -69,9 +69,9 @@ internal sealed record BenchOptions(
             }
         }
 
-        if (models.Count is 0 or > 2)
+        if (models.Count is 0 or > 3)
         {
-            throw new ArgumentException("Give one model, or two to compare.");
+            throw new ArgumentException("Give one model, or two or three to compare.");
         }
 
         if (inputs is not null && (shapes.Count > 0 || fills.Count > 0))

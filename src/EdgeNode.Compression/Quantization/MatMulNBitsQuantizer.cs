@@ -126,9 +126,9 @@ internal static class MatMulNBitsQuantizer
 
         (float Scale, int ZeroPoint) best = default;
         var bestError = double.MaxValue;
-        for (var step = 0; step <= 10; step++)
+        for (var step = 0; step <= 40; step++)
         {
-            var shrink = 1f - (0.02f * step);
+            var shrink = 1f - (0.01f * step);
             float scale;
             int zeroPoint;
             if (symmetric)

@@ -17,6 +17,15 @@ public sealed record CompressionReport
     /// <summary>Op types left in float, if any.</summary>
     public required IReadOnlyList<string> FloatOps { get; init; }
 
+    /// <summary>MatMul/Gemm layers weight quantization kept in float, each with the reason (e.g. attention's activation × activation products).</summary>
+    public IReadOnlyList<string> KeptInFloat { get; init; } = [];
+
+    /// <summary>With <c>--int4</c>: bytes of the float weights of the quantized MatMul/Gemm layers.</summary>
+    public long? QuantizedWeightBytesBefore { get; init; }
+
+    /// <summary>With <c>--int4</c>: bytes of their 4-bit codes, scales and zero points.</summary>
+    public long? QuantizedWeightBytesAfter { get; init; }
+
     /// <summary>How calibration images were pre-processed, when images were used.</summary>
     public string? Preprocessing { get; init; }
 

@@ -7,7 +7,6 @@ using EdgeNode.Compression.Onnx.Proto;
 using EdgeNode.Compression.Pruning;
 using EdgeNode.Compression.Quantization;
 using EdgeNode.Compression.Transforms;
-using EdgeNode.Inference;
 using Google.Protobuf;
 
 namespace EdgeNode.Compression;
@@ -18,9 +17,6 @@ namespace EdgeNode.Compression;
 /// </summary>
 public static class ModelCompressor
 {
-    private const int HeldOutImages = 100;
-    private const int RandomFidelityInputs = 20;
-
     /// <summary>Runs the pipeline described by <paramref name="options"/>.</summary>
     /// <exception cref="CompressionException">Bad model, calibration folder or output path; nothing is written.</exception>
     public static Task<CompressionReport> CompressAsync(CompressOptions options, IProgress<string>? progress, CancellationToken cancellationToken)
@@ -52,25 +48,9 @@ public static class ModelCompressor
         var folded = BatchNormFolder.Fold(model.Graph);
         steps.Add($"fold-batchnorm: {folded} folded");
 
-        CalibrationImages? images = null;
-        string? preprocessing = null;
-        ImagePreprocessor? preprocessor = null;
-        var imageShape = ImageInputShape(original);
-        if (options.CalibrationDirectory is not null || options.HeadData is not null)
-        {
-            if (imageShape is null)
-            {
-                throw new CompressionException($"The model input '{original.Graph.Input[0].Name}' is not an image tensor [N,3,S,S]; images cannot feed it.");
-            }
-
-            (preprocessor, preprocessing) = PreprocessorFactory.Create(options.Input, (int)imageShape[2]);
-        }
-
-        if (options.CalibrationDirectory is not null)
-        {
-            images = CalibrationImages.Load(options.CalibrationDirectory, options.CalibrationCount, HeldOutImages, preprocessor!, progress, cancellationToken);
-        }
-
+        var data = CompressionInputs.Load(options, original, progress, cancellationToken);
+        var images = data.Images;
+        var imageShape = data.ImageShape;
         if (options.PruneChannels > 0)
         {
             // With calibration images, the convs that lose input channels are reconstructed by least squares.
@@ -89,11 +69,33 @@ public static class ModelCompressor
         }
 
         IReadOnlyList<string> floatOps = [];
-        if (options.Dynamic)
+        IReadOnlyList<string> keptInFloat = [];
+        (long Before, long After)? weightBytes = null;
+        if (options.Dynamic || options.Int4)
         {
-            OpsetUpgrader.Upgrade(model);
-            var layers = DynamicQuantizer.Apply(model);
-            steps.Add($"quantize-dynamic: {layers} MatMul/Gemm layers");
+            if (OpsetUpgrader.DefaultOpset(model) < 11)
+            {
+                OpsetUpgrader.Upgrade(model);
+            }
+
+            var originalNodes = new HashSet<NodeProto>(model.Graph.Node, ReferenceEqualityComparer.Instance);
+            if (options.Dynamic)
+            {
+                var (layers, kept) = DynamicQuantizer.Apply(model);
+                keptInFloat = kept;
+                steps.Add($"quantize-dynamic: {layers} MatMul/Gemm layers, int8 weights per output column, activations quantized at run time");
+            }
+            else
+            {
+                var (layers, kept, bytesBefore, bytesAfter) = MatMulNBitsQuantizer.Apply(model, options.BlockSize, options.Symmetric);
+                keptInFloat = kept;
+                weightBytes = (bytesBefore, bytesAfter);
+                steps.Add($"quantize-int4: {layers} MatMul/Gemm layers to MatMulNBits, block {options.BlockSize}, {(options.Symmetric ? "symmetric" : "a zero point per block")}; their weights {bytesBefore:N0} -> {bytesAfter:N0} bytes ({(bytesBefore > 0 ? (double)bytesAfter / bytesBefore : 0):P1})");
+            }
+
+            var tables = EmbeddingQuantizer.Apply(model);
+            steps.Add($"quantize-embeddings: {tables} Gather tables to int8, a scale per hidden channel");
+            floatOps = LeftInFloat(model.Graph, originalNodes);
         }
         else if (images is not null)
         {
@@ -108,30 +110,33 @@ public static class ModelCompressor
 
         var outputBytes = model.ToByteArray();
         progress?.Report("checking the output loads in ONNX Runtime");
-        using var before = new OrtModel(inputBytes, threads);
-        using var after = new OrtModel(outputBytes, threads);
+        using var before = new ModelSession(inputBytes, SessionSettings.Cpu(threads));
+        using var after = new ModelSession(outputBytes, SessionSettings.Cpu(threads));
         OnnxModelFile.WriteAtomic(options.Output, outputBytes);
 
         progress?.Report("measuring");
         var opsAfter = OpHistogram.AfterOptimization(outputBytes, threads);
-        var latency = LatencyMeter.MeasureInterleaved([before, after], warmup: 5, runs: 40, progress, cancellationToken);
-        var fidelity = images is { HeldOut.Count: > 0 }
-            ? FidelityStats.Measure(before, after, images.HeldOut, "held-out calibration-folder images")
-            : FidelityStats.Measure(before, after, RandomInputs(before.InputLength), "random normal inputs");
-        var head = options.HeadData is null ? null : HeadEvaluator.Evaluate(options.HeadData, before, after, preprocessor!, progress, cancellationToken);
+        var sample = data.Latency(before.Inputs);
+        var latency = LatencyMeter.MeasureInterleaved([before, after], [sample, sample], warmup: 5, runs: 40, progress, cancellationToken);
+        var (fidelitySamples, fidelitySource) = data.Fidelity(before.Inputs);
+        var fidelity = FidelityStats.Measure(before, after, fidelitySamples, fidelitySource);
+        var head = options.HeadData is null ? null : HeadEvaluator.Evaluate(options.HeadData, before, after, data.Preprocessor!, progress, cancellationToken);
         return new CompressionReport
         {
             Input = options.Input,
             Output = options.Output,
             Steps = steps,
             FloatOps = floatOps,
-            Preprocessing = preprocessing,
+            KeptInFloat = keptInFloat,
+            Preprocessing = data.Preprocessing,
             CalibrationImages = images?.Calibration.Count ?? 0,
             SkippedImages = images?.Skipped.Count ?? 0,
             SizeBefore = inputBytes.Length,
             SizeAfter = outputBytes.Length,
             CompressedSizeBefore = GzipLength(inputBytes),
             CompressedSizeAfter = GzipLength(outputBytes),
+            QuantizedWeightBytesBefore = weightBytes?.Before,
+            QuantizedWeightBytesAfter = weightBytes?.After,
             WeightSparsity = sparsity,
             OpsBefore = OpHistogram.AfterOptimization(inputBytes, threads),
             OpsAfter = opsAfter,
@@ -142,6 +147,17 @@ public static class ModelCompressor
             Fidelity = fidelity,
             Head = head,
         };
+    }
+
+    /// <summary>Op types of the input graph that weight quantization left in float (attention, LayerNorm, GELU, Softmax…), with counts.</summary>
+    private static List<string> LeftInFloat(GraphProto graph, HashSet<NodeProto> originalNodes)
+    {
+        var quantizedTables = new HashSet<string>(graph.Initializer.Where(t => t.DataType == Tensors.Int8).Select(t => t.Name), StringComparer.Ordinal);
+        return [.. graph.Node
+            .Where(n => originalNodes.Contains(n) && !(n.OpType == "Gather" && quantizedTables.Contains(n.Input[0])))
+            .GroupBy(n => n.OpType, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Key}×{g.Count()}")];
     }
 
     private static byte[] ReadInput(string path)
@@ -169,21 +185,6 @@ public static class ModelCompressor
 
         var dims = tensor.Shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? d.DimValue : -1).ToArray();
         return dims[1] == 3 && dims[2] > 0 && dims[2] == dims[3] ? [1, 3, dims[2], dims[3]] : null;
-    }
-
-    private static float[][] RandomInputs(int length)
-    {
-        var random = new Random(11);
-        return [.. Enumerable.Range(0, RandomFidelityInputs).Select(_ =>
-        {
-            var v = new float[length];
-            for (var i = 0; i < v.Length; i++)
-            {
-                v[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
-            }
-
-            return v;
-        })];
     }
 
     private static long GzipLength(byte[] bytes)

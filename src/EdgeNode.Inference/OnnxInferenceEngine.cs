@@ -86,19 +86,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
         var meanPath = Path.Combine(directory, entry.Preprocessing.MeanModel);
         VerifyFile(meanPath, entry.Preprocessing.MeanModelSha256, entry.Preprocessing.MeanModel);
 
-        var (sessionOptions, provider) = ExecutionProviders.CreateSessionOptions(options.EffectiveProviders, options.IntraOpThreads, logger);
-        InferenceSession session;
-        try
-        {
-            using (sessionOptions)
-            {
-                session = new InferenceSession(path, sessionOptions);
-            }
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw new ModelLoadException($"ONNX Runtime cannot load '{path}': {ex.Message}", ex);
-        }
+        var (session, provider) = NodeSessionFactory.Open(path, options, logger);
 
         OnnxInferenceEngine engine;
         try

@@ -74,7 +74,7 @@ public sealed class BenchCommandTests : IDisposable
     [InlineData("")]
     [InlineData("m.onnx --threads 0")]
     [InlineData("m.onnx --provider npu")]
-    [InlineData("a.onnx b.onnx c.onnx")]
+    [InlineData("a.onnx b.onnx c.onnx d.onnx")]
     public async Task Bench_BadCommandLine_ExitsSixtyFourWithOneMessage(string commandLine)
     {
         var args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -218,6 +218,9 @@ public sealed class CompressCommandTests : IDisposable
     [InlineData("model.onnx -o out.onnx --calibrator magic --dynamic")]
     [InlineData("model.onnx -o out.onnx --sparsity 1.5")]
     [InlineData("model.onnx -o out.onnx --dynamic --bogus")]
+    [InlineData("model.onnx -o out.onnx --int4 --dynamic")]
+    [InlineData("model.onnx -o out.onnx --int4 --block-size 24")]
+    [InlineData("model.onnx -o out.onnx --dynamic --symmetric")]
     public async Task Compress_BadCommandLine_ExitsSixtyFourWithOneMessage(string commandLine)
     {
         var args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -68,9 +68,10 @@ public sealed class QuantizationTests
         var original = TinyModels.Mlp();
         var model = original.Clone();
 
-        var layers = DynamicQuantizer.Apply(model);
+        var (layers, kept) = DynamicQuantizer.Apply(model);
 
         Assert.Equal(2, layers);
+        Assert.Empty(kept);
         Assert.Equal(2, model.Graph.Node.Count(n => n.OpType == "MatMulInteger"));
         Assert.DoesNotContain(model.Graph.Node, n => n.OpType is "MatMul" or "Gemm");
         for (var seed = 0; seed < 5; seed++)

@@ -18,24 +18,41 @@ public static class CompressCommand
     {
         var input = new Argument<string>("input.onnx") { Description = "The float model to compress." }.NoFlags();
         var output = new Option<string>("--output", "-o") { Description = "Where the compressed model is written (atomically).", Required = true, HelpName = "output.onnx" };
-        var calibration = new Option<string?>("--calibration") { Description = "Images for static int8 (QDQ) calibration; more images are held out to measure fidelity.", HelpName = "image-dir" };
-        var count = new Option<int>("--calibration-count") { Description = "Images used for calibration (the next ones, up to 100, are held out).", DefaultValueFactory = _ => 100, HelpName = "N" }.Positive();
+        var calibration = new Option<string?>("--calibration") { Description = "Images (or, with --dynamic/--int4, tensor samples) for calibration; more are held out to measure fidelity.", HelpName = "dir" };
+        var count = new Option<int>("--calibration-count") { Description = "Samples used for calibration (the next ones, up to 100, are held out).", DefaultValueFactory = _ => 100, HelpName = "N" }.Positive();
         var calibrator = new Option<string>("--calibrator") { Description = "Range estimator.", DefaultValueFactory = _ => "entropy" };
         calibrator.AcceptOnlyFromAmong("minmax", "percentile", "entropy");
-        var dynamic = new Option<bool>("--dynamic") { Description = "Dynamic quantization of MatMul/Gemm instead of static QDQ." };
+        var dynamic = new Option<bool>("--dynamic") { Description = "Dynamic int8 quantization of MatMul/Gemm weights (activations quantized at run time) instead of static QDQ." };
+        var int4 = new Option<bool>("--int4") { Description = "4-bit weight-only quantization of MatMul weights (com.microsoft.MatMulNBits)." };
+        var blockSize = new Option<int?>("--block-size") { Description = "4-bit block size along K: a power of two >= 16 (32, 64 or 128; default 32).", HelpName = "N" };
+        var symmetric = new Option<bool>("--symmetric") { Description = "4-bit codes around a fixed zero point instead of one zero point per block." };
         var sparsity = new Option<double>("--sparsity") { Description = "Magnitude-pruning sparsity (0 for none).", HelpName = "S" }.Fraction();
         var prune = new Option<double>("--prune-channels") { Description = "Fraction of conv output channels to remove (0 for none).", HelpName = "F" }.Fraction();
         var headData = new Option<string?>("--head-data") { Description = "Folder with train/<class> and test/<class> images: report linear-head accuracy and top-1 agreement.", HelpName = "labelled-dir" };
+        var fidelityData = new Option<string?>("--fidelity-data") { Description = "Images or tensor samples used only for the fidelity report (the calibration folder is then not split).", HelpName = "dir" };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
-        var command = new Command("compress", "Quantize (int8) and prune an ONNX model, and report what it gained and lost.")
+        var command = new Command("compress", "Quantize (int8 static or dynamic, 4-bit weights) and prune an ONNX model, and report what it gained and lost.")
         {
-            input, output, calibration, count, calibrator, dynamic, sparsity, prune, headData, json,
+            input, output, calibration, count, calibrator, dynamic, int4, blockSize, symmetric, sparsity, prune, headData, fidelityData, json,
         };
         command.Validators.Add(r =>
         {
-            if (r.GetValue(calibration) is null && !r.GetValue(dynamic) && r.GetValue(sparsity) == 0 && r.GetValue(prune) == 0)
+            var isInt4 = r.GetValue(int4);
+            if (r.GetValue(calibration) is null && !r.GetValue(dynamic) && !isInt4 && r.GetValue(sparsity) == 0 && r.GetValue(prune) == 0)
             {
-                r.AddError("Nothing to do: give --calibration <image-dir> for static int8, --dynamic, --sparsity or --prune-channels.");
+                r.AddError("Nothing to do: give --calibration <image-dir> for static int8, --dynamic, --int4, --sparsity or --prune-channels.");
+            }
+            else if (isInt4 && r.GetValue(dynamic))
+            {
+                r.AddError("--int4 and --dynamic are two ways to quantize the same weights; give one.");
+            }
+            else if (!isInt4 && (r.GetValue(blockSize) is not null || r.GetValue(symmetric)))
+            {
+                r.AddError("--block-size and --symmetric apply to --int4.");
+            }
+            else if (r.GetValue(blockSize) is { } b && (b < 16 || (b & (b - 1)) != 0))
+            {
+                r.AddError($"--block-size must be a power of two >= 16 (32, 64 or 128); got '{b}'.");
             }
         });
         command.SetAction((p, ct) => RunAsync(
@@ -54,7 +71,11 @@ public static class CompressCommand
                 p.GetValue(sparsity),
                 p.GetValue(prune),
                 p.GetValue(json),
-                p.GetValue(headData)),
+                p.GetValue(headData),
+                p.GetValue(fidelityData),
+                p.GetValue(int4),
+                p.GetValue(blockSize) ?? 32,
+                p.GetValue(symmetric)),
             p.InvocationConfiguration.Output,
             p.InvocationConfiguration.Error,
             ct));
@@ -107,12 +128,14 @@ public static class CompressCommand
             lines.Add("  left in float: " + string.Join(", ", r.FloatOps));
         }
 
+        lines.AddRange(r.KeptInFloat.Select(k => "  kept in float: " + k));
+
         lines.Add(string.Create(c, $"  size: {r.SizeBefore:N0} -> {r.SizeAfter:N0} bytes ({(double)r.SizeAfter / r.SizeBefore:P1}); gzip {r.CompressedSizeBefore:N0} -> {r.CompressedSizeAfter:N0} ({(double)r.CompressedSizeAfter / r.CompressedSizeBefore:P1})"));
         lines.Add("  ops before (ORT-optimized): " + string.Join(", ", r.OpsBefore.Select(kv => $"{kv.Key}×{kv.Value}")));
         lines.Add("  ops after (ORT-optimized):  " + string.Join(", ", r.OpsAfter.Select(kv => $"{kv.Key}×{kv.Value}")));
         lines.Add(string.Create(c, $"  integer kernels: {r.IntegerKernels}"));
         lines.Add(string.Create(c, $"  latency ({r.Threads} threads, interleaved): p50 {r.LatencyBefore.P50Ms:F2} -> {r.LatencyAfter.P50Ms:F2} ms, p95 {r.LatencyBefore.P95Ms:F2} -> {r.LatencyAfter.P95Ms:F2} ms; speed-up {r.Speedup:F2}x"));
-        lines.Add(string.Create(c, $"  fidelity on {r.Fidelity.Samples} {r.Fidelity.Source}: cosine mean {r.Fidelity.MeanCosine:F5}, p5 {r.Fidelity.P5Cosine:F5}, min {r.Fidelity.MinCosine:F5}"));
+        lines.Add(string.Create(c, $"  fidelity on {r.Fidelity.Samples} {r.Fidelity.Source} ({r.Fidelity.Compared}): cosine mean {r.Fidelity.MeanCosine:F5}, p5 {r.Fidelity.P5Cosine:F5}, min {r.Fidelity.MinCosine:F5}"));
         if (r.Head is { } h)
         {
             lines.Add(string.Create(c, $"  linear head ({h.Classes} classes, {h.TrainImages} train / {h.TestImages} test images): input model {h.InputModelAccuracy:P1}, drop-in {h.DropInAccuracy:P1} (top-1 agreement {h.Top1Agreement:P1}), retrained on output features {h.RetrainedAccuracy:P1}"));

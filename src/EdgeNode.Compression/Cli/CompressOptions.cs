@@ -3,7 +3,7 @@ using EdgeNode.Compression.Calibration;
 namespace EdgeNode.Compression.Cli;
 
 /// <summary>
-/// The parsed (<see cref="CompressCommand.Create"/>) <c>edgenode compress &lt;input.onnx&gt; -o &lt;output.onnx&gt; [--calibration &lt;image-dir&gt;]
+/// The parsed <c>edgenode compress &lt;input.onnx&gt; -o &lt;output.onnx&gt; [--calibration &lt;image-dir&gt;]
 /// [--calibration-count N] [--calibrator minmax|percentile|entropy] [--dynamic] [--sparsity S]
 /// [--prune-channels F] [--head-data &lt;labelled-dir&gt;] [--json]</c> command line.
 /// </summary>
@@ -17,6 +17,10 @@ namespace EdgeNode.Compression.Cli;
 /// <param name="PruneChannels">Fraction of conv output channels to remove, 0 for none.</param>
 /// <param name="Json">Print the report as JSON.</param>
 /// <param name="HeadData">Optional folder with <c>train/&lt;class&gt;</c> and <c>test/&lt;class&gt;</c> images: linear-head accuracy and top-1 agreement are reported.</param>
+/// <param name="FidelityData">Optional images or tensor samples used only for the fidelity report (then the calibration folder is not split).</param>
+/// <param name="Int4">4-bit weight-only quantization of MatMul/Gemm weights (<c>com.microsoft.MatMulNBits</c>).</param>
+/// <param name="BlockSize">4-bit block size along K (32, 64 or 128; any power of two ≥ 16).</param>
+/// <param name="Symmetric">4-bit codes around a fixed zero point (no zero-point tensor) instead of one zero point per block.</param>
 public sealed record CompressOptions(
     string Input,
     string Output,
@@ -27,4 +31,8 @@ public sealed record CompressOptions(
     double Sparsity,
     double PruneChannels,
     bool Json,
-    string? HeadData = null);
+    string? HeadData = null,
+    string? FidelityData = null,
+    bool Int4 = false,
+    int BlockSize = 32,
+    bool Symmetric = false);

@@ -1,4 +1,5 @@
 using EdgeNode.Inference;
+using EdgeNode.Learning;
 
 namespace EdgeNode.Compression.Evaluation;
 
@@ -17,8 +18,8 @@ internal static class HeadEvaluator
 
     public static HeadAccuracy Evaluate(
         string directory,
-        OrtModel input,
-        OrtModel compressed,
+        ModelSession input,
+        ModelSession compressed,
         ImagePreprocessor preprocessor,
         IProgress<string>? progress,
         CancellationToken cancellationToken)
@@ -30,22 +31,39 @@ internal static class HeadEvaluator
         var testA = Features(testFiles, input, preprocessor, progress, "head features (input model, test)", cancellationToken);
         var testB = Features(testFiles, compressed, preprocessor, progress, "head features (compressed model, test)", cancellationToken);
         progress?.Report("training linear heads");
-        var head = LinearProbe.Train(trainA, trainLabels, classes.Count);
-        var retrained = LinearProbe.Train(trainB, trainLabels, classes.Count);
+        var head = Train(trainA, trainLabels, classes);
+        var retrained = Train(trainB, trainLabels, classes);
         int correctA = 0, correctDropIn = 0, correctRetrained = 0, agree = 0;
         for (var i = 0; i < testFiles.Count; i++)
         {
-            var a = head.Predict(testA[i]);
-            var b = head.Predict(testB[i]);
+            var a = Predict(head, testA[i], classes);
+            var b = Predict(head, testB[i], classes);
             correctA += a == testLabels[i] ? 1 : 0;
             correctDropIn += b == testLabels[i] ? 1 : 0;
-            correctRetrained += retrained.Predict(testB[i]) == testLabels[i] ? 1 : 0;
+            correctRetrained += Predict(retrained, testB[i], classes) == testLabels[i] ? 1 : 0;
             agree += a == b ? 1 : 0;
         }
 
         double n = testFiles.Count;
         return new HeadAccuracy(classes.Count, trainFiles.Count, testFiles.Count, correctA / n, correctDropIn / n, correctRetrained / n, agree / n);
     }
+
+    /// <summary>The head a node trains on-device: the Learning library's trainer with the node's default options.</summary>
+    private static HeadModel Train(List<float[]> features, List<int> labels, List<string> classes)
+    {
+        var data = new SampleSet(features[0].Length, features.Count);
+        for (var i = 0; i < features.Count; i++)
+        {
+            data.Add(features[i], classes[labels[i]]);
+        }
+
+        var head = new HeadModel(data.Dimension);
+        HeadTrainer.Train(head, data, new TrainingOptions());
+        return head;
+    }
+
+    private static int Predict(HeadModel head, float[] features, List<string> classes) =>
+        classes.IndexOf(head.Predict(features, new float[head.Classes.Count]).Label);
 
     private static (List<string> Files, List<int> Labels, List<string> Classes) List(string directory, List<string>? classes)
     {
@@ -80,7 +98,7 @@ internal static class HeadEvaluator
         return (files, labels, classes);
     }
 
-    private static List<float[]> Features(List<string> files, OrtModel model, ImagePreprocessor preprocessor, IProgress<string>? progress, string step, CancellationToken cancellationToken)
+    private static List<float[]> Features(List<string> files, ModelSession model, ImagePreprocessor preprocessor, IProgress<string>? progress, string step, CancellationToken cancellationToken)
     {
         var tensor = new float[preprocessor.TensorLength];
         var features = new List<float[]>(files.Count);

@@ -1,53 +1,56 @@
 using System.Diagnostics;
+using EdgeNode.Compression.Inputs;
 
 namespace EdgeNode.Compression.Evaluation;
 
 /// <summary>Times models in the same process, interleaving their runs so that both see the same machine state.</summary>
 internal static class LatencyMeter
 {
+    /// <summary>Times each model on its own sample (<paramref name="inputs"/>[i] feeds <paramref name="models"/>[i]).</summary>
     public static IReadOnlyList<LatencyStats> MeasureInterleaved(
-        IReadOnlyList<OrtModel> models,
+        IReadOnlyList<ModelSession> models,
+        IReadOnlyList<InputSample> inputs,
         int warmup,
         int runs,
         IProgress<string>? progress,
         CancellationToken cancellationToken)
     {
-        var random = new Random(7);
-        var inputs = models.Select(m =>
+        var prepared = models.Select((m, i) => m.Prepare(inputs[i])).ToArray();
+        try
         {
-            var input = new float[m.InputLength];
-            for (var i = 0; i < input.Length; i++)
+            for (var w = 0; w < warmup; w++)
             {
-                input[i] = (float)((random.NextDouble() * 2) - 1);
+                foreach (var run in prepared)
+                {
+                    run.Run();
+                }
             }
 
-            return input;
-        }).ToArray();
-        for (var w = 0; w < warmup; w++)
-        {
-            for (var m = 0; m < models.Count; m++)
+            var samples = models.Select(_ => new List<double>(runs)).ToArray();
+            for (var r = 0; r < runs; r++)
             {
-                models[m].Run(inputs[m]);
+                cancellationToken.ThrowIfCancellationRequested();
+                for (var m = 0; m < prepared.Length; m++)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    prepared[m].Run();
+                    samples[m].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+
+                if ((r + 1) % 20 == 0 || r + 1 == runs)
+                {
+                    progress?.Report($"timing: {r + 1}/{runs}");
+                }
+            }
+
+            return [.. samples.Select(LatencyStats.From)];
+        }
+        finally
+        {
+            foreach (var run in prepared)
+            {
+                run.Dispose();
             }
         }
-
-        var samples = models.Select(_ => new List<double>(runs)).ToArray();
-        for (var r = 0; r < runs; r++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            for (var m = 0; m < models.Count; m++)
-            {
-                var started = Stopwatch.GetTimestamp();
-                models[m].Run(inputs[m]);
-                samples[m].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-
-            if ((r + 1) % 20 == 0 || r + 1 == runs)
-            {
-                progress?.Report($"timing: {r + 1}/{runs}");
-            }
-        }
-
-        return [.. samples.Select(LatencyStats.From)];
     }
 }

@@ -10,7 +10,7 @@ internal static class OpHistogram
         var path = Path.Combine(Path.GetTempPath(), $"edgenode-optimized-{Guid.NewGuid():N}.onnx");
         try
         {
-            using (new OrtModel(model, threads, path))
+            using (new ModelSession(model, SessionSettings.Cpu(threads) with { OptimizedModelPath = path }))
             {
             }
 

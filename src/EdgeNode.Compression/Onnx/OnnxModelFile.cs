@@ -58,9 +58,7 @@ internal static class OnnxModelFile
         return model;
     }
 
-    /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> so that the path holds either the old file or the complete new one.</summary>
-    public static void SaveAtomic(ModelProto model, string path) => WriteAtomic(path, model.ToByteArray());
-
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> so that the path holds either the old file or the complete new one.</summary>
     public static void WriteAtomic(string path, byte[] bytes)
     {
         var full = Path.GetFullPath(path);

@@ -50,16 +50,6 @@ internal static class Tensors
         return values;
     }
 
-    public static long[] ToInt64s(TensorProto tensor)
-    {
-        if (tensor.DataType != Int64)
-        {
-            throw new CompressionException($"Tensor '{tensor.Name}' has element type {tensor.DataType}; expected int64.");
-        }
-
-        return !tensor.RawData.IsEmpty ? MemoryMarshal.Cast<byte, long>(tensor.RawData.Span).ToArray() : [.. tensor.Int64Data];
-    }
-
     public static TensorProto FromFloats(string name, ReadOnlySpan<float> values, params ReadOnlySpan<long> dims) =>
         Create(name, Float, MemoryMarshal.AsBytes(values), dims);
 

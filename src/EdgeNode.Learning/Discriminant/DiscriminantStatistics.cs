@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using EdgeNode.Common;
 
 namespace EdgeNode.Learning.Discriminant;
 

@@ -1,5 +1,5 @@
-using EdgeNode.Common;
 using System.Numerics.Tensors;
+using EdgeNode.Common;
 using EdgeNode.Learning.Discriminant;
 
 namespace EdgeNode.Learning.Federated;

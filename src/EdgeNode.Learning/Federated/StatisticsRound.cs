@@ -109,7 +109,7 @@ public sealed class StatisticsRound
         }
 
         var u = signed.Update;
-        string? problem = !_keys.Verify(signed) ? "signature does not verify under a registered key"
+        string? problem = !signed.IsSignedBy(_keys) ? "signature does not verify under a registered key"
             : u.Codec != DeltaCodec.Statistics ? "not a statistics update"
             : u.ParameterCount != _options.Dimension ? $"dimension {u.ParameterCount}, the fleet's embeddings are {_options.Dimension}-d"
             : u.Round != _options.Round ? $"round {u.Round}, the open statistics round is {_options.Round}"

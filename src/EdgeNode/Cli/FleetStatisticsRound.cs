@@ -1,5 +1,5 @@
-using EdgeNode.Common;
 using System.Diagnostics;
+using EdgeNode.Common;
 using EdgeNode.Core;
 using EdgeNode.Learning;
 using EdgeNode.Learning.Discriminant;

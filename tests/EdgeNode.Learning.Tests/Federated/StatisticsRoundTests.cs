@@ -1,5 +1,5 @@
-using EdgeNode.Common;
 using System.Buffers.Binary;
+using EdgeNode.Common;
 using EdgeNode.Learning.Discriminant;
 using EdgeNode.Learning.Federated;
 using EdgeNode.Learning.Tests.Discriminant;

@@ -15,6 +15,7 @@ internal static class CommandLine
                edgenode model keygen --out <dir> [--name <key>]   a model-signing key pair
                edgenode model sign --key <key.key> --model <file.onnx> --name <id> --version <v> [--out <signed.json>]   sign a model update
                edgenode model verify --keys <key.pem|dir> --manifest <signed.json> [--model <file.onnx>]   check a signed model as a node would
+               edgenode web passwd --out <file>       hash a password read from stdin for EdgeNode__Web__PasswordFile
                edgenode version                       print version, runtime and ONNX Runtime build
                edgenode help                          this text
         """;
@@ -50,6 +51,8 @@ internal static class CommandLine
                 return await ModelCommand.RunAsync(rest, stdout, stderr, CancelOnCtrlC());
             case "results":
                 return await ResultsCommand.RunAsync(rest, stdout, stderr, CancelOnCtrlC());
+            case "web":
+                return await WebCommand.RunAsync(rest, Console.In, stdout, stderr, CancelOnCtrlC());
             case "version" or "--version":
                 return VersionCommand.Run(stdout);
             case "help" or "--help" or "-h":

@@ -12,6 +12,8 @@ using EdgeNode.Messaging.HomeAssistant;
 using EdgeNode.Messaging.Sparkplug;
 using EdgeNode.Services;
 using EdgeNode.Storage;
+using EdgeNode.Web;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,7 +28,9 @@ public static class NodeHost
     /// <summary>Creates the host for <paramref name="args"/> (configuration: appsettings.json, environment, command line).</summary>
     public static IHost Build(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        // A web application builder: the same configuration, services and hosted services as before, plus Kestrel for
+        // the node's own page (EdgeNode:Web; with Web:Enabled=false it listens nowhere).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
@@ -131,6 +135,7 @@ public static class NodeHost
         services.AddObservability(builder.Configuration);
         services.AddHostedService<TelemetryService>();
         services.AddHostedService<SystemdWatchdogService>();
-        return builder.Build();
+        builder.AddWeb();
+        return builder.Build().MapWeb();
     }
 }

@@ -1,5 +1,6 @@
 using EdgeNode.Core;
 using EdgeNode.Learning;
+using EdgeNode.Web;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ internal sealed partial class HeadTrainingService(
     ISampleStore samples,
     IInferenceEngine engine,
     InferenceActivity inference,
+    TrainingProgress progress,
     IOptions<LearningOptions> options,
     TimeProvider time,
     ILogger<HeadTrainingService> logger) : BackgroundService
@@ -117,7 +119,16 @@ internal sealed partial class HeadTrainingService(
         var stored = await samples.ListAsync(new SampleQuery(ModelId: engine.Model.Id, Limit: int.MaxValue, IncludeEmbedding: true), cancellationToken);
         var current = active.Current;
         // Between mini-batches the trainer waits while an inference runs (InferenceActivity).
-        var training = new TrainingOptions { Epochs = o.Epochs, BetweenBatches = inference.WaitWhileBusy };
+        var training = new TrainingOptions
+        {
+            Epochs = o.Epochs,
+            BetweenBatches = () =>
+            {
+                progress.Batch();
+                inference.WaitWhileBusy();
+            },
+        };
+        progress.Started(stored.Count, o.Epochs, (int)Math.Ceiling(stored.Count * (1 - o.ValidationFraction) / training.BatchSize));
         GateResult result;
         try
         {
@@ -126,12 +137,14 @@ internal sealed partial class HeadTrainingService(
         catch (ArgumentException ex)
         {
             LogNotTrained(logger, ex.Message);
+            progress.Finished("not_trained", null, ex.Message);
             return;
         }
 
         if (!result.Accepted)
         {
             LogRejected(logger, result.Reason);
+            progress.Finished("rejected", null, result.Reason);
             return;
         }
 
@@ -139,6 +152,7 @@ internal sealed partial class HeadTrainingService(
         await repository.SaveAsync(result.Candidate, info, cancellationToken);
         active.Swap(result.Candidate, info);
         LogAccepted(logger, info.Version, result.Candidate.Classes.Count, result.Reason);
+        progress.Finished("accepted", info.Version, result.Reason);
     }
 
     [LoggerMessage(1, LogLevel.Information, "Head version {Version} loaded: {Classes} classes, validation accuracy {Accuracy:F3}")]

@@ -3,6 +3,7 @@ using EdgeNode.Core;
 using EdgeNode.Devices.Pipeline;
 using EdgeNode.Hosting;
 using EdgeNode.Learning;
+using EdgeNode.Web;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -27,6 +28,8 @@ internal sealed partial class PipelineService(
     NodeMetrics metrics,
     NodeIdentity identity,
     LiveValues live,
+    FrameRegion region,
+    PredictionPolicy policy,
     TimeProvider time,
     ILogger<PipelineService> logger) : BackgroundService
 {
@@ -121,7 +124,9 @@ internal sealed partial class PipelineService(
             inference.Begin();
             try
             {
-                model = engine.Embed(frame, embedding);
+                // The region (EdgeNode:Region) is cut out before pre-processing; the change gate above saw the whole frame.
+                using var cropped = region.Crop(frame);
+                model = engine.Embed(cropped ?? frame, embedding);
             }
             finally
             {
@@ -136,7 +141,7 @@ internal sealed partial class PipelineService(
             var ended = Stopwatch.GetTimestamp();
             var latency = Stopwatch.GetElapsedTime(started, ended).TotalMilliseconds;
             metrics.RecordInference(latency, ended);
-            return new InferenceResult(id, seq, frame.Timestamp, model.Id, predicted?.Label, predicted?.Confidence, score, frame.Sequence, latency, HeadVersion: predicted?.HeadVersion, ModelVersion: model.Version);
+            return new InferenceResult(id, seq, frame.Timestamp, model.Id, policy.LabelOf(predicted), predicted?.Confidence, score, frame.Sequence, latency, HeadVersion: predicted?.HeadVersion, ModelVersion: model.Version);
         }
         catch (InvalidDataException ex)
         {

@@ -26,6 +26,7 @@ internal sealed class TelemetryCollector
     private readonly ActiveHead _head;
     private readonly SystemStatsReader _system;
     private readonly TimeProvider _time;
+    private readonly EdgeNode.Web.FrameRegion _region;
     private readonly long _started = Stopwatch.GetTimestamp();
     private volatile TelemetrySnapshot? _latest;
 
@@ -41,7 +42,8 @@ internal sealed class TelemetryCollector
         ActiveHead head,
         SystemStatsReader system,
         TimeProvider time,
-        IMeterFactory meters)
+        IMeterFactory meters,
+        EdgeNode.Web.FrameRegion region)
     {
         _store = store;
         _engine = engine;
@@ -53,6 +55,7 @@ internal sealed class TelemetryCollector
         _head = head;
         _system = system;
         _time = time;
+        _region = region;
         NodeInstruments.Register(meters, metrics, capture, channel, this);
     }
 
@@ -94,6 +97,7 @@ internal sealed class TelemetryCollector
             StorageFull = outbox.StorageFull,
             StorageWriteFailures = outbox.WriteFailures,
             System = board,
+            Region = _region.Current,
         };
         _latest = snapshot;
         return snapshot;

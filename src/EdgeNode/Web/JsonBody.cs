@@ -7,22 +7,26 @@ namespace EdgeNode.Web;
 
 /// <summary>
 /// Reads a request's JSON body of at most <see cref="WebOptions.MaxBodyBytes"/>: a larger one is refused by its
-/// Content-Length before a byte is read, or once the limit is passed; either way with a JSON error, never half-applied.
+/// Content-Length or once the limit is passed, with a JSON error and nothing applied; nothing of it is kept.
 /// </summary>
 internal sealed class JsonBody(IOptions<WebOptions> options)
 {
+    /// <summary>Kestrel's own limit: bodies up to this size are read to their end (and dropped) so the client gets the JSON error, not a reset.</summary>
+    public const long DrainLimit = 16 * 1024 * 1024;
+
     /// <summary>The parsed body, or the error to answer with.</summary>
     public async Task<(JsonDocument? Document, ReadOnlyMemory<byte> Raw, IResult? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var max = options.Value.MaxBodyBytes;
-        if (request.ContentLength > max)
-        {
-            return (null, default, TooLarge(max));
-        }
-
         var buffer = new ArrayBufferWriter<byte>(256);
         try
         {
+            if (request.ContentLength > max)
+            {
+                await request.Body.CopyToAsync(Stream.Null, cancellationToken);
+                return (null, default, TooLarge(max));
+            }
+
             while (true)
             {
                 var read = await request.Body.ReadAsync(buffer.GetMemory(4096), cancellationToken);
@@ -34,6 +38,7 @@ internal sealed class JsonBody(IOptions<WebOptions> options)
                 buffer.Advance(read);
                 if (buffer.WrittenCount > max)
                 {
+                    await request.Body.CopyToAsync(Stream.Null, cancellationToken);
                     return (null, default, TooLarge(max));
                 }
             }

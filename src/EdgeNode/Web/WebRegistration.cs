@@ -54,7 +54,7 @@ internal static class WebRegistration
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = JsonBody.DrainLimit;
             if (https)
             {
                 kestrel.ConfigureHttpsDefaults(h => h.ServerCertificate = LoadCertificate(options));
@@ -73,7 +73,8 @@ internal static class WebRegistration
 
     public static WebApplication MapWeb(this WebApplication app)
     {
-        if (!app.Services.GetRequiredService<IOptions<WebOptions>>().Value.Enabled)
+        // The raw configuration, not IOptions: validation failures must surface when the host starts (exit 78), not here.
+        if (!(app.Configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions()).Enabled)
         {
             return app;
         }

@@ -4,6 +4,7 @@ import { $, el, get, post, on, percent } from './api.js';
 import { knownClasses } from './label.js';
 
 let shown = null;
+let pinned = false;
 
 function status(message, error = false) {
   const s = $('train-status');
@@ -25,11 +26,11 @@ export async function refreshHeads() {
       el('td', { className: 'num' }, percent(v.validationAccuracy)),
       el('td', { className: 'num' }, v.heldBack ? `${percent(v.heldBack.accuracy)} of ${v.heldBack.count}` : '–'),
       el('td', {}, v.heldBack ? Object.entries(v.heldBack.perClass).map(([k, a]) => `${k} ${percent(a)}`).join(' · ') : ''));
-    row.addEventListener('click', () => confusion(v));
+    row.addEventListener('click', () => { pinned = true; confusion(v); });
     return row;
   }));
   const active = reply.versions.find((v) => v.active) ?? reply.versions[0];
-  if (active) confusion(shown && reply.versions.find((v) => v.version === shown) || active);
+  if (active) confusion(pinned && reply.versions.find((v) => v.version === shown) || active);
   $('rollback').disabled = reply.versions.filter((v) => v.loadable).length < 2;
   training(reply.training);
   return reply;
@@ -47,8 +48,13 @@ function confusion(version) {
       ...row.map((n, p) => el('td', { className: n === 0 ? '' : t === p ? 'diag' : 'off' }, String(n))))));
 }
 
+// The status line shows a training state once; a refresh with the same state leaves a later message (a rollback) alone.
+let lastTraining = '';
 function training(t) {
   $('train-progress').value = t.phase === 'training' ? (t.progress ?? 0) : t.phase === 'accepted' ? 1 : 0;
+  const key = JSON.stringify([t.phase, t.version, t.message]);
+  if (key === lastTraining) return;
+  lastTraining = key;
   const messages = { idle: '', queued: 'training queued…', training: `training… ${t.message ?? ''}`, accepted: `head v${t.version} accepted and active`, rejected: `rejected: ${t.message}`, not_trained: `not trained: ${t.message}` };
   status(messages[t.phase] ?? t.phase, t.phase === 'rejected' || t.phase === 'not_trained');
 }
@@ -58,7 +64,7 @@ export function initHead() {
     try { training((await post('/api/train')).training); } catch (e) { status(e.message, true); }
   });
   $('rollback').addEventListener('click', async () => {
-    try { const r = await post('/api/rollback'); status(`rolled back to v${r.headVersion}`); await refreshHeads(); } catch (e) { status(e.message, true); }
+    try { const r = await post('/api/rollback'); await refreshHeads(); status(`rolled back to v${r.headVersion}`); } catch (e) { status(e.message, true); }
   });
   on('training', (t) => {
     if (!$('page-head').hidden) training(t);

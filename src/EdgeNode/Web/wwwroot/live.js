@@ -35,5 +35,6 @@ export function initLive() {
 }
 
 // The stream runs only while its page is shown: a hidden tab costs the node nothing.
+// Replacing the source (not removing it) makes the browser close the stream's connection at once.
 export function startStream(img) { img.src = '/api/live?t=' + Date.now(); }
-export function stopStream(img) { img.removeAttribute('src'); }
+export function stopStream(img) { if (img.src.includes('/api/live')) img.src = 'favicon.svg'; }

@@ -16,13 +16,27 @@ public static class AtomicFile
     /// renames it over <paramref name="path"/> and flushes the directory, so that the rename itself survives power loss.
     /// </summary>
     /// <exception cref="IOException">The write failed; <paramref name="path"/> is unchanged and the temporary file removed.</exception>
-    public static async Task WriteAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    public static Task WriteAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken) =>
+        WriteAsync(path, write, mode: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="WriteAsync(string, Func{Stream, CancellationToken, Task}, CancellationToken)"/>, the file created with
+    /// <paramref name="mode"/> from the start (a secret is never readable by others, not even as the temporary file).
+    /// </summary>
+    /// <exception cref="IOException">The write failed; <paramref name="path"/> is unchanged and the temporary file removed.</exception>
+    public static async Task WriteAsync(string path, Func<Stream, CancellationToken, Task> write, UnixFileMode? mode, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
         var (full, temp) = Names(path);
         try
         {
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, Options = FileOptions.Asynchronous };
+            if (mode is { } m && !OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = m;
+            }
+
+            await using (var stream = new FileStream(temp, options))
             {
                 await write(stream, cancellationToken);
                 stream.Flush(flushToDisk: true);

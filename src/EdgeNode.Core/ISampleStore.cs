@@ -14,6 +14,9 @@ public interface ISampleStore
 
     /// <summary>Per class: samples held and samples ever offered.</summary>
     ValueTask<IReadOnlyList<SampleClassCount>> CountByClassAsync(CancellationToken cancellationToken);
+
+    /// <summary>Removes sample <paramref name="id"/> (undoing a label) and uncounts it from its class; false when there is no such sample.</summary>
+    ValueTask<bool> RemoveAsync(long id, CancellationToken cancellationToken);
 }
 
 /// <summary>A labelled sample to store.</summary>

@@ -105,6 +105,9 @@ public sealed partial class HeadRepository
         return null;
     }
 
+    /// <summary>Loads version <paramref name="version"/> without changing which is active; null when it is missing or does not load.</summary>
+    public Task<(HeadModel Head, HeadInfo Info)?> LoadVersionAsync(int version, CancellationToken cancellationToken) => TryLoadAsync(version, cancellationToken);
+
     private string PathOf(int version) => Path.Combine(Directory, "head-" + version.ToString("D6", CultureInfo.InvariantCulture) + ".bin");
 
     private async Task<(HeadModel, HeadInfo)?> TryLoadAsync(int version, CancellationToken cancellationToken)

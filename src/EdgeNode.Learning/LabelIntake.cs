@@ -76,6 +76,6 @@ public sealed class LabelIntake(ISampleStore store, RecentEmbeddings recent, Lab
         // A missing image must stay null: a null byte[] converts to an empty, non-null ReadOnlyMemory.
         ReadOnlyMemory<byte>? image = images?.Find(entry.ResultId) is { } jpeg ? new ReadOnlyMemory<byte>(jpeg) : (ReadOnlyMemory<byte>?)null;
         var added = await store.AddAsync(new NewSample(label, source, entry.ModelId, entry.Embedding, now, entry.ResultId, image), capacityPerClass, cancellationToken);
-        return new LabelOutcome(true, ResultId: entry.ResultId, Stored: added.Stored);
+        return new LabelOutcome(true, ResultId: entry.ResultId, Stored: added.Stored, SampleId: added.Stored ? added.Id : null);
     }
 }

@@ -6,7 +6,8 @@ namespace EdgeNode.Learning;
 /// <param name="Message">Human-readable reason.</param>
 /// <param name="ResultId">The labelled result.</param>
 /// <param name="Stored">False when the class's reservoir kept its current samples instead.</param>
-public sealed record LabelOutcome(bool Ok, string? ErrorCode = null, string? Message = null, string? ResultId = null, bool Stored = false)
+/// <param name="SampleId">The stored sample's id (to undo it), when stored.</param>
+public sealed record LabelOutcome(bool Ok, string? ErrorCode = null, string? Message = null, string? ResultId = null, bool Stored = false, long? SampleId = null)
 {
     /// <summary>A rejection.</summary>
     public static LabelOutcome Fail(string code, string message) => new(false, code, message);

@@ -58,6 +58,12 @@ public sealed class ResultCacheReader : IAsyncDisposable
             command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
         }
 
+        if (query.BeforeSeq is { } before)
+        {
+            where.Append(" AND seq < $before");
+            command.Parameters.AddWithValue("$before", before);
+        }
+
         if (query.PendingOnly)
         {
             where.Append(" AND delivered_at IS NULL");

@@ -154,6 +154,29 @@ public sealed class SqliteSampleStore : ISampleStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public async ValueTask<bool> RemoveAsync(long id, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
+            var label = await ScalarAsync(transaction, "DELETE FROM samples WHERE id = $id RETURNING label", cancellationToken, ("$id", id));
+            if (label is null or DBNull)
+            {
+                return false;
+            }
+
+            await ScalarAsync(transaction, "UPDATE sample_classes SET seen = MAX(seen - 1, 0) WHERE label = $label", cancellationToken, ("$label", label));
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await _gate.WaitAsync();

@@ -69,6 +69,8 @@ public sealed class NodeProcess : IAsyncDisposable
 
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["Logging__Console__FormatterName"] = "simple";
+        // Many nodes run at once in the tests: none takes the web page's fixed port unless a test asks for the page.
+        info.Environment["EdgeNode__Web__Enabled"] = "false";
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;

@@ -24,6 +24,7 @@ internal static class CommandLine
             LearnCommand.Create(),
             SimulateFleetCommand.Create(),
             ModelCommand.Create(),
+            WebCommand.Create(),
             VersionCommand.Create(),
         };
         var help = new Command("help", "Print this text, or a verb's usage (edgenode help <verb>).");

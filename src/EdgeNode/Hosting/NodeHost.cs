@@ -8,6 +8,8 @@ using EdgeNode.Pipeline;
 using EdgeNode.Settings;
 using EdgeNode.Sparkplug;
 using EdgeNode.Telemetry;
+using EdgeNode.Web;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
 namespace EdgeNode.Hosting;
@@ -18,7 +20,9 @@ public static class NodeHost
     /// <summary>Creates the host for <paramref name="args"/> (configuration: appsettings.json, environment, command line).</summary>
     public static IHost Build(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        // A web application builder: the same configuration, services and hosted services as before, plus Kestrel for
+        // the node's own page (EdgeNode:Web; with Web:Enabled=false it listens nowhere).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
@@ -47,6 +51,7 @@ public static class NodeHost
             .AddHealth(configuration)
             .AddTelemetry(configuration)
             .AddSystemdWatchdog();
-        return builder.Build();
+        builder.AddWeb();
+        return builder.Build().MapWeb();
     }
 }

@@ -1,6 +1,7 @@
 using EdgeNode.Core;
 using EdgeNode.Hosting;
 using EdgeNode.Learning;
+using EdgeNode.Web;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ internal sealed class HeadTrainingService(
     ISampleStore samples,
     IInferenceEngine engine,
     InferenceActivity inference,
+    TrainingProgress progress,
     IOptions<LearningOptions> options,
     TimeProvider time,
     ILogger<HeadTrainingService> logger) : BackgroundService
@@ -105,7 +107,16 @@ internal sealed class HeadTrainingService(
         var stored = await samples.ListAsync(new SampleQuery(ModelId: engine.Model.Id, Limit: int.MaxValue, IncludeEmbedding: true), cancellationToken);
         var current = active.Current;
         // Between mini-batches the trainer waits while an inference runs (InferenceActivity).
-        var training = new TrainingOptions { Epochs = o.Epochs, BetweenBatches = inference.WaitWhileBusy };
+        var training = new TrainingOptions
+        {
+            Epochs = o.Epochs,
+            BetweenBatches = () =>
+            {
+                progress.Batch();
+                inference.WaitWhileBusy();
+            },
+        };
+        progress.Started(stored.Count, o.Epochs, (int)Math.Ceiling(stored.Count * (1 - o.ValidationFraction) / training.BatchSize));
         GateResult result;
         try
         {
@@ -114,12 +125,14 @@ internal sealed class HeadTrainingService(
         catch (ArgumentException ex)
         {
             NodeLog.HeadNotTrained(logger, ex.Message);
+            progress.Finished("not_trained", null, ex.Message);
             return;
         }
 
         if (!result.Accepted)
         {
             NodeLog.HeadRejected(logger, result.Reason);
+            progress.Finished("rejected", null, result.Reason);
             return;
         }
 
@@ -127,6 +140,7 @@ internal sealed class HeadTrainingService(
         await repository.SaveAsync(result.Candidate, info, cancellationToken);
         active.Swap(result.Candidate, info);
         NodeLog.HeadAccepted(logger, info.Version, result.Candidate.Classes.Count, result.Reason);
+        progress.Finished("accepted", info.Version, result.Reason);
     }
 
     // An MLP head has no discriminant form: HiddenUnits > 0 keeps the softmax trainer.

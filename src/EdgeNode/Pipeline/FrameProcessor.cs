@@ -3,6 +3,7 @@ using EdgeNode.Core;
 using EdgeNode.Devices.Pipeline;
 using EdgeNode.Learning;
 using EdgeNode.Outbox;
+using EdgeNode.Web;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeNode.Pipeline;
@@ -17,6 +18,8 @@ internal sealed class FrameProcessor(
     ActiveHead head,
     InferenceActivity inference,
     IEnumerable<IFrameObserver> observers,
+    FrameRegion region,
+    PredictionPolicy policy,
     TimeProvider time,
     ILogger<FrameProcessor> logger)
 {
@@ -75,7 +78,9 @@ internal sealed class FrameProcessor(
             inference.Begin();
             try
             {
-                model = engine.Embed(frame, embedding);
+                // The region (EdgeNode:Region) is cut out before pre-processing; the change gate above saw the whole frame.
+                using var cropped = region.Crop(frame);
+                model = engine.Embed(cropped ?? frame, embedding);
             }
             finally
             {
@@ -86,7 +91,7 @@ internal sealed class FrameProcessor(
             var predicted = head.Classify(embedding);
             completed = Stopwatch.GetTimestamp();
             var latency = Stopwatch.GetElapsedTime(started, completed).TotalMilliseconds;
-            return new InferenceResult(id, seq, frame.Timestamp, model.Id, predicted?.Label, predicted?.Confidence, score, frame.Sequence, latency, HeadVersion: predicted?.HeadVersion, ModelVersion: model.Version);
+            return new InferenceResult(id, seq, frame.Timestamp, model.Id, policy.LabelOf(predicted), predicted?.Confidence, score, frame.Sequence, latency, HeadVersion: predicted?.HeadVersion, ModelVersion: model.Version);
         }
         catch (InvalidDataException ex)
         {

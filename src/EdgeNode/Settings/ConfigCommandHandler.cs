@@ -54,23 +54,25 @@ internal sealed class ConfigCommandHandler(IConfiguration configuration, Runtime
             }
         }
 
-        // The router runs one command at a time, so read-modify-write of the file needs no lock here.
+        // One read-modify-write step: the web page changes settings too (PUT /api/region).
         if (changes.Count > 0)
         {
-            var persisted = file.Read();
-            foreach (var (setting, value) in changes)
-            {
-                if (value is null)
+            await file.UpdateAsync(
+                persisted =>
                 {
-                    persisted.Remove(setting.Key);
-                }
-                else
-                {
-                    persisted[setting.Key] = value;
-                }
-            }
-
-            await file.WriteAsync(persisted, cancellationToken);
+                    foreach (var (setting, value) in changes)
+                    {
+                        if (value is null)
+                        {
+                            persisted.Remove(setting.Key);
+                        }
+                        else
+                        {
+                            persisted[setting.Key] = value;
+                        }
+                    }
+                },
+                cancellationToken);
             if (configuration is IConfigurationRoot root)
             {
                 root.Reload();

@@ -10,10 +10,12 @@ namespace EdgeNode.Settings;
 /// database (nested like appsettings.json) and added as the last configuration source, so they win over
 /// appsettings.json, the environment and the command line, at every start.
 /// </summary>
-internal sealed class RuntimeSettingsFile(string path)
+internal sealed class RuntimeSettingsFile(string path) : IDisposable
 {
     /// <summary>File name next to the database.</summary>
     public const string FileName = "runtime-settings.json";
+
+    private readonly SemaphoreSlim _update = new(1, 1);
 
     /// <summary>Full path of the file.</summary>
     public string Path { get; } = System.IO.Path.GetFullPath(path);
@@ -66,6 +68,26 @@ internal sealed class RuntimeSettingsFile(string path)
 
         return flat;
     }
+
+    /// <summary>Read, change, write as one step: the config command and the web page may change settings at the same time.</summary>
+    public async Task UpdateAsync(Action<Dictionary<string, JsonNode>> change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await _update.WaitAsync(cancellationToken);
+        try
+        {
+            var flat = Read();
+            change(flat);
+            await WriteAsync(flat, cancellationToken);
+        }
+        finally
+        {
+            _update.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _update.Dispose();
 
     /// <summary>Writes <paramref name="flat"/> atomically (temporary file, flush to disk, rename).</summary>
     public async Task WriteAsync(IReadOnlyDictionary<string, JsonNode> flat, CancellationToken cancellationToken)

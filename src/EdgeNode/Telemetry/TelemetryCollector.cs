@@ -7,6 +7,7 @@ using EdgeNode.Devices.Pipeline;
 using EdgeNode.Hosting;
 using EdgeNode.Learning;
 using EdgeNode.Pipeline;
+using EdgeNode.Web;
 
 namespace EdgeNode.Telemetry;
 
@@ -25,7 +26,8 @@ internal sealed class TelemetryCollector(
     SensorService sensors,
     ActiveHead head,
     SystemStatsReader system,
-    TimeProvider time)
+    TimeProvider time,
+    FrameRegion region)
 {
     private readonly long _started = Stopwatch.GetTimestamp();
     private volatile TelemetrySnapshot? _latest;
@@ -68,6 +70,7 @@ internal sealed class TelemetryCollector(
             StorageFull = outbox.StorageFull,
             StorageWriteFailures = outbox.WriteFailures,
             System = board,
+            Region = region.Current,
         };
         _latest = snapshot;
         return snapshot;

@@ -49,6 +49,20 @@ internal static class TelemetryJson
         }
 
         w.WriteEndArray();
+        if (t.Region is { } region)
+        {
+            w.WriteStartObject("region");
+            w.WriteNumber("x", region.X);
+            w.WriteNumber("y", region.Y);
+            w.WriteNumber("width", region.Width);
+            w.WriteNumber("height", region.Height);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("region");
+        }
+
         w.WriteBoolean("storageFull", t.StorageFull);
         w.WriteNumber("storageWriteFailures", t.StorageWriteFailures);
         var s = t.System;

@@ -77,6 +77,9 @@ public sealed record TelemetrySnapshot
     /// <summary>Writes that failed.</summary>
     public required long StorageWriteFailures { get; init; }
 
+    /// <summary>The region classified instead of the whole frame (<c>EdgeNode:Region</c>); null for the whole frame.</summary>
+    public EdgeNode.Web.RegionOptions? Region { get; init; }
+
     /// <summary>CPU, memory, SoC temperature and throttling.</summary>
     public required SystemSnapshot System { get; init; }
 }

@@ -1,0 +1,67 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace EdgeNode.Web;
+
+/// <summary>
+/// Reads a request's JSON body of at most <see cref="WebOptions.MaxBodyBytes"/>: a larger one is refused by its
+/// Content-Length or once the limit is passed, with a JSON error and nothing applied; nothing of it is kept.
+/// </summary>
+internal sealed class JsonBody(IOptions<WebOptions> options)
+{
+    /// <summary>Kestrel's own limit: bodies up to this size are read to their end (and dropped) so the client gets the JSON error, not a reset.</summary>
+    public const long DrainLimit = 16 * 1024 * 1024;
+
+    /// <summary>The parsed body, or the error to answer with.</summary>
+    public async Task<(JsonDocument? Document, ReadOnlyMemory<byte> Raw, IResult? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var max = options.Value.MaxBodyBytes;
+        var buffer = new ArrayBufferWriter<byte>(256);
+        try
+        {
+            if (request.ContentLength > max)
+            {
+                await request.Body.CopyToAsync(Stream.Null, cancellationToken);
+                return (null, default, TooLarge(max));
+            }
+
+            while (true)
+            {
+                var read = await request.Body.ReadAsync(buffer.GetMemory(4096), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                buffer.Advance(read);
+                if (buffer.WrittenCount > max)
+                {
+                    await request.Body.CopyToAsync(Stream.Null, cancellationToken);
+                    return (null, default, TooLarge(max));
+                }
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, default, TooLarge(max));
+        }
+
+        if (buffer.WrittenCount == 0)
+        {
+            return (null, default, WebErrors.Error("bad_request", "The request needs a JSON body."));
+        }
+
+        try
+        {
+            return (JsonDocument.Parse(buffer.WrittenMemory), buffer.WrittenMemory, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, default, WebErrors.Error("bad_request", "The body is not JSON: " + ex.Message));
+        }
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<System.Text.Json.Nodes.JsonObject> TooLarge(int max) => WebErrors.Error("payload_too_large", $"The body is larger than {max} bytes.");
+}

@@ -1,0 +1,14 @@
+using EdgeNode.Learning;
+using Microsoft.Extensions.Options;
+
+namespace EdgeNode.Web;
+
+/// <summary>Turns a head's prediction into a result's label: below <see cref="PredictionOptions.UnknownBelow"/> it is <c>unknown</c>.</summary>
+public sealed class PredictionPolicy(IOptionsMonitor<PredictionOptions> options)
+{
+    /// <summary>The label to report for <paramref name="prediction"/> (null without one).</summary>
+    public string? LabelOf(HeadPrediction? prediction) =>
+        prediction is null ? null
+        : prediction.Value.Confidence < options.CurrentValue.UnknownBelow ? PredictionOptions.Unknown
+        : prediction.Value.Label;
+}

@@ -1,9 +1,14 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
+using EdgeNode.Core;
 using EdgeNode.Health;
+using EdgeNode.Hosting;
 using EdgeNode.Learning;
-using EdgeNode.Services;
+using EdgeNode.Outbox;
+using EdgeNode.Pipeline;
+using EdgeNode.Settings;
+using EdgeNode.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

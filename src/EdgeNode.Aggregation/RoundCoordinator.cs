@@ -151,8 +151,8 @@ public sealed class RoundCoordinator : IDisposable
             if (_siteSigner is not null)
             {
                 _forwarded = true;
-                var update = new ModelUpdate(_options.InstanceId, Current.Round, Current.Version, (int)Math.Min(int.MaxValue, result.TotalSamples), 0, DeltaCodec.Dense, result.Delta.Length, DeltaEncoder.Encode(result.Delta, _layout, new CodecSettings(DeltaCodec.Dense), []));
-                return new RoundClose(null, UpdateWire.Write(update, _siteSigner), result);
+                var update = new HeadUpdate(_options.InstanceId, Current.Round, Current.Version, (int)Math.Min(int.MaxValue, result.TotalSamples), 0, DeltaCodec.Dense, result.Delta.Length, DeltaEncoder.Encode(result.Delta, _layout, new CodecSettings(DeltaCodec.Dense), []));
+                return new RoundClose(null, HeadUpdateWire.Write(update, _siteSigner), result);
             }
 
             if (result.Used.Count > 0)
@@ -234,10 +234,10 @@ public sealed class RoundCoordinator : IDisposable
     private (UpdateOutcome, string?) Screen(byte[] message, out ContributedDelta? delta)
     {
         delta = null;
-        SignedUpdate signed;
+        SignedHeadUpdate signed;
         try
         {
-            signed = UpdateWire.Read(message);
+            signed = HeadUpdateWire.Read(message);
         }
         catch (InvalidDataException ex)
         {

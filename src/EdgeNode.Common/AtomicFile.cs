@@ -53,24 +53,10 @@ public static class AtomicFile
 
     /// <summary>As <see cref="WriteAsync(string, ReadOnlyMemory{byte}, CancellationToken)"/>, synchronously (command-line tools).</summary>
     /// <exception cref="IOException">The write failed; <paramref name="path"/> is unchanged.</exception>
-    public static void Write(string path, ReadOnlySpan<byte> content)
+    public static void Write(string path, byte[] content)
     {
-        var (full, temp) = Names(path);
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(content);
-                stream.Flush(flushToDisk: true);
-            }
-
-            Commit(temp, full);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
+        ArgumentNullException.ThrowIfNull(content);
+        Write(path, stream => stream.Write(content));
     }
 
     /// <summary>As <see cref="WriteAsync(string, Func{Stream, CancellationToken, Task}, CancellationToken)"/>, synchronously.</summary>

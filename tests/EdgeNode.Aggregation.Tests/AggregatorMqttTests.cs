@@ -134,7 +134,7 @@ public sealed class AggregatorMqttTests
             }
 
             var dense = honestDeltas[0].Delta;
-            var template = new ModelUpdate("x", global.Round, global.Version, 100, 0, DeltaCodec.Dense, dense.Length, Array.Empty<byte>());
+            var template = new HeadUpdate("x", global.Round, global.Version, 100, 0, DeltaCodec.Dense, dense.Length, Array.Empty<byte>());
             await fleet.PublishAsync("scaled", Malicious(template with { NodeId = "scaled" }, dense, 100f, fleet.Signer("scaled")));
             await fleet.PublishAsync("nan", Malicious(template with { NodeId = "nan" }, dense, float.NaN, fleet.Signer("nan")));
             await fleet.PublishAsync("forger", Malicious(template with { NodeId = "forger" }, dense, 1f, unregistered));
@@ -158,7 +158,7 @@ public sealed class AggregatorMqttTests
     }
 
     /// <summary>A dense update whose values are <paramref name="dense"/> × <paramref name="factor"/> (NaN: one value NaN), bypassing the encoder's checks.</summary>
-    private static byte[] Malicious(ModelUpdate template, float[] dense, float factor, EcdsaSigner signer)
+    private static byte[] Malicious(HeadUpdate template, float[] dense, float factor, EcdsaSigner signer)
     {
         var payload = new byte[dense.Length * 4];
         for (var i = 0; i < dense.Length; i++)
@@ -167,10 +167,10 @@ public sealed class AggregatorMqttTests
             BinaryPrimitives.WriteSingleLittleEndian(payload.AsSpan(i * 4), v);
         }
 
-        return UpdateWire.Write(template with { Codec = DeltaCodec.Dense, Payload = payload }, signer);
+        return HeadUpdateWire.Write(template with { Codec = DeltaCodec.Dense, Payload = payload }, signer);
     }
 
-    private static float[] FedAvg(ModelUpdate[] updates, int length)
+    private static float[] FedAvg(HeadUpdate[] updates, int length)
     {
         var result = new float[length];
         var total = updates.Sum(u => (double)u.SampleCount);

@@ -63,7 +63,7 @@ public sealed class AtomicFileTests : IDisposable
     {
         var missing = Path.Combine(_directory, "nowhere", "file.bin");
 
-        Assert.Throws<DirectoryNotFoundException>(() => AtomicFile.Write(missing, "x"u8));
+        Assert.Throws<DirectoryNotFoundException>(() => AtomicFile.Write(missing, "x"u8.ToArray()));
 
         Assert.Empty(Directory.GetFileSystemEntries(_directory));
     }

@@ -14,10 +14,8 @@ public sealed class ModelUpdater : IDisposable
 {
     private readonly InstalledModels _store;
     private readonly UpdateChecks _checks;
-    private readonly ILastFrame _frames;
-    private readonly IEmbeddingClassifier _head;
+    private readonly CandidateTrial _trial;
     private readonly ModelUpdateOptions _options;
-    private readonly int _warmupRuns;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ModelTransferSlot _transfers;
@@ -33,10 +31,8 @@ public sealed class ModelUpdater : IDisposable
         _current = state;
         _store = store;
         _checks = new UpdateChecks(keys, options);
-        _frames = frames;
-        _head = head;
+        _trial = new CandidateTrial(store, _checks, frames, head, Math.Max(1, warmupRuns), logger);
         _options = options;
-        _warmupRuns = Math.Max(1, warmupRuns);
         _time = time;
         _logger = logger;
         _transfers = new ModelTransferSlot(store, time, TimeSpan.FromSeconds(options.TransferTimeoutSeconds));
@@ -133,7 +129,7 @@ public sealed class ModelUpdater : IDisposable
         try
         {
             var target = _current.Previous ?? throw new ModelUpdateException(ModelUpdateErrors.NoPreviousModel, "There is no previous model to return to.");
-            var candidate = LoadCandidate(target);
+            var candidate = _trial.Load(target, () => RemoveUnlessKept(target, _current));
             var replaced = Running(_current);
             var health = await SwapAsync(candidate, target, cancellationToken);
             return new InstallReport(Running(_current), replaced, null, health, null);
@@ -176,11 +172,11 @@ public sealed class ModelUpdater : IDisposable
                 throw new ModelUpdateException(ModelUpdateErrors.StorageFailed, $"The model could not be written: {ex.Message}", ex);
             }
 
-            var candidate = LoadCandidate(target);
+            var candidate = _trial.Load(target, () => RemoveUnlessKept(target, _current));
             ShadowReport shadow;
             try
             {
-                shadow = Shadow(candidate);
+                shadow = _trial.Shadow(Engine, candidate);
             }
             catch
             {
@@ -200,53 +196,6 @@ public sealed class ModelUpdater : IDisposable
     }
 
     private void CheckSpec(UpdateManifest manifest) => UpdateChecks.Spec(manifest, _store.BaseEntry.Input, Engine.Model.EmbeddingSize);
-
-    private OnnxInferenceEngine LoadCandidate(ModelRef target)
-    {
-        OnnxInferenceEngine candidate;
-        try
-        {
-            candidate = _store.Load(target, warmUp: false);
-        }
-        catch (Exception ex) when (ex is ModelLoadException or ModelUpdateException or IOException)
-        {
-            RemoveUnlessKept(target, _current);
-            throw new ModelUpdateException(ModelUpdateErrors.LoadFailed, ex.Message, ex);
-        }
-
-        try
-        {
-            candidate.WarmUp(_warmupRuns);
-            return candidate;
-        }
-        catch (ModelLoadException ex)
-        {
-            candidate.Dispose();
-            RemoveUnlessKept(target, _current);
-            throw new ModelUpdateException(ModelUpdateErrors.WarmupFailed, ex.Message, ex);
-        }
-    }
-
-    private ShadowReport Shadow(OnnxInferenceEngine candidate)
-    {
-        var frames = _frames.CopyRecent();
-        ShadowReport report;
-        try
-        {
-            report = ShadowRun.Compare(Engine, candidate, frames, _head);
-        }
-        finally
-        {
-            foreach (var frame in frames)
-            {
-                frame.Dispose();
-            }
-        }
-
-        Log.ShadowRun(_logger, candidate.Model.Id, report.Frames, report.MeanCosine ?? double.NaN, report.HeadAgreement ?? double.NaN);
-        _checks.Shadow(report);
-        return report;
-    }
 
     // Called with the operation lock held.
     private async Task<string> SwapAsync(OnnxInferenceEngine candidate, ModelRef target, CancellationToken cancellationToken)

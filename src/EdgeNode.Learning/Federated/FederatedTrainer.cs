@@ -16,7 +16,7 @@ public sealed class FederatedTrainer(string nodeId, EcdsaSigner signer)
 
     /// <summary>Trains from <paramref name="global"/> on <paramref name="local"/>; returns the signed wire bytes and the update.</summary>
     /// <exception cref="ArgumentException">The samples do not fit the head, or hold a class the fleet head lacks.</exception>
-    public (byte[] Wire, ModelUpdate Update) Train(GlobalHead global, SampleSet local, int seed, CancellationToken cancellationToken)
+    public (byte[] Wire, HeadUpdate Update) Train(GlobalHead global, SampleSet local, int seed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(global);
         ArgumentNullException.ThrowIfNull(local);
@@ -45,7 +45,7 @@ public sealed class FederatedTrainer(string nodeId, EcdsaSigner signer)
         }
 
         var payload = DeltaEncoder.Encode(delta, TensorLayout.Of(head), codec, codec.Codec == DeltaCodec.Dense ? [] : _residual);
-        var update = new ModelUpdate(NodeId, global.Round, global.Version, local.Count, (float)report.FinalLoss, codec.Codec, delta.Length, payload);
-        return (UpdateWire.Write(update, signer), update);
+        var update = new HeadUpdate(NodeId, global.Round, global.Version, local.Count, (float)report.FinalLoss, codec.Codec, delta.Length, payload);
+        return (HeadUpdateWire.Write(update, signer), update);
     }
 }

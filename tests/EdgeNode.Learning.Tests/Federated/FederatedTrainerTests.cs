@@ -57,7 +57,7 @@ public sealed class FederatedTrainerTests
             var deltas = new List<ContributedDelta>();
             for (var i = 0; i < parts.Length; i++)
             {
-                var update = UpdateWire.Read(trainers[i].Train(global, parts[i], round, default).Wire).Update;
+                var update = HeadUpdateWire.Read(trainers[i].Train(global, parts[i], round, default).Wire).Update;
                 var delta = new float[update.ParameterCount];
                 DeltaEncoder.Decode(update.Payload.Span, update.Codec, layout, delta);
                 deltas.Add(new ContributedDelta(update.NodeId, delta, update.SampleCount, update.BaseVersion));

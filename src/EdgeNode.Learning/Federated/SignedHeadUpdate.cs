@@ -6,7 +6,7 @@ namespace EdgeNode.Learning.Federated;
 /// <param name="Update">The update.</param>
 /// <param name="SignedBody">Every byte before the signature.</param>
 /// <param name="Signature">The ECDSA P-256 signature (IEEE P1363).</param>
-public sealed record SignedUpdate(ModelUpdate Update, ReadOnlyMemory<byte> SignedBody, ReadOnlyMemory<byte> Signature)
+public sealed record SignedHeadUpdate(HeadUpdate Update, ReadOnlyMemory<byte> SignedBody, ReadOnlyMemory<byte> Signature)
 {
     /// <summary>True when the sending node's key is in <paramref name="nodes"/> and the signature verifies under it.</summary>
     public bool IsSignedBy(EcdsaKeyRing nodes)

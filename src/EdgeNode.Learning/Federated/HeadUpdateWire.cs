@@ -9,7 +9,7 @@ namespace EdgeNode.Learning.Federated;
 /// i64 round, i64 base version, i32 sample count, f32 train loss, u8 codec, i32 parameter count, i32 payload
 /// length, payload; then u16 signature length and the ECDSA P-256 signature (IEEE P1363, 64 bytes) over every byte before it.
 /// </summary>
-public static class UpdateWire
+public static class HeadUpdateWire
 {
     /// <summary>Current format version.</summary>
     public const byte FormatVersion = 1;
@@ -18,7 +18,7 @@ public static class UpdateWire
     private const int MaxNodeIdBytes = 256;
 
     /// <summary>Serialises <paramref name="update"/> and signs it with <paramref name="signer"/>.</summary>
-    public static byte[] Write(ModelUpdate update, EcdsaSigner signer)
+    public static byte[] Write(HeadUpdate update, EcdsaSigner signer)
     {
         ArgumentNullException.ThrowIfNull(update);
         ArgumentNullException.ThrowIfNull(signer);
@@ -52,7 +52,7 @@ public static class UpdateWire
 
     /// <summary>Parses a message; the signature is not checked here (<see cref="EcdsaKeyRing.Verify"/> does).</summary>
     /// <exception cref="InvalidDataException">Truncated, not an update, or an unknown format version.</exception>
-    public static SignedUpdate Read(ReadOnlyMemory<byte> message)
+    public static SignedHeadUpdate Read(ReadOnlyMemory<byte> message)
     {
         var span = message.Span;
         if (span.Length < 7 || BinaryPrimitives.ReadInt32LittleEndian(span) != Magic)
@@ -85,7 +85,7 @@ public static class UpdateWire
             throw new InvalidDataException("The update signature is truncated or followed by extra bytes.");
         }
 
-        var update = new ModelUpdate(
+        var update = new HeadUpdate(
             Encoding.UTF8.GetString(span.Slice(7, nodeLength)),
             BinaryPrimitives.ReadInt64LittleEndian(span[at..]),
             BinaryPrimitives.ReadInt64LittleEndian(span[(at + 8)..]),
@@ -94,6 +94,6 @@ public static class UpdateWire
             (DeltaCodec)span[at + 24],
             BinaryPrimitives.ReadInt32LittleEndian(span[(at + 25)..]),
             message.Slice(at + 33, payloadLength));
-        return new SignedUpdate(update, message[..(int)bodyLength], message.Slice((int)bodyLength + 2, signatureLength));
+        return new SignedHeadUpdate(update, message[..(int)bodyLength], message.Slice((int)bodyLength + 2, signatureLength));
     }
 }

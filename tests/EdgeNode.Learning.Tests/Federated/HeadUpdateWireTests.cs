@@ -3,9 +3,9 @@ using EdgeNode.Learning.Federated;
 
 namespace EdgeNode.Learning.Tests.Federated;
 
-public sealed class UpdateWireTests
+public sealed class HeadUpdateWireTests
 {
-    private static ModelUpdate Sample(string node = "node-1") =>
+    private static HeadUpdate Sample(string node = "node-1") =>
         new(node, 7, 6, 120, 0.25f, DeltaCodec.Dense, 3, new byte[] { 0, 0, 128, 63, 0, 0, 0, 64, 0, 0, 64, 64 });
 
     [Fact]
@@ -14,8 +14,8 @@ public sealed class UpdateWireTests
         using var signer = EcdsaSigner.Create();
         using var registry = new EcdsaKeyRing();
         registry.Register("node-1", signer.ExportPublicKeyPem());
-        var bytes = UpdateWire.Write(Sample(), signer);
-        var read = UpdateWire.Read(bytes);
+        var bytes = HeadUpdateWire.Write(Sample(), signer);
+        var read = HeadUpdateWire.Read(bytes);
         Assert.Equal(Sample() with { Payload = default }, read.Update with { Payload = default });
         Assert.Equal(Sample().Payload.ToArray(), read.Update.Payload.ToArray());
         Assert.True(read.IsSignedBy(registry));
@@ -27,9 +27,9 @@ public sealed class UpdateWireTests
         using var signer = EcdsaSigner.Create();
         using var registry = new EcdsaKeyRing();
         registry.Register("node-1", signer.ExportPublicKeyPem());
-        var bytes = UpdateWire.Write(Sample(), signer);
+        var bytes = HeadUpdateWire.Write(Sample(), signer);
         bytes[^70] ^= 0x40; // a payload byte
-        Assert.False(UpdateWire.Read(bytes).IsSignedBy(registry));
+        Assert.False(HeadUpdateWire.Read(bytes).IsSignedBy(registry));
     }
 
     [Fact]
@@ -39,18 +39,18 @@ public sealed class UpdateWireTests
         using var other = EcdsaSigner.Create();
         using var registry = new EcdsaKeyRing();
         registry.Register("node-1", other.ExportPublicKeyPem());
-        Assert.False(UpdateWire.Read(UpdateWire.Write(Sample(), signer)).IsSignedBy(registry));
-        Assert.False(UpdateWire.Read(UpdateWire.Write(Sample("node-2"), signer)).IsSignedBy(registry));
+        Assert.False(HeadUpdateWire.Read(HeadUpdateWire.Write(Sample(), signer)).IsSignedBy(registry));
+        Assert.False(HeadUpdateWire.Read(HeadUpdateWire.Write(Sample("node-2"), signer)).IsSignedBy(registry));
     }
 
     [Fact]
     public void Read_TruncatedOrForeign_Throws()
     {
         using var signer = EcdsaSigner.Create();
-        var bytes = UpdateWire.Write(Sample(), signer);
-        Assert.Throws<InvalidDataException>(() => UpdateWire.Read(bytes.AsMemory(0, bytes.Length - 1)));
-        Assert.Throws<InvalidDataException>(() => UpdateWire.Read(bytes.AsMemory(0, 20)));
-        Assert.Throws<InvalidDataException>(() => UpdateWire.Read("{\"json\":1}"u8.ToArray()));
+        var bytes = HeadUpdateWire.Write(Sample(), signer);
+        Assert.Throws<InvalidDataException>(() => HeadUpdateWire.Read(bytes.AsMemory(0, bytes.Length - 1)));
+        Assert.Throws<InvalidDataException>(() => HeadUpdateWire.Read(bytes.AsMemory(0, 20)));
+        Assert.Throws<InvalidDataException>(() => HeadUpdateWire.Read("{\"json\":1}"u8.ToArray()));
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class UpdateWireTests
         using var loaded = EcdsaSigner.FromPem(signer.ExportPrivateKeyPem());
         using var registry = new EcdsaKeyRing();
         registry.Register("node-1", signer.ExportPublicKeyPem());
-        Assert.True(UpdateWire.Read(UpdateWire.Write(Sample(), loaded)).IsSignedBy(registry));
+        Assert.True(HeadUpdateWire.Read(HeadUpdateWire.Write(Sample(), loaded)).IsSignedBy(registry));
     }
 
     [Fact]

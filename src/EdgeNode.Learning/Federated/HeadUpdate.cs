@@ -9,7 +9,7 @@ namespace EdgeNode.Learning.Federated;
 /// <param name="Codec">Encoding of <paramref name="Payload"/>.</param>
 /// <param name="ParameterCount">Length of the decoded delta.</param>
 /// <param name="Payload">The encoded delta (<see cref="DeltaEncoder"/>).</param>
-public sealed record ModelUpdate(
+public sealed record HeadUpdate(
     string NodeId,
     long Round,
     long BaseVersion,

@@ -128,7 +128,8 @@ internal static class LearnCommand
     private static string Json(double accuracy, List<(string Name, double Value)> results, LearnArguments a, TrainingReport report, IReadOnlyList<HeadKindResult> kinds)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
+        // Relaxed escaping keeps the '+' of "discriminant+softmax" readable; the values are plain ASCII names and numbers.
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteNumber("accuracy", Math.Round(accuracy, 4));

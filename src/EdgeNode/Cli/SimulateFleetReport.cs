@@ -59,7 +59,8 @@ internal sealed class SimulateFleetReport
     public string Json(FleetRoundsResult softmax, FleetRoundsResult refined)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
+        // Relaxed escaping keeps the '+' of "discriminant+softmax" readable; the values are plain ASCII names and numbers.
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             var (accuracy, rounds, bytes) = Summary(_a.Head, softmax, refined);

@@ -37,6 +37,9 @@ internal static partial class Log
     [LoggerMessage(23, LogLevel.Warning, "Reply to command {Verb} on {ResponseTopic} not sent: {Reason}")]
     public static partial void ReplyFailed(ILogger logger, string verb, string responseTopic, string reason);
 
+    [LoggerMessage(24, LogLevel.Warning, "Retained command on {Topic} dropped unexecuted: commands run only when sent; clear it with an empty retained message")]
+    public static partial void RetainedCommandDropped(ILogger logger, string topic);
+
     [LoggerMessage(30, LogLevel.Warning, "Home Assistant discovery not published: {Reason}")]
     public static partial void DiscoveryFailed(ILogger logger, string reason);
 

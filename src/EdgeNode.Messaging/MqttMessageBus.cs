@@ -28,6 +28,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
     private readonly MqttClientOptionsFactory _clientOptions;
     private readonly Lock _subscriptionsGate = new();
     private readonly List<(string Filter, Func<BusMessage, CancellationToken, Task> Handler)> _subscriptions = [];
+    private readonly HashSet<string> _withoutRetained = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _disconnected = new(0, 1);
     private readonly Func<CancellationToken, Task<BusMessage>>? _willProvider;
     private BusMessage? _will;
@@ -173,6 +174,17 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
         }
     }
 
+    /// <inheritdoc />
+    public async Task SubscribeWithoutRetainedAsync(string topicFilter, Func<BusMessage, CancellationToken, Task> handler, CancellationToken cancellationToken)
+    {
+        lock (_subscriptionsGate)
+        {
+            _withoutRetained.Add(topicFilter);
+        }
+
+        await SubscribeAsync(topicFilter, handler, cancellationToken);
+    }
+
     /// <summary>
     /// Publishes the retained <c>online</c> birth again and re-runs every <see cref="Connected"/> callback
     /// (discovery, Sparkplug NBIRTH), as after a reconnect; the <c>rebirth</c> command.
@@ -281,7 +293,16 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
         var builder = new MqttClientSubscribeOptionsBuilder();
         foreach (var filter in filters)
         {
-            builder.WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce);
+            bool withoutRetained;
+            lock (_subscriptionsGate)
+            {
+                withoutRetained = _withoutRetained.Contains(filter);
+            }
+
+            builder.WithTopicFilter(f => f
+                .WithTopic(filter)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithRetainHandling(withoutRetained ? MqttRetainHandling.DoNotSendOnSubscribe : MqttRetainHandling.SendAtSubscribe));
         }
 
         await _client.SubscribeAsync(builder.Build(), cancellationToken);

@@ -25,6 +25,9 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Warning, "MQTT broker {Host}:{Port} refused the connection, retrying with back-off (capture and inference go on): {Reason}")]
     public static partial void ConnectRefused(ILogger logger, string host, int port, string reason);
 
+    [LoggerMessage(8, LogLevel.Warning, "Message on {Topic} dropped: {Length} bytes, more than EdgeNode:Mqtt:MaxPacketBytes ({Max})")]
+    public static partial void OversizedMessageDropped(ILogger logger, string topic, long length, int max);
+
     [LoggerMessage(20, LogLevel.Error, "Command {Verb} failed")]
     public static partial void CommandFailed(ILogger logger, string verb, Exception exception);
 

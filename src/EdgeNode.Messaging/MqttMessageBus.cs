@@ -334,6 +334,13 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
     {
         var message = args.ApplicationMessage;
+        if (message.Payload.Length > _options.MaxPacketBytes)
+        {
+            // A broker that ignores the Maximum Packet Size of the CONNECT: dropped before it is copied for the handlers.
+            Log.OversizedMessageDropped(_logger, message.Topic, message.Payload.Length, _options.MaxPacketBytes);
+            return;
+        }
+
         var bus = new BusMessage(
             message.Topic,
             message.Payload.ToArray(),

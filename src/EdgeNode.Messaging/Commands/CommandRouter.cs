@@ -154,6 +154,13 @@ public sealed class CommandRouter : BackgroundService
             return;
         }
 
+        // Refused before it waits in the queue: 32 queued payloads of the broker's maximum size would be a lot of memory.
+        if (message.Payload.Length > _options.MaxPayloadBytes)
+        {
+            await ReplyAsync(message, VerbOf(message.Topic), CommandReply.Failure(CommandErrorCodes.PayloadTooLarge, $"The payload is {message.Payload.Length} bytes; at most {_options.MaxPayloadBytes} are accepted."), cancellationToken);
+            return;
+        }
+
         if (!_queue.Writer.TryWrite(message))
         {
             await ReplyAsync(message, VerbOf(message.Topic), CommandReply.Failure(CommandErrorCodes.Busy, "Too many commands waiting; retry later."), cancellationToken);

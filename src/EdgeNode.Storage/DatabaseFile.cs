@@ -27,6 +27,7 @@ internal static class DatabaseFile
             {
                 var movedTo = MoveAside(path, time);
                 Log.MovedAside(logger, path, ex.Message, movedTo);
+                CorruptCopies.Prune(path, logger);
                 return await OpenCheckedAsync(path, cancellationToken);
             }
             catch (SqliteException ex) when (attempt < OpenAttempts)

@@ -156,7 +156,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
         // v5 reason codes below 0x80 are acknowledgements (0 success, 16 no matching subscribers).
         if ((int)result.ReasonCode >= 0x80)
         {
-            throw new MessageBusException($"The broker refused the message on '{message.Topic}': {result.ReasonCode} {result.ReasonString}");
+            throw new MessageBusException($"The broker refused the message on '{message.Topic}': {result.ReasonCode} {result.ReasonString}") { RefusedByBroker = true };
         }
     }
 

@@ -75,6 +75,7 @@ public static class NodeHost
         });
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<OutboxDeadLetters>();
         services.AddSingleton<CaptureCounters>();
         services.AddSingleton<FrameSourceFactory>();
         services.AddSingleton(sp => sp.GetRequiredService<FrameSourceFactory>().Create(sp.GetRequiredService<IOptions<CameraOptions>>().Value));

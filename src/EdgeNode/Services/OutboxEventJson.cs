@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using EdgeNode.Core;
 
 namespace EdgeNode.Services;
 
@@ -22,6 +23,28 @@ public static class OutboxEventJson
             writer.WriteString("node", nodeId);
             writer.WriteString("type", "outbox-dropped");
             writer.WriteNumber("dropped", dropped);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The <c>dead-lettered</c> event: a stored item the broker refused (its id, kind, topic, seq and why).</summary>
+    public static byte[] DeadLettered(string id, string nodeId, DateTimeOffset timestamp, OutboxMessage refused, string reason)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", id);
+            writer.WriteString("ts", ResultJson.FormatTimestamp(timestamp));
+            writer.WriteString("node", nodeId);
+            writer.WriteString("type", "dead-lettered");
+            writer.WriteString("itemId", refused.Id);
+            writer.WriteString("kind", refused.Kind.ToString().ToLowerInvariant());
+            writer.WriteNumber("itemSeq", refused.Seq);
+            writer.WriteString("topic", refused.Topic);
+            writer.WriteString("reason", reason);
             writer.WriteEndObject();
         }
 

@@ -21,7 +21,8 @@ internal sealed partial class OutboxPublisherService(
     NodeIdentity identity,
     IOptions<OutboxOptions> options,
     TimeProvider time,
-    ILogger<OutboxPublisherService> logger) : BackgroundService
+    ILogger<OutboxPublisherService> logger,
+    OutboxDeadLetters deadLetters) : BackgroundService
 {
     private readonly OutboxOptions _options = options.Value;
     private long _liveAfter;
@@ -144,6 +145,7 @@ internal sealed partial class OutboxPublisherService(
             }
 
             var acked = new ConcurrentQueue<long>();
+            var refused = new ConcurrentQueue<(OutboxMessage Message, string Reason)>();
             var publishes = new List<Task>(count);
             try
             {
@@ -155,7 +157,7 @@ internal sealed partial class OutboxPublisherService(
                     }
 
                     await window.WaitAsync(cancellationToken);
-                    publishes.Add(PublishOneAsync(batch[i], acked, window));
+                    publishes.Add(PublishOneAsync(batch[i], acked, refused, window));
                     sent++;
                 }
             }
@@ -169,6 +171,7 @@ internal sealed partial class OutboxPublisherService(
                 {
                     // Whatever was acknowledged is marked, even when another publish of the batch failed.
                     await store.MarkDeliveredAsync(acked.ToArray(), CancellationToken.None);
+                    await DeadLetterAsync(refused.ToArray());
                 }
             }
 
@@ -178,7 +181,7 @@ internal sealed partial class OutboxPublisherService(
         return after;
     }
 
-    private async Task PublishOneAsync(OutboxMessage message, ConcurrentQueue<long> acked, SemaphoreSlim window)
+    private async Task PublishOneAsync(OutboxMessage message, ConcurrentQueue<long> acked, ConcurrentQueue<(OutboxMessage, string)> refused, SemaphoreSlim window)
     {
         try
         {
@@ -188,9 +191,47 @@ internal sealed partial class OutboxPublisherService(
             await bus.PublishAsync(new BusMessage(message.Topic, message.Payload, 1), CancellationToken.None);
             acked.Enqueue(message.Seq);
         }
+        catch (MessageBusException ex) when (ex.RefusedByBroker)
+        {
+            // The broker answered "no" (PUBACK >= 0x80, e.g. an ACL after a node id change): retrying gets the same
+            // answer, so the row leaves the queue as dead-lettered and the lanes keep going.
+            refused.Enqueue((message, ex.Message));
+        }
         finally
         {
             window.Release();
+        }
+    }
+
+    /// <summary>
+    /// Takes refused rows out of the queue (marked handled, kept in the database until retention as any delivered
+    /// row), counts them and records each as a <c>dead-lettered</c> event; a refused event records nothing more, so
+    /// an events topic the broker refuses cannot feed itself.
+    /// </summary>
+    private async Task DeadLetterAsync((OutboxMessage Message, string Reason)[] refused)
+    {
+        if (refused.Length == 0)
+        {
+            return;
+        }
+
+        var events = new List<PendingMessage>(refused.Length);
+        foreach (var (message, reason) in refused)
+        {
+            deadLetters.Add();
+            LogDeadLettered(logger, message.Seq, message.Topic, reason);
+            if (message.Kind != MessageKind.Event)
+            {
+                var now = time.GetUtcNow();
+                var id = Guid.CreateVersion7(now).ToString("N");
+                events.Add(new PendingMessage(id, MessageKind.Event, identity.Topics.Events, OutboxEventJson.DeadLettered(id, identity.NodeId, now, message, reason), now));
+            }
+        }
+
+        await store.MarkDeliveredAsync([.. refused.Select(r => r.Message.Seq)], CancellationToken.None);
+        if (events.Count > 0)
+        {
+            await store.AppendAsync(events, CancellationToken.None);
         }
     }
 
@@ -219,6 +260,9 @@ internal sealed partial class OutboxPublisherService(
 
     [LoggerMessage(3, LogLevel.Error, "Outbox storage failed, retrying: {Reason}")]
     private static partial void LogStorageFailed(ILogger logger, string reason);
+
+    [LoggerMessage(5, LogLevel.Error, "Outbox item seq {Seq} on {Topic} dead-lettered, not sent again: {Reason}")]
+    private static partial void LogDeadLettered(ILogger logger, long seq, string topic, string reason);
 
     [LoggerMessage(4, LogLevel.Warning, "Reporting {Dropped} undelivered items dropped by the size cap while offline")]
     private static partial void LogDropsReported(ILogger logger, long dropped);

@@ -26,6 +26,7 @@ internal sealed class TelemetryCollector
     private readonly ActiveHead _head;
     private readonly SystemStatsReader _system;
     private readonly TimeProvider _time;
+    private readonly OutboxDeadLetters? _deadLetters;
     private readonly long _started = Stopwatch.GetTimestamp();
     private volatile TelemetrySnapshot? _latest;
 
@@ -41,8 +42,10 @@ internal sealed class TelemetryCollector
         ActiveHead head,
         SystemStatsReader system,
         TimeProvider time,
-        IMeterFactory meters)
+        IMeterFactory meters,
+        OutboxDeadLetters? deadLetters = null)
     {
+        _deadLetters = deadLetters;
         _store = store;
         _engine = engine;
         _source = source;
@@ -93,6 +96,7 @@ internal sealed class TelemetryCollector
             SensorsFailing = [.. _sensors.Status.Where(x => x.ConsecutiveFailures > 0).Select(x => x.Sensor)],
             StorageFull = outbox.StorageFull,
             StorageWriteFailures = outbox.WriteFailures,
+            DeadLettered = _deadLetters?.Count ?? 0,
             System = board,
         };
         _latest = snapshot;

@@ -77,6 +77,9 @@ public sealed record TelemetrySnapshot
     /// <summary>Writes that failed.</summary>
     public required long StorageWriteFailures { get; init; }
 
+    /// <summary>Outbox items the broker refused (PUBACK &gt;= 0x80), dead-lettered since start.</summary>
+    public long DeadLettered { get; init; }
+
     /// <summary>CPU, memory, SoC temperature and throttling.</summary>
     public required SystemSnapshot System { get; init; }
 }

@@ -14,6 +14,8 @@ WORKDIR /src
 # Restore inputs first so the package layer is cached across source edits.
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/ src/
+# The embedded broker enforces the ACL shipped for mosquitto; it is built into EdgeNode.Messaging.
+COPY deploy/mosquitto/edgenode.acl deploy/mosquitto/edgenode.acl
 COPY models/ models/
 COPY scripts/publish.sh scripts/publish.sh
 RUN case "$TARGETARCH" in \
@@ -40,10 +42,15 @@ ENV EdgeNode__Storage__Path=/var/lib/edgenode/edgenode.db \
     EdgeNode__Mqtt__Host=0.0.0.0 \
     EdgeNode__Mqtt__Port=1883 \
     EdgeNode__Mqtt__EmbeddedBroker=true \
+    EdgeNode__Mqtt__BrokerPasswordFile=/var/lib/edgenode/broker.passwd \
     EdgeNode__Inference__Providers__0=CPU \
     DOTNET_gcServer=0
 USER app
 WORKDIR /var/lib/edgenode
+# The embedded broker listens on 0.0.0.0, so every client logs in (docs/security.md): put a mosquitto password file
+# at /var/lib/edgenode/broker.passwd (mosquitto_passwd -c broker.passwd <node-id>, plus operator/viewer) and set
+# EdgeNode__Mqtt__Username=<node-id> and EdgeNode__Mqtt__Password, or the node exits 78 naming
+# EdgeNode__Mqtt__BrokerPasswordFile. The ACL is deploy/mosquitto/edgenode.acl (EdgeNode__Mqtt__BrokerAclFile to change it).
 EXPOSE 1883
 # Healthy = the node announced itself "online" (retained) on its broker. With an external broker
 # set EDGENODE_MQTT_HOST/PORT (and EDGENODE_MQTT_USER/PASSWORD) for the check as well.

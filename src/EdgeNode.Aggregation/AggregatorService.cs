@@ -129,7 +129,8 @@ public sealed class AggregatorService(
         string? reason;
         try
         {
-            var whole = _assembler.Add(message.Payload.Span);
+            // The sender is the topic's node id (…/fl/updates/{node}, which the ACL ties to the user): its own byte bound.
+            var whole = _assembler.Add(message.Payload.Span, message.Topic[(message.Topic.LastIndexOf('/') + 1)..]);
             (outcome, reason) = whole is null ? (UpdateOutcome.Partial, null) : await coordinator.OfferAsync(whole, cancellationToken);
         }
         catch (InvalidDataException ex)

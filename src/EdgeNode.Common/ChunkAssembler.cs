@@ -4,18 +4,45 @@ namespace EdgeNode.Common;
 
 /// <summary>
 /// Puts chunked messages back together. Bounded: at most <c>maxPending</c> incomplete messages (the oldest is
-/// dropped) and <c>maxMessageBytes</c> per message; a reassembled message must match its id (SHA-256 prefix).
+/// dropped) and <c>maxMessageBytes</c> per message; incomplete messages hold at most <c>maxTotalBytes</c> in all and
+/// <c>maxSenderBytes</c> per sender (a new message past either is refused, the transfers already open are kept), and
+/// one that received no chunk for <c>idleTimeout</c> (monotonic clock) is dropped. A reassembled message must match
+/// its id (SHA-256 prefix).
 /// </summary>
-public sealed class ChunkAssembler(int maxPending = 256, int maxMessageBytes = 16 << 20)
+public sealed class ChunkAssembler(
+    int maxPending = 256,
+    int maxMessageBytes = 16 << 20,
+    long maxTotalBytes = 64L << 20,
+    long maxSenderBytes = 32L << 20,
+    TimeSpan? idleTimeout = null,
+    TimeProvider? time = null)
 {
-    private readonly Dictionary<string, (byte[] Buffer, bool[] Seen, int Missing)> _pending = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeSpan _idle = idleTimeout ?? TimeSpan.FromMinutes(5);
+    private readonly Dictionary<string, (byte[] Buffer, bool[] Seen, int Missing, string Sender, long Touched)> _pending = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
     private readonly Lock _gate = new();
 
-    /// <summary>Adds a chunk; returns the whole message when this chunk completed it, else null.</summary>
-    /// <exception cref="InvalidDataException">Malformed, oversized, or inconsistent with earlier chunks of the same id.</exception>
-    public byte[]? Add(ReadOnlySpan<byte> chunk)
+    /// <summary>Bytes held by incomplete messages.</summary>
+    public long PendingBytes
     {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Values.Sum(e => (long)e.Buffer.Length);
+            }
+        }
+    }
+
+    /// <summary>Adds a chunk from an unnamed sender; see <see cref="Add(ReadOnlySpan{byte}, string)"/>.</summary>
+    public byte[]? Add(ReadOnlySpan<byte> chunk) => Add(chunk, string.Empty);
+
+    /// <summary>Adds a chunk from <paramref name="sender"/> (e.g. the node id of the topic); returns the whole message when this chunk completed it, else null.</summary>
+    /// <exception cref="InvalidDataException">Malformed, oversized, over the total or per-sender bound, or inconsistent with earlier chunks of the same id.</exception>
+    public byte[]? Add(ReadOnlySpan<byte> chunk, string sender)
+    {
+        ArgumentNullException.ThrowIfNull(sender);
         var header = MessageChunks.ReadHeader(chunk);
         if (header.TotalLength > maxMessageBytes)
         {
@@ -30,9 +57,19 @@ public sealed class ChunkAssembler(int maxPending = 256, int maxMessageBytes = 1
 
         lock (_gate)
         {
+            var now = _time.GetTimestamp();
+            ExpireIdle(now);
             if (!_pending.TryGetValue(header.MessageId, out var entry))
             {
-                entry = (new byte[header.TotalLength], new bool[header.Count], header.Count);
+                // Checked before the buffer exists; others' transfers are never evicted to make room.
+                var total = _pending.Values.Sum(e => (long)e.Buffer.Length);
+                var own = _pending.Values.Where(e => e.Sender == sender).Sum(e => (long)e.Buffer.Length);
+                if (total + header.TotalLength > maxTotalBytes || own + header.TotalLength > maxSenderBytes)
+                {
+                    throw new InvalidDataException($"A chunked message of {header.TotalLength} bytes would exceed the bound on incomplete messages ({maxSenderBytes} bytes per sender, {maxTotalBytes} in all); refused.");
+                }
+
+                entry = (new byte[header.TotalLength], new bool[header.Count], header.Count, sender, now);
                 _pending[header.MessageId] = entry;
                 _order.Enqueue(header.MessageId);
                 while (_order.Count > maxPending)
@@ -61,6 +98,7 @@ public sealed class ChunkAssembler(int maxPending = 256, int maxMessageBytes = 1
             data.CopyTo(entry.Buffer.AsSpan((int)offset));
             entry.Seen[header.Index] = true;
             entry.Missing--;
+            entry.Touched = now;
             _pending[header.MessageId] = entry;
             if (entry.Missing > 0)
             {
@@ -69,6 +107,14 @@ public sealed class ChunkAssembler(int maxPending = 256, int maxMessageBytes = 1
 
             _pending.Remove(header.MessageId);
             return Complete(header, entry.Buffer);
+        }
+    }
+
+    private void ExpireIdle(long now)
+    {
+        foreach (var id in _pending.Where(p => _time.GetElapsedTime(p.Value.Touched, now) > _idle).Select(p => p.Key).ToList())
+        {
+            _pending.Remove(id);
         }
     }
 

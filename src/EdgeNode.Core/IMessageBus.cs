@@ -15,6 +15,14 @@ public interface IMessageBus
     /// <summary>Subscribes <paramref name="handler"/> to <paramref name="topicFilter"/>; kept across reconnects.</summary>
     Task SubscribeAsync(string topicFilter, Func<BusMessage, CancellationToken, Task> handler, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Like <see cref="SubscribeAsync"/>, but asks the broker not to send the retained messages that match at subscribe
+    /// time (MQTT v5 retain handling 2, "do not send"): for commands, which must only run when sent, never again at a
+    /// reconnect. A bus that cannot ask subscribes plainly; the caller still refuses what arrives retained.
+    /// </summary>
+    Task SubscribeWithoutRetainedAsync(string topicFilter, Func<BusMessage, CancellationToken, Task> handler, CancellationToken cancellationToken) =>
+        SubscribeAsync(topicFilter, handler, cancellationToken);
+
     /// <summary>Raised (on a thread-pool thread) after each successful (re)connect.</summary>
     event Func<CancellationToken, Task>? Connected;
 }

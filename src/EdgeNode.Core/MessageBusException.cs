@@ -16,4 +16,10 @@ public sealed class MessageBusException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// True when the broker answered and refused this message (MQTT v5 PUBACK reason 0x80 or above, e.g. 0x87 not
+    /// authorised): sending it again gets the same answer, unlike a lost connection.
+    /// </summary>
+    public bool RefusedByBroker { get; init; }
 }

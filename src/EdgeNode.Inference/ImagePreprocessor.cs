@@ -68,12 +68,13 @@ public sealed class ImagePreprocessor
     }
 
     /// <summary>Decodes an encoded image (JPEG, PNG, …) and writes its tensor.</summary>
-    /// <exception cref="InvalidDataException">Not a decodable image.</exception>
+    /// <exception cref="InvalidDataException">Not a decodable image, or larger than <see cref="ImageLimits.MaxPixels"/>.</exception>
     public void ProcessEncoded(ReadOnlySpan<byte> encoded, Span<float> tensor)
     {
         using var data = SKData.CreateCopy(encoded);
         using var codec = SKCodec.Create(data) ?? throw new InvalidDataException("The image cannot be decoded (not a JPEG/PNG or truncated).");
         var full = codec.Info;
+        ImageLimits.ThrowIfTooLarge(full.Width, full.Height);
         var shorter = Math.Min(full.Width, full.Height);
         var dims = full.Size;
         if (shorter > Size)

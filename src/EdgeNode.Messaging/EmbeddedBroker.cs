@@ -1,5 +1,6 @@
 using System.Net;
 using System.Reflection;
+using EdgeNode.Messaging.Broker;
 using Microsoft.Extensions.Logging;
 using MQTTnet.Packets;
 using MQTTnet.Server;
@@ -13,8 +14,18 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly string _endpoint;
 
-    /// <summary>Creates the broker bound to <paramref name="host"/>:<paramref name="port"/>.</summary>
+    /// <summary>Creates the broker bound to <paramref name="host"/>:<paramref name="port"/>, open to anyone who reaches it.</summary>
     public EmbeddedBroker(string host, int port, ILogger<EmbeddedBroker> logger)
+        : this(host, port, logger, null, 0)
+    {
+    }
+
+    /// <summary>
+    /// Creates the broker bound to <paramref name="host"/>:<paramref name="port"/>; with <paramref name="access"/>, every
+    /// client logs in and the ACL applies; publishes larger than <paramref name="maxPacketBytes"/> (when above 0) are
+    /// refused and not routed.
+    /// </summary>
+    public EmbeddedBroker(string host, int port, ILogger<EmbeddedBroker> logger, BrokerAccessControl? access, int maxPacketBytes)
     {
         _logger = logger;
         _endpoint = $"{host}:{port}";
@@ -27,6 +38,45 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(options);
         _server.ValidatingConnectionAsync += AssignClientId;
+        access?.Attach(_server);
+        if (maxPacketBytes > 0)
+        {
+            _server.InterceptingPublishAsync += args => RefuseLarger(args, maxPacketBytes);
+        }
+    }
+
+    /// <summary>
+    /// The broker <paramref name="options"/> ask for: on a loopback address open (unless a password file is set), on any
+    /// other address authenticated with <c>BrokerPasswordFile</c> and the ACL, else refused.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The security settings cannot be used; the message names the key.</exception>
+    public static EmbeddedBroker FromOptions(MqttOptions options, ILogger<EmbeddedBroker> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        BrokerAccessControl? access;
+        try
+        {
+            access = BrokerAccessControl.FromOptions(options);
+        }
+        catch (BrokerSecurityException ex)
+        {
+            throw new InvalidOperationException(ex.Message, ex);
+        }
+
+        return new EmbeddedBroker(options.Host, options.Port, logger, access, options.MaxPacketBytes);
+    }
+
+    // MQTTnet has read the packet by now; refusing it keeps it from being copied to every subscriber.
+    private static Task RefuseLarger(InterceptingPublishEventArgs args, int maxPacketBytes)
+    {
+        if (args.ApplicationMessage.Payload.Length > maxPacketBytes)
+        {
+            args.ProcessPublish = false;
+            args.Response.ReasonCode = MQTTnet.Protocol.MqttPubAckReasonCode.QuotaExceeded;
+            args.Response.ReasonString = $"larger than the broker's maximum of {maxPacketBytes} bytes";
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>Starts listening.</summary>

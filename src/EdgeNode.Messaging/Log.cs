@@ -25,6 +25,9 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Warning, "MQTT broker {Host}:{Port} refused the connection, retrying with back-off (capture and inference go on): {Reason}")]
     public static partial void ConnectRefused(ILogger logger, string host, int port, string reason);
 
+    [LoggerMessage(8, LogLevel.Warning, "Message on {Topic} dropped: {Length} bytes, more than EdgeNode:Mqtt:MaxPacketBytes ({Max})")]
+    public static partial void OversizedMessageDropped(ILogger logger, string topic, long length, int max);
+
     [LoggerMessage(20, LogLevel.Error, "Command {Verb} failed")]
     public static partial void CommandFailed(ILogger logger, string verb, Exception exception);
 
@@ -36,6 +39,9 @@ internal static partial class Log
 
     [LoggerMessage(23, LogLevel.Warning, "Reply to command {Verb} on {ResponseTopic} not sent: {Reason}")]
     public static partial void ReplyFailed(ILogger logger, string verb, string responseTopic, string reason);
+
+    [LoggerMessage(24, LogLevel.Warning, "Retained command on {Topic} dropped unexecuted: commands run only when sent; clear it with an empty retained message")]
+    public static partial void RetainedCommandDropped(ILogger logger, string topic);
 
     [LoggerMessage(30, LogLevel.Warning, "Home Assistant discovery not published: {Reason}")]
     public static partial void DiscoveryFailed(ILogger logger, string reason);

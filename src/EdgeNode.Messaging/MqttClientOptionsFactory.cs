@@ -24,11 +24,12 @@ internal sealed class MqttClientOptionsFactory(MqttOptions options) : IDisposabl
     public MqttClientOptionsBuilder Create(string clientId)
     {
         var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(options.Host, options.Port)
+            .WithTcpServer(Broker.BrokerEndpoint.ConnectHost(options), options.Port)
             .WithClientId(clientId)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(options.KeepAliveSeconds))
-            .WithTimeout(TimeSpan.FromSeconds(options.TimeoutSeconds));
+            .WithTimeout(TimeSpan.FromSeconds(options.TimeoutSeconds))
+            .WithMaximumPacketSize((uint)options.MaxPacketBytes);
         if (!string.IsNullOrEmpty(options.Username))
         {
             builder.WithCredentials(options.Username, options.Password);

@@ -23,6 +23,8 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
     private readonly IMqttClient _client;
     private readonly MqttClientOptionsFactory _clientOptions;
     private readonly MqttSubscriptions _subscriptions;
+    private readonly Lock _subscriptionsGate = new();
+    private readonly HashSet<string> _withoutRetained = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _disconnected = new(0, 1);
     private readonly Func<CancellationToken, Task<BusMessage>>? _willProvider;
     private BusMessage? _will;
@@ -144,7 +146,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
         // v5 reason codes below 0x80 are acknowledgements (0 success, 16 no matching subscribers).
         if ((int)result.ReasonCode >= 0x80)
         {
-            throw new MessageBusException($"The broker refused the message on '{message.Topic}': {result.ReasonCode} {result.ReasonString}");
+            throw new MessageBusException($"The broker refused the message on '{message.Topic}': {result.ReasonCode} {result.ReasonString}") { RefusedByBroker = true };
         }
     }
 
@@ -156,6 +158,17 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
         {
             await SubscribeOnBrokerAsync([topicFilter], cancellationToken);
         }
+    }
+
+    /// <inheritdoc />
+    public async Task SubscribeWithoutRetainedAsync(string topicFilter, Func<BusMessage, CancellationToken, Task> handler, CancellationToken cancellationToken)
+    {
+        lock (_subscriptionsGate)
+        {
+            _withoutRetained.Add(topicFilter);
+        }
+
+        await SubscribeAsync(topicFilter, handler, cancellationToken);
     }
 
     /// <summary>
@@ -261,7 +274,16 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
         var builder = new MqttClientSubscribeOptionsBuilder();
         foreach (var filter in filters)
         {
-            builder.WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce);
+            bool withoutRetained;
+            lock (_subscriptionsGate)
+            {
+                withoutRetained = _withoutRetained.Contains(filter);
+            }
+
+            builder.WithTopicFilter(f => f
+                .WithTopic(filter)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithRetainHandling(withoutRetained ? MqttRetainHandling.DoNotSendOnSubscribe : MqttRetainHandling.SendAtSubscribe));
         }
 
         await _client.SubscribeAsync(builder.Build(), cancellationToken);
@@ -290,6 +312,16 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args) =>
-        _subscriptions.DispatchAsync(MqttMessages.FromApplicationMessage(args.ApplicationMessage), _stopping);
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
+    {
+        var message = args.ApplicationMessage;
+        if (message.Payload.Length > _options.MaxPacketBytes)
+        {
+            // A broker that ignores the Maximum Packet Size of the CONNECT: dropped before it is copied for the handlers.
+            Log.OversizedMessageDropped(_logger, message.Topic, message.Payload.Length, _options.MaxPacketBytes);
+            return Task.CompletedTask;
+        }
+
+        return _subscriptions.DispatchAsync(MqttMessages.FromApplicationMessage(message), _stopping);
+    }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeNode.Messaging.Broker;
 
 namespace EdgeNode.Messaging;
 
@@ -40,8 +41,29 @@ public sealed class MqttOptions : IValidatableObject
     /// <summary>Optional password (<c>EdgeNode__Mqtt__Password</c>).</summary>
     public string? Password { get; set; }
 
+    /// <summary>
+    /// <c>EdgeNode__Mqtt__BrokerPasswordFile</c>: a mosquitto password file (<c>mosquitto_passwd</c>) the embedded broker
+    /// checks every client against. Required when the embedded broker listens on an address other than loopback
+    /// (<c>0.0.0.0</c> and <c>::</c> included); the node then logs in with <see cref="Username"/>/<see cref="Password"/> too.
+    /// </summary>
+    public string? BrokerPasswordFile { get; set; }
+
+    /// <summary>
+    /// <c>EdgeNode__Mqtt__BrokerAclFile</c>: the mosquitto ACL the embedded broker enforces once clients log in; unset:
+    /// the shipped <c>deploy/mosquitto/edgenode.acl</c>, built into the program.
+    /// </summary>
+    public string? BrokerAclFile { get; set; }
+
     /// <summary>TLS to an external broker (<c>EdgeNode:Mqtt:Tls</c>); off unless configured.</summary>
     public MqttTlsOptions Tls { get; set; } = new();
+
+    /// <summary>
+    /// <c>EdgeNode__Mqtt__MaxPacketBytes</c>: the largest MQTT packet the node takes (sent as the client's Maximum Packet
+    /// Size, so the broker does not send larger ones; larger ones that come anyway are dropped before they are copied)
+    /// and the largest publish the embedded broker routes. Model chunks are at most 4 MiB.
+    /// </summary>
+    [Range(64 * 1024, 256 * 1024 * 1024)]
+    public int MaxPacketBytes { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>Keep-alive period.</summary>
     [Range(5, 3600)]
@@ -69,6 +91,11 @@ public sealed class MqttOptions : IValidatableObject
     /// </summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (EmbeddedBroker && BrokerSecurityCheck.Failure(this) is { } broker)
+        {
+            yield return broker;
+        }
+
         if (EmbeddedBroker && Tls.IsEnabled)
         {
             yield return new ValidationResult(

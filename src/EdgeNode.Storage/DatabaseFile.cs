@@ -16,17 +16,38 @@ internal static class DatabaseFile
             Directory.CreateDirectory(directory);
         }
 
-        try
+        var delay = FirstRetryDelay;
+        for (var attempt = 1; ; attempt++)
         {
-            return await OpenCheckedAsync(path, cancellationToken);
-        }
-        catch (SqliteException ex) when (SqliteErrors.IsDamage(ex) && File.Exists(path))
-        {
-            var movedTo = MoveAside(path, time);
-            Log.MovedAside(logger, path, ex.Message, movedTo);
-            return await OpenCheckedAsync(path, cancellationToken);
+            try
+            {
+                return await OpenCheckedAsync(path, cancellationToken);
+            }
+            catch (SqliteException ex) when (SqliteErrors.IsDamage(ex) && File.Exists(path))
+            {
+                var movedTo = MoveAside(path, time);
+                Log.MovedAside(logger, path, ex.Message, movedTo);
+                CorruptCopies.Prune(path, logger);
+                return await OpenCheckedAsync(path, cancellationToken);
+            }
+            catch (SqliteException ex) when (attempt < OpenAttempts)
+            {
+                // Not damage (full disk, EIO, permissions, read-only filesystem): the file stays, the open is retried.
+                Log.OpenRetrying(logger, path, attempt, OpenAttempts, ex.Message, delay.TotalSeconds);
+                await Task.Delay(delay, time, cancellationToken);
+                delay *= 2;
+            }
+            catch (SqliteException ex)
+            {
+                throw new IOException($"Database {path} cannot be opened after {OpenAttempts} attempts ({ex.Message}). It is not damaged and was left where it is, with its undelivered data: free space, fix the permissions or remount the filesystem read-write, then start the node again.", ex);
+            }
         }
     }
+
+    /// <summary>Opens tried before a database that is not damaged but cannot be opened is reported (exit 74).</summary>
+    internal const int OpenAttempts = 4;
+
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(0.25);
 
     /// <summary>Opens a connection (no migration) for reading; <paramref name="readOnly"/> forbids any write.</summary>
     public static SqliteConnection Create(string path, bool readOnly) => new(new SqliteConnectionStringBuilder

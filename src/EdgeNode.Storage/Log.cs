@@ -10,6 +10,15 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Error, "Database {Path} is damaged or unreadable ({Reason}); moved aside to {MovedTo} and started a fresh one")]
     public static partial void MovedAside(ILogger logger, string path, string reason, string movedTo);
 
+    [LoggerMessage(12, LogLevel.Warning, "Database {Path} cannot be opened (attempt {Attempt} of {Attempts}, {Reason}); it is not damaged and stays where it is; retrying in {DelaySeconds} s")]
+    public static partial void OpenRetrying(ILogger logger, string path, int attempt, int attempts, string reason, double delaySeconds);
+
+    [LoggerMessage(13, LogLevel.Information, "Deleted the damaged copy {Path}: only the newest {Keep} are kept")]
+    public static partial void CorruptCopyDeleted(ILogger logger, string path, int keep);
+
+    [LoggerMessage(14, LogLevel.Warning, "Could not delete the damaged copy {Path}: {Reason}")]
+    public static partial void CorruptCopyNotDeleted(ILogger logger, string path, string reason);
+
     [LoggerMessage(3, LogLevel.Error, "Storage full: {Count} items could not be stored ({Reason}); retention evicted what its policy allows, the node keeps running")]
     public static partial void StorageFull(ILogger logger, int count, string reason);
 

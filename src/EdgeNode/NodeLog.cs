@@ -89,6 +89,9 @@ internal static partial class NodeLog
     [LoggerMessage(28, LogLevel.Warning, "Reporting {Dropped} undelivered items dropped by the size cap while offline")]
     public static partial void OutboxDropsReported(ILogger logger, long dropped);
 
+    [LoggerMessage(31, LogLevel.Error, "Outbox item seq {Seq} on {Topic} dead-lettered, not sent again: {Reason}")]
+    public static partial void OutboxDeadLettered(ILogger logger, long seq, string topic, string reason);
+
     [LoggerMessage(29, LogLevel.Information, "Health: healthy")]
     public static partial void Healthy(ILogger logger);
 

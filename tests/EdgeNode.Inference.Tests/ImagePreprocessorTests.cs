@@ -80,6 +80,24 @@ public sealed class ImagePreprocessorTests
         Assert.Equal(200, tensor[2 * Size * Size], tolerance: 3);
     }
 
+    [Theory]
+    [InlineData(50_000, 50_000)]
+    [InlineData(10_000, 10_000)]
+    public void ProcessEncoded_DecompressionBombPng_RefusedAsBadDataBeforeAllocating_TensorUntouched(int width, int height)
+    {
+        var bomb = EdgeNode.Testing.PngBomb.Create(width, height);
+        var pre = new ImagePreprocessor(Size, new float[3 * Size * Size], bgr: true);
+        var tensor = Enumerable.Repeat(7f, pre.TensorLength).ToArray();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var ex = Assert.Throws<InvalidDataException>(() => pre.ProcessEncoded(bomb, tensor));
+
+        Assert.True(bomb.Length < 200);
+        Assert.Contains($"{width}x{height}", ex.Message, StringComparison.Ordinal);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1024 * 1024);
+        Assert.All(tensor, v => Assert.Equal(7f, v));
+    }
+
     [Fact]
     public void Process_CorruptJpeg_ThrowsInvalidData()
     {

@@ -32,6 +32,26 @@ public sealed class DatabaseDamageTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_GarbageFileWithFourOlderCopies_OnlyTheNewestThreeCopiesKept()
+    {
+        string[] older = ["20261101T000000000Z", "20261102T000000000Z", "20261103T000000000Z", "20261104T000000000Z"];
+        foreach (var stamp in older)
+        {
+            await File.WriteAllTextAsync(DatabasePath + ".corrupt-" + stamp, stamp);
+            await File.WriteAllTextAsync(DatabasePath + ".corrupt-" + stamp + "-wal", stamp);
+        }
+
+        await File.WriteAllBytesAsync(DatabasePath, Enumerable.Repeat((byte)0x5A, 8192).ToArray());
+
+        await using var store = await SqliteOutboxStore.OpenAsync(new StorageOptions { Path = DatabasePath }, _time, new ListLogger());
+
+        var kept = Directory.GetFiles(_directory.Path, "edgenode.db.corrupt-*").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(
+            ["edgenode.db.corrupt-20261103T000000000Z", "edgenode.db.corrupt-20261103T000000000Z-wal", "edgenode.db.corrupt-20261104T000000000Z", "edgenode.db.corrupt-20261104T000000000Z-wal", "edgenode.db.corrupt-20261128T120000000Z"],
+            kept);
+    }
+
+    [Fact]
     public async Task Open_DamagedBTreePages_MovedAsideAndFreshDatabaseWorks()
     {
         await using (var store = await SqliteOutboxStore.OpenAsync(DatabasePath, _time))

@@ -38,11 +38,14 @@ public sealed class CommandClient : IAsyncDisposable
     /// <summary>Every reply received, in arrival order.</summary>
     public IReadOnlyList<CommandAnswer> Replies => _all.ToArray();
 
-    /// <summary>Connects to 127.0.0.1:<paramref name="port"/> and subscribes to a private response topic.</summary>
-    public static async Task<CommandClient> ConnectAsync(int port, Action<MqttClientOptionsBuilder>? configure = null)
+    /// <summary>
+    /// Connects to 127.0.0.1:<paramref name="port"/> and subscribes to a private response topic, or to
+    /// <paramref name="responseTopic"/> (behind the shipped ACL: under <c>edgenode/{node}/</c>).
+    /// </summary>
+    public static async Task<CommandClient> ConnectAsync(int port, Action<MqttClientOptionsBuilder>? configure = null, string? responseTopic = null)
     {
         var client = new MqttClientFactory().CreateMqttClient();
-        var responseTopic = "operator/" + Guid.NewGuid().ToString("N")[..8] + "/replies";
+        responseTopic ??= "operator/" + Guid.NewGuid().ToString("N")[..8] + "/replies";
         var result = new CommandClient(client, responseTopic);
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)

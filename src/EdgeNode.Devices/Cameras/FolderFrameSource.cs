@@ -114,7 +114,9 @@ public sealed class FolderFrameSource : IFrameSource
             }
 
             var png = await File.ReadAllBytesAsync(path, cancellationToken);
-            using var bitmap = SKBitmap.Decode(png) ?? throw new InvalidDataException("Not a decodable PNG file.");
+            using var codec = SKCodec.Create(new MemoryStream(png)) ?? throw new InvalidDataException("Not a decodable PNG file.");
+            ImageLimits.ThrowIfTooLarge(codec.Info.Width, codec.Info.Height);
+            using var bitmap = SKBitmap.Decode(codec) ?? throw new InvalidDataException("Not a decodable PNG file.");
             using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 90);
             var jpeg = data.ToArray();
             _converted[path] = (modified, jpeg);

@@ -1,3 +1,4 @@
+using EdgeNode.Core;
 using SkiaSharp;
 
 namespace EdgeNode.Devices.Pipeline;
@@ -15,7 +16,7 @@ internal sealed class JpegThumbnailDecoder : IDisposable
     {
         using var data = SKData.CreateCopy(jpeg);
         using var codec = SKCodec.Create(data);
-        if (codec is null || codec.Info.Width <= 0 || codec.Info.Height <= 0)
+        if (codec is null || !ImageLimits.Allows(codec.Info.Width, codec.Info.Height))
         {
             return false;
         }

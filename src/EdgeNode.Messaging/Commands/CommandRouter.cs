@@ -21,6 +21,7 @@ public sealed class CommandRouter : BackgroundService
     private readonly ILogger _logger;
     private readonly FrozenDictionary<string, ICommandHandler> _handlers;
     private readonly Channel<BusMessage> _queue;
+    private long _retainedDropped;
 
     /// <summary>Creates the router over <paramref name="handlers"/> (one per verb).</summary>
     public CommandRouter(IMessageBus bus, NodeTopics topics, IEnumerable<ICommandHandler> handlers, CommandOptions options, ILogger<CommandRouter> logger)
@@ -51,11 +52,15 @@ public sealed class CommandRouter : BackgroundService
     /// <summary>The registered verbs.</summary>
     public IReadOnlyCollection<string> Verbs => _handlers.Keys;
 
+    /// <summary>Retained commands dropped unexecuted since start (a retained command would run again at every reconnect).</summary>
+    public long RetainedDropped => Interlocked.Read(ref _retainedDropped);
+
     /// <inheritdoc />
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Subscribed before the connection comes up: the bus restores it on every (re)connect.
-        await _bus.SubscribeAsync(_topics.Command("+"), EnqueueAsync, cancellationToken);
+        // Subscribed before the connection comes up: the bus restores it on every (re)connect. Retained commands are
+        // not sent at subscribe time (retain handling 2); EnqueueAsync drops any that come retained anyway.
+        await _bus.SubscribeWithoutRetainedAsync(_topics.Command("+"), EnqueueAsync, cancellationToken);
         await base.StartAsync(cancellationToken);
     }
 
@@ -140,6 +145,22 @@ public sealed class CommandRouter : BackgroundService
 
     private async Task EnqueueAsync(BusMessage message, CancellationToken cancellationToken)
     {
+        // A broker delivers a message with the retain flag set only from its retained store (at subscribe time): a
+        // command someone left retained, which would run again at every reconnect. Never executed, never answered.
+        if (message.Retain)
+        {
+            Interlocked.Increment(ref _retainedDropped);
+            Log.RetainedCommandDropped(_logger, message.Topic);
+            return;
+        }
+
+        // Refused before it waits in the queue: 32 queued payloads of the broker's maximum size would be a lot of memory.
+        if (message.Payload.Length > _options.MaxPayloadBytes)
+        {
+            await ReplyAsync(message, VerbOf(message.Topic), CommandReply.Failure(CommandErrorCodes.PayloadTooLarge, $"The payload is {message.Payload.Length} bytes; at most {_options.MaxPayloadBytes} are accepted."), cancellationToken);
+            return;
+        }
+
         if (!_queue.Writer.TryWrite(message))
         {
             await ReplyAsync(message, VerbOf(message.Topic), CommandReply.Failure(CommandErrorCodes.Busy, "Too many commands waiting; retry later."), cancellationToken);

@@ -17,7 +17,8 @@ internal sealed class BrokerService(IOptions<MqttOptions> options, ILogger<Embed
             return;
         }
 
-        _broker = new EmbeddedBroker(options.Value.Host, options.Value.Port, logger);
+        // Authenticated with the ACL unless on loopback; options validation already refused a non-loopback address without.
+        _broker = EmbeddedBroker.FromOptions(options.Value, logger);
         await _broker.StartAsync();
     }
 

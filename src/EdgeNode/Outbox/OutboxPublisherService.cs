@@ -21,6 +21,7 @@ internal sealed class OutboxPublisherService(
     MessageWriter writer,
     IOptions<OutboxOptions> options,
     TimeProvider time,
+    OutboxDeadLetters deadLetters,
     ILogger<OutboxPublisherService> logger) : BackgroundService
 {
     private readonly OutboxOptions _options = options.Value;
@@ -144,6 +145,7 @@ internal sealed class OutboxPublisherService(
             }
 
             var acked = new ConcurrentQueue<long>();
+            var refused = new ConcurrentQueue<(OutboxMessage Message, string Reason)>();
             var publishes = new List<Task>(count);
             try
             {
@@ -155,7 +157,7 @@ internal sealed class OutboxPublisherService(
                     }
 
                     await window.WaitAsync(cancellationToken);
-                    publishes.Add(PublishOneAsync(batch[i], acked, window));
+                    publishes.Add(PublishOneAsync(batch[i], acked, refused, window));
                     sent++;
                 }
             }
@@ -169,6 +171,7 @@ internal sealed class OutboxPublisherService(
                 {
                     // Whatever was acknowledged is marked, even when another publish of the batch failed.
                     await store.MarkDeliveredAsync(acked.ToArray(), CancellationToken.None);
+                    await DeadLetterAsync(refused.ToArray());
                 }
             }
 
@@ -178,7 +181,7 @@ internal sealed class OutboxPublisherService(
         return after;
     }
 
-    private async Task PublishOneAsync(OutboxMessage message, ConcurrentQueue<long> acked, SemaphoreSlim window)
+    private async Task PublishOneAsync(OutboxMessage message, ConcurrentQueue<long> acked, ConcurrentQueue<(OutboxMessage, string)> refused, SemaphoreSlim window)
     {
         try
         {
@@ -188,9 +191,45 @@ internal sealed class OutboxPublisherService(
             await bus.PublishAsync(MessageDelivery.ToBusMessage(message), CancellationToken.None);
             acked.Enqueue(message.Seq);
         }
+        catch (MessageBusException ex) when (ex.RefusedByBroker)
+        {
+            // The broker answered "no" (PUBACK >= 0x80, e.g. an ACL after a node id change): retrying gets the same
+            // answer, so the row leaves the queue as dead-lettered and the lanes keep going.
+            refused.Enqueue((message, ex.Message));
+        }
         finally
         {
             window.Release();
+        }
+    }
+
+    /// <summary>
+    /// Takes refused rows out of the queue (marked handled, kept in the database until retention as any delivered
+    /// row), counts them and records each as a <c>dead-lettered</c> event; a refused event records nothing more, so
+    /// an events topic the broker refuses cannot feed itself.
+    /// </summary>
+    private async Task DeadLetterAsync((OutboxMessage Message, string Reason)[] refused)
+    {
+        if (refused.Length == 0)
+        {
+            return;
+        }
+
+        var events = new List<PendingMessage>(refused.Length);
+        foreach (var (message, reason) in refused)
+        {
+            deadLetters.Add();
+            NodeLog.OutboxDeadLettered(logger, message.Seq, message.Topic, reason);
+            if (message.Kind != MessageKind.Event)
+            {
+                events.Add(writer.Create(MessageKind.Event, writer.Topics.Events, time.GetUtcNow(), null, (message, reason), OutboxEventJson.WriteDeadLettered, 320));
+            }
+        }
+
+        await store.MarkDeliveredAsync([.. refused.Select(r => r.Message.Seq)], CancellationToken.None);
+        if (events.Count > 0)
+        {
+            await store.AppendAsync(events, CancellationToken.None);
         }
     }
 

@@ -19,6 +19,7 @@ internal static class OutboxServiceCollectionExtensions
         services.AddHostedSingleton<DeferredOutboxStore>();
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<DeferredOutboxStore>());
         services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<OutboxDeadLetters>();
         services.AddSingleton<MessageWriter>();
         return services;
     }

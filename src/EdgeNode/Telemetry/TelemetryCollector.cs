@@ -6,6 +6,7 @@ using EdgeNode.Devices.Cameras;
 using EdgeNode.Devices.Pipeline;
 using EdgeNode.Hosting;
 using EdgeNode.Learning;
+using EdgeNode.Outbox;
 using EdgeNode.Pipeline;
 using EdgeNode.Web;
 
@@ -27,7 +28,8 @@ internal sealed class TelemetryCollector(
     ActiveHead head,
     SystemStatsReader system,
     TimeProvider time,
-    FrameRegion region)
+    FrameRegion region,
+    OutboxDeadLetters deadLetters)
 {
     private readonly long _started = Stopwatch.GetTimestamp();
     private volatile TelemetrySnapshot? _latest;
@@ -71,6 +73,7 @@ internal sealed class TelemetryCollector(
             StorageWriteFailures = outbox.WriteFailures,
             System = board,
             Region = region.Current,
+            DeadLettered = deadLetters.Count,
         };
         _latest = snapshot;
         return snapshot;

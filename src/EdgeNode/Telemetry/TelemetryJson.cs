@@ -65,6 +65,7 @@ internal static class TelemetryJson
 
         w.WriteBoolean("storageFull", t.StorageFull);
         w.WriteNumber("storageWriteFailures", t.StorageWriteFailures);
+        w.WriteNumber("deadLettered", t.DeadLettered);
         var s = t.System;
         WriteNullable(w, "cpuPercent", Round(s.CpuPercent, 1));
         WriteNullable(w, "loadAvg1", Round(s.LoadAverage1, 2));

@@ -80,6 +80,9 @@ public sealed record TelemetrySnapshot
     /// <summary>The region classified instead of the whole frame (<c>EdgeNode:Region</c>); null for the whole frame.</summary>
     public EdgeNode.Web.RegionOptions? Region { get; init; }
 
+    /// <summary>Outbox items the broker refused (PUBACK &gt;= 0x80), dead-lettered since start.</summary>
+    public long DeadLettered { get; init; }
+
     /// <summary>CPU, memory, SoC temperature and throttling.</summary>
     public required SystemSnapshot System { get; init; }
 }

@@ -49,6 +49,22 @@ public sealed class FolderFrameSourceTests
     }
 
     [Fact]
+    public async Task ReadFramesAsync_DecompressionBombPng_SkippedAsCorrupt_OthersReplayed()
+    {
+        using var dir = new TempDirectory();
+        dir.File("a.jpg", TestImages.Jpeg(32, 24, SKColors.Red));
+        dir.File("b.png", EdgeNode.Testing.PngBomb.Create(50_000, 50_000));
+        var logger = new ListLogger<FolderFrameSource>();
+        var source = new FolderFrameSource(dir.Path, Fast, new CaptureCounters(), TimeProvider.System, logger);
+
+        var frames = await TakeAsync(source, 3);
+
+        Assert.All(frames, f => Assert.Equal(32, f.Width));
+        Assert.True(source.Counters.CorruptFrames >= 1);
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("b.png", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ReadFramesAsync_MissingFolder_ThrowsNamingIt()
     {
         var source = new FolderFrameSource("/nonexistent/edgenode", Fast, new CaptureCounters(), TimeProvider.System, new ListLogger<FolderFrameSource>());

@@ -103,4 +103,71 @@ public sealed class HeadUpdateWireTests
         var chunks = MessageChunks.Split(new byte[5000], 1024);
         Assert.Throws<InvalidDataException>(() => new ChunkAssembler(maxMessageBytes: 4096).Add(chunks[0]));
     }
+
+    [Fact]
+    public void Chunks_StormOfNewMessagesFromOneSender_BoundedInBytes_OthersTransferCompletes()
+    {
+        var assembler = new ChunkAssembler(maxTotalBytes: 64 * 1024, maxSenderBytes: 16 * 1024);
+        var honest = new byte[8000];
+        new Random(7).NextBytes(honest);
+        var honestChunks = UpdateChunks.Split(honest, 1024);
+        Assert.Null(assembler.Add(honestChunks[0], "node-good"));
+
+        var refused = 0;
+        for (var i = 0; i < 50; i++)
+        {
+            var storm = new byte[8000];
+            storm[0] = (byte)i;
+            try
+            {
+                Assert.Null(assembler.Add(UpdateChunks.Split(storm, 1024)[0], "node-evil"));
+            }
+            catch (InvalidDataException ex)
+            {
+                Assert.Contains("per sender", ex.Message, StringComparison.Ordinal);
+                refused++;
+            }
+        }
+
+        Assert.Equal(48, refused);
+        Assert.True(assembler.PendingBytes <= 8000 + (16 * 1024), assembler.PendingBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        byte[]? whole = null;
+        foreach (var chunk in honestChunks.Skip(1))
+        {
+            whole ??= assembler.Add(chunk, "node-good");
+        }
+
+        Assert.Equal(honest, whole);
+    }
+
+    [Fact]
+    public void Chunks_IdlePartial_ExpiresOnTheMonotonicClock()
+    {
+        var clock = new SteppedClock();
+        var assembler = new ChunkAssembler(idleTimeout: TimeSpan.FromMinutes(5), time: clock);
+        var message = new byte[3000];
+        new Random(8).NextBytes(message);
+        var chunks = UpdateChunks.Split(message, 1024);
+        Assert.Null(assembler.Add(chunks[0], "node-a"));
+        Assert.Equal(3000, assembler.PendingBytes);
+
+        clock.Advance(TimeSpan.FromMinutes(6));
+        Assert.Null(assembler.Add(UpdateChunks.Split(new byte[2000], 1024)[0], "node-b"));
+
+        Assert.Equal(2000, assembler.PendingBytes);
+        Assert.Null(assembler.Add(chunks[1], "node-a"));
+        Assert.Null(assembler.Add(chunks[2], "node-a"));
+    }
+
+    /// <summary>A monotonic clock that moves only when told (wall-clock time is irrelevant to expiry).</summary>
+    private sealed class SteppedClock : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks;
+
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+    }
 }

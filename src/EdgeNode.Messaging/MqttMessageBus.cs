@@ -23,8 +23,6 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
     private readonly IMqttClient _client;
     private readonly MqttClientOptionsFactory _clientOptions;
     private readonly MqttSubscriptions _subscriptions;
-    private readonly Lock _subscriptionsGate = new();
-    private readonly HashSet<string> _withoutRetained = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _disconnected = new(0, 1);
     private readonly Func<CancellationToken, Task<BusMessage>>? _willProvider;
     private BusMessage? _will;
@@ -163,11 +161,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
     /// <inheritdoc />
     public async Task SubscribeWithoutRetainedAsync(string topicFilter, Func<BusMessage, CancellationToken, Task> handler, CancellationToken cancellationToken)
     {
-        lock (_subscriptionsGate)
-        {
-            _withoutRetained.Add(topicFilter);
-        }
-
+        _subscriptions.WithoutRetained(topicFilter);
         await SubscribeAsync(topicFilter, handler, cancellationToken);
     }
 
@@ -271,22 +265,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
 
     private async Task SubscribeOnBrokerAsync(IEnumerable<string> filters, CancellationToken cancellationToken)
     {
-        var builder = new MqttClientSubscribeOptionsBuilder();
-        foreach (var filter in filters)
-        {
-            bool withoutRetained;
-            lock (_subscriptionsGate)
-            {
-                withoutRetained = _withoutRetained.Contains(filter);
-            }
-
-            builder.WithTopicFilter(f => f
-                .WithTopic(filter)
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                .WithRetainHandling(withoutRetained ? MqttRetainHandling.DoNotSendOnSubscribe : MqttRetainHandling.SendAtSubscribe));
-        }
-
-        await _client.SubscribeAsync(builder.Build(), cancellationToken);
+        await _client.SubscribeAsync(_subscriptions.BrokerOptions(filters), cancellationToken);
     }
 
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs args)

@@ -1,5 +1,7 @@
 using EdgeNode.Core;
 using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Protocol;
 
 namespace EdgeNode.Messaging;
 
@@ -11,6 +13,35 @@ internal sealed class MqttSubscriptions(ILogger logger)
 {
     private readonly Lock _gate = new();
     private readonly List<(string Filter, Func<BusMessage, CancellationToken, Task> Handler)> _subscriptions = [];
+    private readonly HashSet<string> _withoutRetained = new(StringComparer.Ordinal);
+
+    /// <summary>Marks <paramref name="filter"/> as one the broker must not send retained messages for (commands).</summary>
+    public void WithoutRetained(string filter)
+    {
+        lock (_gate)
+        {
+            _withoutRetained.Add(filter);
+        }
+    }
+
+    /// <summary>The SUBSCRIBE for <paramref name="filters"/>: QoS 1, retain handling "do not send" where marked.</summary>
+    public MqttClientSubscribeOptions BrokerOptions(IEnumerable<string> filters)
+    {
+        var builder = new MqttClientSubscribeOptionsBuilder();
+        lock (_gate)
+        {
+            foreach (var filter in filters)
+            {
+                var withoutRetained = _withoutRetained.Contains(filter);
+                builder.WithTopicFilter(f => f
+                    .WithTopic(filter)
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                    .WithRetainHandling(withoutRetained ? MqttRetainHandling.DoNotSendOnSubscribe : MqttRetainHandling.SendAtSubscribe));
+            }
+        }
+
+        return builder.Build();
+    }
 
     /// <summary>Adds a handler for <paramref name="filter"/>.</summary>
     public void Add(string filter, Func<BusMessage, CancellationToken, Task> handler)

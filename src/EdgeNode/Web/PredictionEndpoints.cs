@@ -40,11 +40,7 @@ internal static class PredictionEndpoints
                 }
             }
 
-            await file.UpdateAsync(settings => settings["Prediction:UnknownBelow"] = JsonValue.Create(threshold), cancellationToken);
-            if (configuration is IConfigurationRoot root2)
-            {
-                root2.Reload();
-            }
+            await RuntimeSettings.ApplyAsync(file, configuration, settings => settings["Prediction:UnknownBelow"] = JsonValue.Create(threshold), cancellationToken);
 
             return TypedResults.Json(new JsonObject { ["ok"] = true, ["unknownBelow"] = options.CurrentValue.UnknownBelow }, WebJson.Default.JsonObject);
         });

@@ -81,9 +81,10 @@ internal static class RegionEndpoints
         return TypedResults.Json(Report(region, lastFrame, history), WebJson.Default.JsonObject);
     }
 
-    private static async Task WriteAsync(Rectangle? region, RuntimeSettingsFile file, IConfiguration configuration, CancellationToken cancellationToken)
-    {
-        await file.UpdateAsync(
+    private static Task WriteAsync(Rectangle? region, RuntimeSettingsFile file, IConfiguration configuration, CancellationToken cancellationToken) =>
+        RuntimeSettings.ApplyAsync(
+            file,
+            configuration,
             settings =>
             {
                 foreach (var (key, value) in new[] { ("Region:X", region?.X), ("Region:Y", region?.Y), ("Region:Width", region?.Width), ("Region:Height", region?.Height) })
@@ -99,11 +100,6 @@ internal static class RegionEndpoints
                 }
             },
             cancellationToken);
-        if (configuration is IConfigurationRoot root)
-        {
-            root.Reload();
-        }
-    }
 
     private static JsonObject Report(FrameRegion region, ILastFrame lastFrame, RegionHistory history) => new()
     {

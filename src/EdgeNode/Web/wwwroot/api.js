@@ -63,3 +63,10 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 export const percent = (x) => x === null || x === undefined ? '–' : (x * 100).toFixed(1) + ' %';
+
+// A page's status line: a message, red when it reports an error.
+export function say(id, message, error = false) {
+  const s = $(id);
+  s.textContent = message;
+  s.classList.toggle('error', error);
+}

@@ -1,16 +1,12 @@
 // Head: classes with sample counts and the "needs N more" hint, train now with live progress, versions with
 // held-back accuracy per class, the confusion matrix, rollback.
-import { $, el, get, post, on, percent } from './api.js';
+import { $, say, el, get, post, on, percent } from './api.js';
 import { knownClasses } from './label.js';
 
 let shown = null;
 let pinned = false;
 
-function status(message, error = false) {
-  const s = $('train-status');
-  s.textContent = message;
-  s.classList.toggle('error', error);
-}
+const status = (message, error = false) => say('train-status', message, error);
 
 export async function refreshHeads() {
   const reply = await get('/api/heads');

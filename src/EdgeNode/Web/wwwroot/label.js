@@ -1,5 +1,5 @@
 // Label: class buttons (keys 1–9), a new class, the frame on screen or selected thumbnails, bulk select, undo.
-import { $, el, get, post, put, del, on, percent } from './api.js';
+import { $, say, el, get, post, put, del, on, percent } from './api.js';
 import { state } from './live.js';
 
 const classes = new Set(['none']);
@@ -9,11 +9,7 @@ let thumbs = [];
 let anchor = -1;
 let renew = null;
 
-function status(message, error = false) {
-  const s = $('label-status');
-  s.textContent = message;
-  s.classList.toggle('error', error);
-}
+const status = (message, error = false) => say('label-status', message, error);
 
 export function knownClasses(list) {
   for (const c of list) if (c && c !== 'unknown') classes.add(c);

@@ -1,16 +1,12 @@
 // Region: drag a rectangle on a still of the camera; only that crop is classified.
-import { $, get, put, post, del } from './api.js';
+import { $, say, get, put, post, del } from './api.js';
 import { showRegion } from './live.js';
 
 let drawing = null;
 let chosen = null;
 let current = null;
 
-function status(message, error = false) {
-  const s = $('region-status');
-  s.textContent = message;
-  s.classList.toggle('error', error);
-}
+const status = (message, error = false) => say('region-status', message, error);
 
 function toFrame(img, e) {
   const box = img.getBoundingClientRect();

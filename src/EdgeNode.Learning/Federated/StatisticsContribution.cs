@@ -39,12 +39,12 @@ public static class StatisticsContribution
         return statistics;
     }
 
-    /// <summary>The signed update message (<see cref="UpdateWire"/>, codec <see cref="DeltaCodec.Statistics"/>) carrying <paramref name="statistics"/>.</summary>
+    /// <summary>The signed update message (<see cref="HeadUpdateWire"/>, codec <see cref="DeltaCodec.Statistics"/>) carrying <paramref name="statistics"/>.</summary>
     public static byte[] Write(string nodeId, long round, long baseVersion, DiscriminantStatistics statistics, EcdsaSigner signer, StatisticsPrecision precision = StatisticsPrecision.Compact)
     {
         ArgumentNullException.ThrowIfNull(statistics);
         var count = (int)Math.Min(int.MaxValue, Math.Ceiling(statistics.Count));
-        var update = new ModelUpdate(nodeId, round, baseVersion, count, 0, DeltaCodec.Statistics, statistics.Dimension, StatisticsCodec.Encode(statistics, precision));
-        return UpdateWire.Write(update, signer);
+        var update = new HeadUpdate(nodeId, round, baseVersion, count, 0, DeltaCodec.Statistics, statistics.Dimension, StatisticsCodec.Encode(statistics, precision));
+        return HeadUpdateWire.Write(update, signer);
     }
 }

@@ -98,10 +98,10 @@ public sealed class StatisticsRound
 
     private (DiscriminantStatistics? Statistics, string Node, string? Reason) Screen(ReadOnlyMemory<byte> message)
     {
-        SignedUpdate signed;
+        SignedHeadUpdate signed;
         try
         {
-            signed = UpdateWire.Read(message);
+            signed = HeadUpdateWire.Read(message);
         }
         catch (InvalidDataException ex)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeNode.Core;
+using EdgeNode.Outbox;
 
 namespace EdgeNode.Pipeline;
 
@@ -9,6 +10,13 @@ namespace EdgeNode.Pipeline;
 /// </summary>
 public static class ResultJson
 {
+    /// <summary>The whole <c>results</c> message of <paramref name="result"/>, envelope included (the web page's live view).</summary>
+    public static byte[] Serialize(InferenceResult result, string nodeId)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return MessageEnvelope.Serialize(new Envelope(result.Id, result.Timestamp, result.Seq, nodeId), result, WriteBody, 384);
+    }
+
     /// <summary>Writes <paramref name="result"/>'s fields into the open message object.</summary>
     public static void WriteBody(Utf8JsonWriter writer, InferenceResult result)
     {

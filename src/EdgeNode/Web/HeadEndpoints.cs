@@ -70,7 +70,7 @@ internal static class HeadEndpoints
                 ["version"] = info.Version,
                 ["loadable"] = true,
                 ["active"] = active.Current?.Info.Version == info.Version,
-                ["createdAt"] = ResultJson.FormatTimestamp(info.CreatedAt),
+                ["createdAt"] = MessageEnvelope.FormatTimestamp(info.CreatedAt),
                 ["backbone"] = info.BackboneId,
                 ["samples"] = info.Samples,
                 ["classes"] = new JsonArray([.. loaded.Head.Classes.Select(c => (JsonNode)c)]),

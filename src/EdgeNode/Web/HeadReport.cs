@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EdgeNode.Common;
 using EdgeNode.Core;
 using EdgeNode.Learning;
 

@@ -1,4 +1,6 @@
+using EdgeNode.Core;
 using EdgeNode.Learning;
+using EdgeNode.Settings;
 using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Web;

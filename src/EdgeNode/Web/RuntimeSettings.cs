@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using EdgeNode.Commands;
+using EdgeNode.Core;
+using EdgeNode.Settings;
 using Microsoft.Extensions.Configuration;
 
 namespace EdgeNode.Web;

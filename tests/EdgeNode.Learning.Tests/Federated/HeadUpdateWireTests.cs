@@ -110,7 +110,7 @@ public sealed class HeadUpdateWireTests
         var assembler = new ChunkAssembler(maxTotalBytes: 64 * 1024, maxSenderBytes: 16 * 1024);
         var honest = new byte[8000];
         new Random(7).NextBytes(honest);
-        var honestChunks = UpdateChunks.Split(honest, 1024);
+        var honestChunks = MessageChunks.Split(honest, 1024);
         Assert.Null(assembler.Add(honestChunks[0], "node-good"));
 
         var refused = 0;
@@ -120,7 +120,7 @@ public sealed class HeadUpdateWireTests
             storm[0] = (byte)i;
             try
             {
-                Assert.Null(assembler.Add(UpdateChunks.Split(storm, 1024)[0], "node-evil"));
+                Assert.Null(assembler.Add(MessageChunks.Split(storm, 1024)[0], "node-evil"));
             }
             catch (InvalidDataException ex)
             {
@@ -147,12 +147,12 @@ public sealed class HeadUpdateWireTests
         var assembler = new ChunkAssembler(idleTimeout: TimeSpan.FromMinutes(5), time: clock);
         var message = new byte[3000];
         new Random(8).NextBytes(message);
-        var chunks = UpdateChunks.Split(message, 1024);
+        var chunks = MessageChunks.Split(message, 1024);
         Assert.Null(assembler.Add(chunks[0], "node-a"));
         Assert.Equal(3000, assembler.PendingBytes);
 
         clock.Advance(TimeSpan.FromMinutes(6));
-        Assert.Null(assembler.Add(UpdateChunks.Split(new byte[2000], 1024)[0], "node-b"));
+        Assert.Null(assembler.Add(MessageChunks.Split(new byte[2000], 1024)[0], "node-b"));
 
         Assert.Equal(2000, assembler.PendingBytes);
         Assert.Null(assembler.Add(chunks[1], "node-a"));

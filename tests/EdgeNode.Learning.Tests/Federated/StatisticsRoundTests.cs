@@ -198,5 +198,5 @@ public sealed class StatisticsRoundTests : IDisposable
         StatisticsContribution.Write(node, 1, 0, statistics, _signers[node], precision);
 
     private byte[] Signed(string node, byte[] payload, int count, int dimension) =>
-        UpdateWire.Write(new ModelUpdate(node, 1, 0, count, 0, DeltaCodec.Statistics, dimension, payload), _signers[node]);
+        HeadUpdateWire.Write(new HeadUpdate(node, 1, 0, count, 0, DeltaCodec.Statistics, dimension, payload), _signers[node]);
 }

@@ -74,6 +74,7 @@ public sealed class OutboxPublisherServiceTests : IAsyncLifetime
         _outbox.Writer,
         Options.Create(new OutboxOptions { BacklogMessagesPerSecond = backlogPerSecond, MaxInFlight = 4, BatchSize = 8 }),
         _outbox.Time,
+        new OutboxDeadLetters(),
         NullLogger<OutboxPublisherService>.Instance);
 
     private async Task<List<string>> AppendAsync(int count)

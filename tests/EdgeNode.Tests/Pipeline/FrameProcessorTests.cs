@@ -2,6 +2,7 @@ using EdgeNode.Core;
 using EdgeNode.Devices.Pipeline;
 using EdgeNode.Learning;
 using EdgeNode.Pipeline;
+using EdgeNode.Web;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -19,7 +20,11 @@ public sealed class FrameProcessorTests : IDisposable
     private readonly FrameProcessor _processor;
 
     public FrameProcessorTests() =>
-        _processor = new FrameProcessor(_gate, _engine, new ActiveHead(), _activity, [_observer, _metrics], new FakeTimeProvider(), NullLogger<FrameProcessor>.Instance);
+        _processor = new FrameProcessor(_gate, _engine, new ActiveHead(), _activity, [_observer, _metrics], new FrameRegion(Monitor<RegionOptions>()), new PredictionPolicy(Monitor<PredictionOptions>()), new FakeTimeProvider(), NullLogger<FrameProcessor>.Instance);
+
+    private static OptionsMonitor<T> Monitor<T>()
+        where T : class =>
+        new(new OptionsFactory<T>([], []), [], new OptionsCache<T>());
 
     [Fact]
     public void Process_FirstFrame_InfersAndEveryObserverSeesTheResultAndEmbedding()

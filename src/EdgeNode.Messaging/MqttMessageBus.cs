@@ -29,10 +29,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
     private CancellationToken _stopping;
     private volatile bool _ready;
 
-    /// <summary>
-    /// Creates the bus; nothing connects until <see cref="RunAsync"/>. <paramref name="willProvider"/>, when given, is
-    /// asked for the will before every CONNECT instead of the retained <c>offline</c> status.
-    /// </summary>
+    /// <summary>Creates the bus (nothing connects before <see cref="RunAsync"/>); <paramref name="willProvider"/> gives each CONNECT's will instead of <c>offline</c>.</summary>
     public MqttMessageBus(MqttOptions options, NodeTopics topics, string clientId, ILogger<MqttMessageBus> logger, TimeProvider time, Func<CancellationToken, Task<BusMessage>>? willProvider = null)
     {
         _willProvider = willProvider;
@@ -154,7 +151,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
         _subscriptions.Add(topicFilter, handler);
         if (_client.IsConnected)
         {
-            await SubscribeOnBrokerAsync([topicFilter], cancellationToken);
+            await _client.SubscribeAsync(_subscriptions.BrokerOptions([topicFilter]), cancellationToken);
         }
     }
 
@@ -233,7 +230,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
         var filters = _subscriptions.Filters();
         if (filters.Length > 0)
         {
-            await SubscribeOnBrokerAsync(filters, cancellationToken);
+            await _client.SubscribeAsync(_subscriptions.BrokerOptions(filters), cancellationToken);
         }
 
         try
@@ -261,11 +258,6 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
                 await callback(cancellationToken);
             }
         }
-    }
-
-    private async Task SubscribeOnBrokerAsync(IEnumerable<string> filters, CancellationToken cancellationToken)
-    {
-        await _client.SubscribeAsync(_subscriptions.BrokerOptions(filters), cancellationToken);
     }
 
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs args)

@@ -1,11 +1,4 @@
-using EdgeNode.Core;
-using EdgeNode.Health;
-using EdgeNode.Hosting;
 using EdgeNode.Learning;
-using EdgeNode.Outbox;
-using EdgeNode.Pipeline;
-using EdgeNode.Settings;
-using EdgeNode.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Web;

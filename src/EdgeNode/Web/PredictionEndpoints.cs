@@ -1,13 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EdgeNode.Core;
-using EdgeNode.Health;
-using EdgeNode.Hosting;
 using EdgeNode.Learning;
-using EdgeNode.Outbox;
-using EdgeNode.Pipeline;
 using EdgeNode.Settings;
-using EdgeNode.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -1,6 +1,5 @@
 using EdgeNode.Core;
 using EdgeNode.Learning;
-using EdgeNode.Settings;
 using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Web;

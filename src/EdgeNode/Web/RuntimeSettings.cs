@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using EdgeNode.Core;
 using EdgeNode.Settings;
 using Microsoft.Extensions.Configuration;
 

@@ -27,7 +27,7 @@ public sealed class NodeHostTests : IDisposable
             "DeferredOutboxStore", "ModelTransferService", "BrokerService", "SparkplugService", "ConnectionService",
             "HeadTrainingService", "FederatedService", "CommandRouter", "HomeAssistantPublisher", "OutboxPublisherService",
             "PipelineService", "SensorService", "GpioService", "HealthCheckPublisherHostedService", "TelemetryService",
-            "SystemdWatchdogService",
+            "SystemdWatchdogService", "WebAddressLogger", "GenericWebHostService",
         ];
         Assert.Equal(expected, names);
     }

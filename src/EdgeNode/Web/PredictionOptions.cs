@@ -13,7 +13,7 @@ public sealed class PredictionOptions
 
     /// <summary>
     /// <c>EdgeNode__Prediction__UnknownBelow</c>: a prediction less confident than this is reported as <c>unknown</c>
-    /// (its confidence kept), rather than as the nearest class. 0 (default) always names a class.
+    /// (its confidence kept), rather than as the nearest class. 0 (default) always names a class, 1 never does.
     /// </summary>
     [Range(0.0, 1.0)]
     public double UnknownBelow { get; set; }

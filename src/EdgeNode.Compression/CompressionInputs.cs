@@ -1,3 +1,4 @@
+using EdgeNode.Common;
 using EdgeNode.Compression.Calibration;
 using EdgeNode.Compression.Cli;
 using EdgeNode.Compression.Inputs;
@@ -131,7 +132,7 @@ internal sealed class CompressionInputs
         {
             for (var i = 0; i < values.Length; i++)
             {
-                values[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+                values[i] = (float)StandardNormal.Sample(random);
             }
         }
 

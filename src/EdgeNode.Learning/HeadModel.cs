@@ -37,7 +37,7 @@ public sealed class HeadModel
             var std = MathF.Sqrt(2f / inputSize);
             for (var i = 0; i < hiddenSize * inputSize; i++)
             {
-                _parameters[i] = std * Gaussian(random);
+                _parameters[i] = std * (float)StandardNormal.Sample(random);
             }
         }
     }
@@ -205,13 +205,5 @@ public sealed class HeadModel
 
         var c = _classes.Count;
         DenseKernels.Forward(p.Slice(OutputWeightsOffset, c * features.Length), p.Slice(OutputBiasOffset, c), features, logits[..c]);
-    }
-
-    private static float Gaussian(Random random)
-    {
-        // Box–Muller.
-        var u1 = 1.0 - random.NextDouble();
-        var u2 = random.NextDouble();
-        return (float)(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2));
     }
 }

@@ -86,7 +86,7 @@ public static class RobustAggregator
             var std = (float)(options.DpNoiseMultiplier * options.DpClipNorm);
             for (var i = 0; i < length; i++)
             {
-                result[i] += std * Gaussian(noise);
+                result[i] += std * (float)StandardNormal.Sample(noise);
             }
 
             TensorPrimitives.Divide(result, vectors.Count, result);
@@ -165,12 +165,5 @@ public static class RobustAggregator
                 result[j] = TensorPrimitives.Sum(column.AsSpan(t, n - (2 * t))) / (n - (2 * t));
             }
         }
-    }
-
-    private static float Gaussian(Random random)
-    {
-        var u1 = 1.0 - random.NextDouble();
-        var u2 = random.NextDouble();
-        return (float)(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2));
     }
 }

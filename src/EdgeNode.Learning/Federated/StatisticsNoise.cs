@@ -1,3 +1,4 @@
+using EdgeNode.Common;
 using EdgeNode.Learning.Discriminant;
 
 namespace EdgeNode.Learning.Federated;
@@ -23,10 +24,10 @@ public static class StatisticsNoise
             statistics.SumOf(c).CopyTo(sum);
             for (var j = 0; j < d; j++)
             {
-                sum[j] += sumStd * Gaussian(random);
+                sum[j] += sumStd * StandardNormal.Sample(random);
             }
 
-            statistics.SetClass(c, Math.Max(1, statistics.CountOf(c) + (countStd * Gaussian(random))), sum);
+            statistics.SetClass(c, Math.Max(1, statistics.CountOf(c) + (countStd * StandardNormal.Sample(random))), sum);
         }
 
         var momentStd = sumStd * clipNorm;
@@ -35,7 +36,7 @@ public static class StatisticsNoise
         {
             for (var j = i; j < d; j++)
             {
-                m[(i * d) + j] += momentStd * Gaussian(random);
+                m[(i * d) + j] += momentStd * StandardNormal.Sample(random);
             }
         }
     }
@@ -60,12 +61,5 @@ public static class StatisticsNoise
         }
 
         return high;
-    }
-
-    private static double Gaussian(Random random)
-    {
-        var u1 = 1.0 - random.NextDouble();
-        var u2 = random.NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
     }
 }

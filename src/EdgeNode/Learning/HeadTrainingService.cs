@@ -1,7 +1,6 @@
 using EdgeNode.Core;
 using EdgeNode.Hosting;
 using EdgeNode.Learning;
-using EdgeNode.Web;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -19,6 +19,7 @@ internal static class LearningServiceCollectionExtensions
         services.AddOptions<LearningOptions>().BindConfiguration(LearningOptions.Section).ValidateSection(LearningOptions.Section);
         services.AddSingleton<ActiveHead>();
         services.AddSingleton<InferenceActivity>();
+        services.AddSingleton<TrainingProgress>();
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<LearningOptions>>().Value;

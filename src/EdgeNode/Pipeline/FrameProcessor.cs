@@ -3,7 +3,6 @@ using EdgeNode.Core;
 using EdgeNode.Devices.Pipeline;
 using EdgeNode.Learning;
 using EdgeNode.Outbox;
-using EdgeNode.Web;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeNode.Pipeline;

@@ -26,11 +26,11 @@ internal sealed record RuntimeSetting(string Key, Type OptionsType, string Prope
         new("Camera:FramesPerSecond", typeof(CameraOptions), nameof(CameraOptions.FramesPerSecond), Live: false),
         new("Storage:MaxSizeMegabytes", typeof(StorageOptions), nameof(StorageOptions.MaxSizeMegabytes), Live: false),
         new("Storage:DeliveredRetentionHours", typeof(StorageOptions), nameof(StorageOptions.DeliveredRetentionHours), Live: false),
-        new("Region:X", typeof(EdgeNode.Web.RegionOptions), nameof(EdgeNode.Web.RegionOptions.X), Live: true),
-        new("Region:Y", typeof(EdgeNode.Web.RegionOptions), nameof(EdgeNode.Web.RegionOptions.Y), Live: true),
-        new("Region:Width", typeof(EdgeNode.Web.RegionOptions), nameof(EdgeNode.Web.RegionOptions.Width), Live: true),
-        new("Region:Height", typeof(EdgeNode.Web.RegionOptions), nameof(EdgeNode.Web.RegionOptions.Height), Live: true),
-        new("Prediction:UnknownBelow", typeof(EdgeNode.Web.PredictionOptions), nameof(EdgeNode.Web.PredictionOptions.UnknownBelow), Live: true),
+        new("Region:X", typeof(EdgeNode.Pipeline.RegionOptions), nameof(EdgeNode.Pipeline.RegionOptions.X), Live: true),
+        new("Region:Y", typeof(EdgeNode.Pipeline.RegionOptions), nameof(EdgeNode.Pipeline.RegionOptions.Y), Live: true),
+        new("Region:Width", typeof(EdgeNode.Pipeline.RegionOptions), nameof(EdgeNode.Pipeline.RegionOptions.Width), Live: true),
+        new("Region:Height", typeof(EdgeNode.Pipeline.RegionOptions), nameof(EdgeNode.Pipeline.RegionOptions.Height), Live: true),
+        new("Prediction:UnknownBelow", typeof(EdgeNode.Pipeline.PredictionOptions), nameof(EdgeNode.Pipeline.PredictionOptions.UnknownBelow), Live: true),
     ];
 
     private PropertyInfo PropertyInfo => OptionsType.GetProperty(Property) ?? throw new InvalidOperationException($"{OptionsType.Name}.{Property} does not exist.");

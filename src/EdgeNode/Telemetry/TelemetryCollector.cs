@@ -8,7 +8,6 @@ using EdgeNode.Hosting;
 using EdgeNode.Learning;
 using EdgeNode.Outbox;
 using EdgeNode.Pipeline;
-using EdgeNode.Web;
 
 namespace EdgeNode.Telemetry;
 

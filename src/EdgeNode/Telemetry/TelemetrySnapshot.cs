@@ -78,7 +78,7 @@ public sealed record TelemetrySnapshot
     public required long StorageWriteFailures { get; init; }
 
     /// <summary>The region classified instead of the whole frame (<c>EdgeNode:Region</c>); null for the whole frame.</summary>
-    public EdgeNode.Web.RegionOptions? Region { get; init; }
+    public EdgeNode.Pipeline.RegionOptions? Region { get; init; }
 
     /// <summary>Outbox items the broker refused (PUBACK &gt;= 0x80), dead-lettered since start.</summary>
     public long DeadLettered { get; init; }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EdgeNode.Pipeline;
 
 namespace EdgeNode.Web;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeNode.Core;
 using EdgeNode.Learning;
+using EdgeNode.Pipeline;
 using EdgeNode.Settings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

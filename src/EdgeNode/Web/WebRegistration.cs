@@ -25,11 +25,6 @@ internal static class WebRegistration
         var services = builder.Services;
         services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section).ValidateSection(WebOptions.Section);
         services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
-        services.AddOptions<RegionOptions>().BindConfiguration(RegionOptions.Section).ValidateSection(RegionOptions.Section);
-        services.AddOptions<PredictionOptions>().BindConfiguration(PredictionOptions.Section).ValidateSection(PredictionOptions.Section);
-        services.AddSingleton<FrameRegion>();
-        services.AddSingleton<PredictionPolicy>();
-        services.AddSingleton<TrainingProgress>();
         services.AddSingleton<LabellingSession>();
         services.AddSingleton<LiveJpeg>();
         services.AddSingleton<RegionHistory>();

@@ -2,7 +2,6 @@ using EdgeNode.Core;
 using EdgeNode.Devices.Pipeline;
 using EdgeNode.Learning;
 using EdgeNode.Pipeline;
-using EdgeNode.Web;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

@@ -3,7 +3,7 @@ using EdgeNode.Core;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
 
-namespace EdgeNode.Web;
+namespace EdgeNode.Pipeline;
 
 /// <summary>
 /// Applies the configured <see cref="RegionOptions"/> to a frame before pre-processing: the crop as a pooled RGB frame,

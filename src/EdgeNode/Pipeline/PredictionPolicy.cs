@@ -2,7 +2,7 @@ using EdgeNode.Core;
 using EdgeNode.Learning;
 using Microsoft.Extensions.Options;
 
-namespace EdgeNode.Web;
+namespace EdgeNode.Pipeline;
 
 /// <summary>Turns a head's prediction into a result's label: below <see cref="PredictionOptions.UnknownBelow"/> it is <c>unknown</c>.</summary>
 public sealed class PredictionPolicy(IOptionsMonitor<PredictionOptions> options)

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace EdgeNode.Web;
+namespace EdgeNode.Pipeline;
 
 /// <summary>
 /// <c>EdgeNode:Region</c>: the crop rectangle (pixels of the camera frame) classified instead of the whole frame, a

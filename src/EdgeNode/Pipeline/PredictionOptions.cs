@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace EdgeNode.Web;
+namespace EdgeNode.Pipeline;
 
 /// <summary><c>EdgeNode:Prediction</c>: how a head's answer becomes a result's label (a run-time setting).</summary>
 public sealed class PredictionOptions

@@ -1,4 +1,4 @@
-namespace EdgeNode.Web;
+namespace EdgeNode.Learning;
 
 /// <summary>
 /// What the head training is doing, for the page's live progress (<c>training</c> events): a counter that changes with

@@ -16,7 +16,7 @@ internal sealed class WriterCommands : IDisposable
     {
         _connection = connection;
         _insert = Command("INSERT INTO messages (id, kind, topic, payload, created_at) VALUES ($id, $kind, $topic, $payload, $created) ON CONFLICT(id) DO NOTHING", "$id", "$kind", "$topic", "$payload", "$created");
-        _mark = Command("UPDATE messages SET delivered_at = $now WHERE seq = $seq AND delivered_at IS NULL", "$now", "$seq");
+        _mark = Command("UPDATE messages SET delivered_at = $now WHERE seq BETWEEN $first AND $last AND delivered_at IS NULL", "$now", "$first", "$last");
         _counter = Command("INSERT INTO counters (name, value) VALUES ($name, $value) ON CONFLICT(name) DO UPDATE SET value = excluded.value", "$name", "$value");
     }
 
@@ -53,14 +53,27 @@ internal sealed class WriterCommands : IDisposable
         return inserted;
     }
 
-    /// <summary>Marks <paramref name="seqs"/> delivered at <paramref name="nowMs"/>; already delivered or evicted rows are skipped.</summary>
+    /// <summary>
+    /// Marks <paramref name="seqs"/> delivered at <paramref name="nowMs"/>; already delivered or evicted rows are skipped.
+    /// A drain acknowledges rows in seq order, so its marks are a few runs of consecutive seqs: one statement per run
+    /// (a run holds every seq between its ends, so no row outside <paramref name="seqs"/> is touched).
+    /// </summary>
     public long Mark(IReadOnlyCollection<long> seqs, long nowMs, WriterState state)
     {
+        var sorted = seqs.ToArray();
+        Array.Sort(sorted);
         _mark.Parameters[0].Value = nowMs;
         long marked = 0;
-        foreach (var seq in seqs)
+        for (var i = 0; i < sorted.Length; i++)
         {
-            _mark.Parameters[1].Value = seq;
+            var first = sorted[i];
+            while (i + 1 < sorted.Length && sorted[i + 1] <= sorted[i] + 1)
+            {
+                i++;
+            }
+
+            _mark.Parameters[1].Value = first;
+            _mark.Parameters[2].Value = sorted[i];
             marked += _mark.ExecuteNonQuery();
         }
 

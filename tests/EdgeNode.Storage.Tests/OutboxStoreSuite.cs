@@ -55,6 +55,23 @@ public abstract class OutboxStoreSuite : IDisposable
     }
 
     [Fact]
+    public async Task MarkDelivered_UnsortedRunsWithGapsAndRepeats_MarksExactlyThoseRows()
+    {
+        var store = await OpenAsync();
+        await store.AppendAsync([.. Enumerable.Range(1, 12).Select(i => Messages.Result(i, Time.GetUtcNow()))], default);
+        var seqs = (await store.ReadPendingAsync(0, 100, default)).Select(m => m.Seq).ToArray();
+
+        // Runs 3-5, 7 and 9 given out of order with a repeat, then 1 and 11-12: rows 2, 6, 8 and 10 lie between them.
+        await store.MarkDeliveredAsync([seqs[8], seqs[4], seqs[2], seqs[3], seqs[2], seqs[6]], default);
+        await store.MarkDeliveredAsync([seqs[11], seqs[10], seqs[0]], default);
+
+        var left = await store.ReadPendingAsync(0, 100, default);
+        Assert.Equal([2L, 6, 8, 10], left.Select(Messages.SeqOf));
+        Assert.Equal(4, (await store.GetStatsAsync(default)).Pending);
+        await CloseAsync(store);
+    }
+
+    [Fact]
     public async Task Append_SameIdTwice_StoredOnce()
     {
         var store = await OpenAsync();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using EdgeNode.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,9 +9,9 @@ namespace EdgeNode.Outbox;
 /// Store-and-forward: publishes committed messages with their kind's <see cref="MessageDelivery"/> (QoS 1) and marks them delivered only after the
 /// broker's acknowledgement. Each connection is a session of two lanes: the backlog found at connect
 /// drains oldest first at <see cref="OutboxOptions.BacklogMessagesPerSecond"/>, while newer (live) items go
-/// out as they are stored. Both stream from the database in batches, so a backlog of any size costs the
-/// same memory; a restart resumes from the oldest undelivered row, so a message is sent again only when
-/// its acknowledgement was lost (QoS 1 semantics).
+/// out as they are stored. Both stream from the database in batches with a window of publishes in flight
+/// (<see cref="OutboxDrain"/>), so a backlog of any size costs the same memory; a restart resumes from the oldest
+/// undelivered row, so a message is sent again only when its acknowledgement was lost (QoS 1 semantics).
 /// </summary>
 internal sealed class OutboxPublisherService(
     IOutboxStore store,
@@ -123,84 +122,12 @@ internal sealed class OutboxPublisherService(
 
     /// <summary>
     /// Publishes undelivered messages with <c>after &lt; seq ≤ end</c>, oldest first, at most
-    /// <paramref name="ratePerSecond"/> (0: unlimited), in batches; returns the last seq handled.
+    /// <paramref name="ratePerSecond"/> (0: unlimited), through a pipelined <see cref="OutboxDrain"/>; returns the last seq handled.
     /// </summary>
     private async Task<long> PublishRangeAsync(long after, long end, double ratePerSecond, CancellationToken cancellationToken)
     {
-        using var window = new SemaphoreSlim(_options.MaxInFlight, _options.MaxInFlight);
-        var started = time.GetTimestamp();
-        long sent = 0;
-        while (after < end)
-        {
-            var batch = await store.ReadPendingAsync(after, _options.BatchSize, cancellationToken);
-            var count = 0;
-            while (count < batch.Count && batch[count].Seq <= end)
-            {
-                count++;
-            }
-
-            if (count == 0)
-            {
-                break;
-            }
-
-            var acked = new ConcurrentQueue<long>();
-            var refused = new ConcurrentQueue<(OutboxMessage Message, string Reason)>();
-            var publishes = new List<Task>(count);
-            try
-            {
-                for (var i = 0; i < count; i++)
-                {
-                    if (ratePerSecond > 0)
-                    {
-                        await PaceAsync(started, sent, ratePerSecond, cancellationToken);
-                    }
-
-                    await window.WaitAsync(cancellationToken);
-                    publishes.Add(PublishOneAsync(batch[i], acked, refused, window));
-                    sent++;
-                }
-            }
-            finally
-            {
-                try
-                {
-                    await Task.WhenAll(publishes);
-                }
-                finally
-                {
-                    // Whatever was acknowledged is marked, even when another publish of the batch failed.
-                    await store.MarkDeliveredAsync(acked.ToArray(), CancellationToken.None);
-                    await DeadLetterAsync(refused.ToArray());
-                }
-            }
-
-            after = batch[count - 1].Seq;
-        }
-
-        return after;
-    }
-
-    private async Task PublishOneAsync(OutboxMessage message, ConcurrentQueue<long> acked, ConcurrentQueue<(OutboxMessage, string)> refused, SemaphoreSlim window)
-    {
-        try
-        {
-            // A publish once started is not cancelled: on stop, cancelling it between PUBLISH and PUBACK would leave
-            // a message the broker has as undelivered here, and the final drain would send it a second time.
-            // Cancellation stops new publishes (the window and pacing waits); a lost connection still fails this fast.
-            await bus.PublishAsync(MessageDelivery.ToBusMessage(message), CancellationToken.None);
-            acked.Enqueue(message.Seq);
-        }
-        catch (MessageBusException ex) when (ex.RefusedByBroker)
-        {
-            // The broker answered "no" (PUBACK >= 0x80, e.g. an ACL after a node id change): retrying gets the same
-            // answer, so the row leaves the queue as dead-lettered and the lanes keep going.
-            refused.Enqueue((message, ex.Message));
-        }
-        finally
-        {
-            window.Release();
-        }
+        using var drain = new OutboxDrain(store, bus, _options, time, DeadLetterAsync);
+        return await drain.RunAsync(after, end, ratePerSecond, cancellationToken);
     }
 
     /// <summary>
@@ -208,14 +135,14 @@ internal sealed class OutboxPublisherService(
     /// row), counts them and records each as a <c>dead-lettered</c> event; a refused event records nothing more, so
     /// an events topic the broker refuses cannot feed itself.
     /// </summary>
-    private async Task DeadLetterAsync((OutboxMessage Message, string Reason)[] refused)
+    private async Task DeadLetterAsync(IReadOnlyList<(OutboxMessage Message, string Reason)> refused)
     {
-        if (refused.Length == 0)
+        if (refused.Count == 0)
         {
             return;
         }
 
-        var events = new List<PendingMessage>(refused.Length);
+        var events = new List<PendingMessage>(refused.Count);
         foreach (var (message, reason) in refused)
         {
             deadLetters.Add();
@@ -230,15 +157,6 @@ internal sealed class OutboxPublisherService(
         if (events.Count > 0)
         {
             await store.AppendAsync(events, CancellationToken.None);
-        }
-    }
-
-    private async Task PaceAsync(long started, long sent, double ratePerSecond, CancellationToken cancellationToken)
-    {
-        var ahead = TimeSpan.FromSeconds(sent / ratePerSecond) - time.GetElapsedTime(started);
-        if (ahead > TimeSpan.FromMilliseconds(1))
-        {
-            await Task.Delay(ahead, time, cancellationToken);
         }
     }
 

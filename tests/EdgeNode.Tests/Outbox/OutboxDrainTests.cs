@@ -1,0 +1,129 @@
+using System.Text.Json;
+using EdgeNode.Core;
+using EdgeNode.Outbox;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace EdgeNode.Tests.Outbox;
+
+/// <summary>
+/// The pipelined drain with many publishes in flight, against a real SQLite outbox and the bus port with the PUBACKs in
+/// the test's hands (<see cref="WindowBus"/>): the window bound, the window kept full across batches, marks only after
+/// a PUBACK, and a refusal or a lost connection mid-window.
+/// </summary>
+public sealed class OutboxDrainTests : IAsyncLifetime
+{
+    private const int Window = 8;
+    private const int Batch = 10;
+    private readonly WindowBus _bus = new();
+    private readonly OutboxDeadLetters _deadLetters = new();
+    private OutboxHarness _outbox = null!;
+
+    public async Task InitializeAsync() => _outbox = await OutboxHarness.OpenAsync();
+
+    public async Task DisposeAsync() => await _outbox.DisposeAsync();
+
+    [Fact]
+    public async Task Drain_AcksHeld_WindowFullAcrossBatchesNeverOverMaxInFlight_MarksOnlyAcknowledged()
+    {
+        var ids = await AppendAsync(50);
+        using var publisher = Publisher();
+        await publisher.StartAsync(CancellationToken.None);
+
+        var acked = new List<string>();
+        while (acked.Count < ids.Count)
+        {
+            // Refilled to the full window each time, also when the rows in flight span two batches of 10.
+            var expected = Math.Min(Window, ids.Count - acked.Count);
+            await Eventually.TrueAsync(() => _bus.Awaiting == expected, $"{expected} publishes awaiting their PUBACK after {acked.Count} acknowledged");
+            Assert.Equal(acked.Count + expected, _bus.Sent.Count);
+            acked.AddRange(_bus.Acknowledge(3).Select(IdOf));
+            await Eventually.TrueAsync(() => Pending() == ids.Count - acked.Count, $"{acked.Count} marked delivered");
+            Assert.Equal(ids.Except(acked), await PendingIdsAsync());
+        }
+
+        await publisher.StopAsync(CancellationToken.None);
+        Assert.Equal(Window, _bus.MaxAwaiting);
+        Assert.Equal(ids, _bus.Sent.Select(IdOf));
+    }
+
+    [Fact]
+    public async Task Drain_BrokerRefusesOneMidWindow_DeadLettersIt_RestDeliveredOnceInOrder()
+    {
+        var ids = await AppendAsync(20);
+        using var publisher = Publisher();
+        await publisher.StartAsync(CancellationToken.None);
+
+        await Eventually.TrueAsync(() => _bus.Awaiting == Window, "a full window");
+        _bus.Acknowledge(2);
+        var refused = IdOf(_bus.Refuse());
+        await AcknowledgeUntilDrainedAsync();
+        await publisher.StopAsync(CancellationToken.None);
+
+        var results = _bus.Sent.Where(m => m.Topic.EndsWith("/results", StringComparison.Ordinal)).Select(IdOf).ToList();
+        Assert.Equal(ids, results);
+        Assert.Equal(ids[2], refused);
+        Assert.Equal(1, _deadLetters.Count);
+        var deadLettered = Assert.Single(_bus.Sent, m => m.Topic.EndsWith("/events", StringComparison.Ordinal));
+        Assert.Equal(refused, JsonDocument.Parse(deadLettered.Payload).RootElement.GetProperty("itemId").GetString());
+    }
+
+    [Fact]
+    public async Task Drain_ConnectionLostMidWindow_AcknowledgedKept_RestSentAgainInOrderAfterReconnect()
+    {
+        var ids = await AppendAsync(30);
+        using var publisher = Publisher();
+        await publisher.StartAsync(CancellationToken.None);
+
+        await Eventually.TrueAsync(() => _bus.Awaiting == Window, "a full window");
+        _bus.Acknowledge(5);
+        await Eventually.TrueAsync(() => _bus.Awaiting == Window && _bus.Sent.Count == 5 + Window, "the window refilled");
+        _bus.Disconnect();
+        await Eventually.TrueAsync(() => Pending() == 25, "the five acknowledged marked, nothing else");
+        Assert.Equal(ids.Skip(5), await PendingIdsAsync());
+
+        await _bus.ReconnectAsync();
+        await AcknowledgeUntilDrainedAsync();
+        await publisher.StopAsync(CancellationToken.None);
+
+        // First sends 1-13, the connection drops with 6-13 in flight, and the next session resends from 6 in order.
+        var sent = _bus.Sent.Select(IdOf).ToList();
+        Assert.Equal(ids.Take(5 + Window), sent.Take(5 + Window));
+        Assert.Equal(ids.Skip(5), sent.Skip(5 + Window));
+        Assert.Equal(0, _deadLetters.Count);
+    }
+
+    private OutboxPublisherService Publisher() => new(
+        _outbox.Store,
+        _bus,
+        _outbox.Signal,
+        _outbox.Writer,
+        Options.Create(new OutboxOptions { BacklogMessagesPerSecond = 0, MaxInFlight = Window, BatchSize = Batch }),
+        _outbox.Time,
+        _deadLetters,
+        NullLogger<OutboxPublisherService>.Instance);
+
+    private async Task AcknowledgeUntilDrainedAsync() =>
+        await Eventually.TrueAsync(
+            () =>
+            {
+                _bus.Acknowledge(int.MaxValue);
+                return Pending() == 0 && _bus.Awaiting == 0;
+            },
+            "every row acknowledged and marked");
+
+    private async Task<List<string>> AppendAsync(int count)
+    {
+        var messages = Enumerable.Range(1, count)
+            .Select(i => _outbox.Writer.Create(MessageKind.Result, _outbox.Identity.Topics.Results, _outbox.Time.GetUtcNow(), i, i, static (w, n) => w.WriteNumber("n", n)))
+            .ToList();
+        await _outbox.Writer.AppendAsync(messages);
+        return [.. messages.Select(m => m.Id)];
+    }
+
+    private long Pending() => _outbox.Store.GetStatsAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult().Pending;
+
+    private async Task<List<string>> PendingIdsAsync() => [.. (await _outbox.Store.ReadPendingAsync(0, 1000, CancellationToken.None)).Select(m => m.Id)];
+
+    private static string IdOf(BusMessage message) => JsonDocument.Parse(message.Payload).RootElement.GetProperty("id").GetString()!;
+}

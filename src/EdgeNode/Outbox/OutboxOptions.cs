@@ -15,11 +15,18 @@ public sealed class OutboxOptions
     [Range(0, 1_000_000)]
     public double BacklogMessagesPerSecond { get; set; } = 5000;
 
-    /// <summary>QoS 1 publishes awaiting the broker's acknowledgement at once, per lane.</summary>
+    /// <summary>
+    /// QoS 1 publishes awaiting the broker's acknowledgement at once, per lane (<c>EdgeNode__Outbox__MaxInFlight</c>);
+    /// the drain keeps the window full across batches. After a SIGKILL at most <c>2 × (MaxInFlight + BatchSize)</c>
+    /// acknowledged rows are sent again.
+    /// </summary>
     [Range(1, 65_535)]
     public int MaxInFlight { get; set; } = 64;
 
-    /// <summary>Rows read from the database per step; memory stays flat whatever the backlog.</summary>
+    /// <summary>
+    /// Rows read from the database per step (<c>EdgeNode__Outbox__BatchSize</c>), the next batch while the current one is
+    /// in flight; memory stays flat whatever the backlog.
+    /// </summary>
     [Range(1, 100_000)]
     public int BatchSize { get; set; } = 1024;
 }

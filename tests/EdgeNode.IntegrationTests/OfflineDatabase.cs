@@ -22,6 +22,14 @@ internal static class OfflineDatabase
     {
         var cap = (long)(capMegabytes * 1024 * 1024);
         var maxPages = (cap - Math.Clamp(cap / 4, 4096 * 8, 4L << 20)) / 4096;
+        Fill(path, nodeId, 10, (connection, _) => Scalar(connection, "PRAGMA page_count") < maxPages * 89 / 100);
+    }
+
+    /// <summary>Lays out the node's schema (v1) with <paramref name="count"/> undelivered results, seq 1 to count, as a backlog.</summary>
+    public static void FillBacklog(string path, string nodeId, int count) => Fill(path, nodeId, 1000, (_, seq) => seq < count);
+
+    private static void Fill(string path, string nodeId, int perTransaction, Func<SqliteConnection, int, bool> more)
+    {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         connection.Open();
         Execute(connection, """
@@ -34,7 +42,7 @@ internal static class OfflineDatabase
             """);
         var seq = 0;
         var created = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
-        while (Scalar(connection, "PRAGMA page_count") < maxPages * 89 / 100)
+        while (more(connection, seq))
         {
             using var transaction = connection.BeginTransaction();
             using var insert = connection.CreateCommand();
@@ -44,7 +52,7 @@ internal static class OfflineDatabase
             var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
             insert.Parameters.AddWithValue("$topic", $"edgenode/{nodeId}/results");
             insert.Parameters.AddWithValue("$created", created);
-            for (var i = 0; i < 10; i++)
+            for (var i = 0; i < perTransaction; i++)
             {
                 seq++;
                 id.Value = $"fill{seq:D28}";

@@ -8,8 +8,9 @@ namespace EdgeNode.Storage.Benchmarks;
 
 /// <summary>
 /// Backlog drain: N undelivered results committed while "offline", then the real node (as a process) drains
-/// them at QoS 1 to a local mosquitto with the rate limit off; msgs/s from the delivered count in the
-/// database, the node's RSS sampled throughout, against <c>mosquitto_pub -l -q 1</c> in the same run.
+/// them at QoS 1 to a local mosquitto with the rate limit off; msgs/s from the span of <c>delivered_at</c> in the
+/// database (first to last group commit of marks), the node's RSS sampled every second and its CPU time, against
+/// <c>mosquitto_pub -l -q 1</c> on the same broker in the same run.
 /// </summary>
 internal static class DrainBenchmark
 {
@@ -17,13 +18,15 @@ internal static class DrainBenchmark
     {
         var backlog = args.Int("backlog", 1_000_000);
         var baseline = args.Int("baseline", 20_000);
+        var inFlight = args.Int("in-flight", 0);
         using var directory = new TempDirectory();
         var db = directory.File("edgenode.db");
         output.WriteLine($"drain: {backlog:N0} results backlog, QoS 1, local mosquitto");
         output.WriteLine($"  fill (batches of 1000): {await FillAsync(db, backlog),10:N0} results/s");
 
         await using var broker = await MosquittoBroker.StartAsync();
-        output.WriteLine($"  mosquitto_pub -l -q 1 ({baseline:N0} lines): {await MosquittoPubAsync(broker.Port, baseline),10:N0} msgs/s");
+        var reference = await MosquittoPubAsync(broker.Port, baseline);
+        output.WriteLine($"  mosquitto_pub -l -q 1 ({baseline:N0} lines): {reference,10:N0} msgs/s");
 
         var environment = new Dictionary<string, string>
         {
@@ -36,10 +39,16 @@ internal static class DrainBenchmark
             ["EdgeNode__Camera__FramesPerSecond"] = "1",
             ["EdgeNode__Inference__Providers__0"] = "CPU",
         };
+        if (inFlight > 0)
+        {
+            environment["EdgeNode__Outbox__MaxInFlight"] = inFlight.ToString(CultureInfo.InvariantCulture);
+        }
+
         await using var node = NodeProcess.Start(directory.Path, environment);
         var started = Stopwatch.StartNew();
         long pending = backlog;
         TimeSpan? drainStart = null;
+        var cpuAtStart = 0L;
         var rss = new List<long>();
         var samples = new List<string>();
         while (pending > 0 && !node.HasExited && started.Elapsed < TimeSpan.FromMinutes(20))
@@ -50,6 +59,7 @@ internal static class DrainBenchmark
             if (pending < backlog && drainStart is null)
             {
                 drainStart = started.Elapsed;
+                cpuAtStart = CpuTicks(node.Pid);
             }
 
             if (drainStart is not null)
@@ -60,8 +70,11 @@ internal static class DrainBenchmark
             samples.Add(string.Create(CultureInfo.InvariantCulture, $"{started.Elapsed.TotalSeconds:F0}s:{pending}:{memory / 1024}MB"));
         }
 
-        var elapsed = started.Elapsed - (drainStart ?? TimeSpan.Zero);
-        output.WriteLine($"  node drain: {(backlog - pending) / elapsed.TotalSeconds,10:N0} msgs/s ({backlog - pending:N0} delivered in {elapsed.TotalSeconds:F1} s after a {drainStart?.TotalSeconds:F1} s start-up)");
+        var cpu = (CpuTicks(node.Pid) - cpuAtStart) / 100.0;
+        var (delivered, span) = DeliveredSpan(db, backlog);
+        var rate = delivered / Math.Max(span.TotalSeconds, 0.001);
+        output.WriteLine($"  node drain: {rate,10:N0} msgs/s ({delivered:N0} delivered in {span.TotalSeconds:F2} s, first to last mark; {drainStart?.TotalSeconds:F1} s start-up)");
+        output.WriteLine($"  ratio to mosquitto_pub: {rate / reference:F2}; node CPU {cpu:F1} s during the drain (user+system, sampled each second), {cpu * 1e6 / Math.Max(delivered, 1):F0} us per message");
         if (rss.Count > 0)
         {
             output.WriteLine($"  node RSS during the drain: first {rss[0] / 1024} MB, max {rss.Max() / 1024} MB, last {rss[^1] / 1024} MB ({rss.Count} samples)");
@@ -113,6 +126,35 @@ internal static class DrainBenchmark
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM messages WHERE delivered_at IS NULL";
         return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Backlog rows (seq 1 to <paramref name="backlog"/>, not the node's live results) marked delivered, and the time from the first to the last mark (1 ms resolution).</summary>
+    private static (long Delivered, TimeSpan Span) DeliveredSpan(string db, int backlog)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*), COALESCE(MIN(delivered_at), 0), COALESCE(MAX(delivered_at), 0) FROM messages WHERE seq <= $backlog AND delivered_at IS NOT NULL";
+        command.Parameters.AddWithValue("$backlog", backlog);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), TimeSpan.FromMilliseconds(reader.GetInt64(2) - reader.GetInt64(1)));
+    }
+
+    /// <summary>The process's user + system time in clock ticks (100 per second on Linux), from /proc.</summary>
+    private static long CpuTicks(int pid)
+    {
+        try
+        {
+            // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the line.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     private static long RssKb(int pid)

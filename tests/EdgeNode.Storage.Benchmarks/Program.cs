@@ -1,7 +1,7 @@
 using EdgeNode.Storage.Benchmarks;
 
 // dotnet run -c Release --project tests/EdgeNode.Storage.Benchmarks -- store [--items N] [--writers W]
-// dotnet build -c Release src/EdgeNode && dotnet run -c Release --project tests/EdgeNode.Storage.Benchmarks -- drain [--backlog N]
+// dotnet build -c Release src/EdgeNode && dotnet run -c Release --project tests/EdgeNode.Storage.Benchmarks -- drain [--backlog N] [--baseline N] [--in-flight N]
 return args.FirstOrDefault() switch
 {
     "store" => await StoreBenchmark.RunAsync(Arguments.Parse(args[1..]), Console.Out),
@@ -11,6 +11,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: store [--items N] [--writers W] | drain [--backlog N] [--baseline N]");
+    Console.Error.WriteLine("usage: store [--items N] [--writers W] | drain [--backlog N] [--baseline N] [--in-flight N]");
     return 64;
 }

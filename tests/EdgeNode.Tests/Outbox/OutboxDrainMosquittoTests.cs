@@ -25,7 +25,8 @@ public sealed class OutboxDrainMosquittoTests : IDisposable
     {
         var acl = _dir.File("mosquitto.acl");
         await File.WriteAllTextAsync(acl, $"topic read edgenode/{Node}/#\n" + string.Join('\n', Writable.Select(t => $"topic write edgenode/{Node}/{t}")) + "\n");
-        await using var broker = await MosquittoBroker.StartAsync($"acl_file {acl}\n");
+        // Unlimited queue towards the probe: mosquitto drops QoS 1 messages for a slow subscriber past 1,000 by default.
+        await using var broker = await MosquittoBroker.StartAsync($"acl_file {acl}\nmax_queued_messages 0\n");
         await using var probe = await MqttProbe.ConnectAsync(broker.Port, $"edgenode/{Node}/results", $"edgenode/{Node}/events");
         var topics = new NodeTopics("edgenode", Node);
         await using var bus = new MqttMessageBus(new MqttOptions { Host = "127.0.0.1", Port = broker.Port, EmbeddedBroker = false, ReconnectDelaySeconds = 0.1 }, topics, "edgenode-" + Node, NullLogger<MqttMessageBus>.Instance, TimeProvider.System);

@@ -5,7 +5,6 @@ using EdgeNode.Messaging;
 using EdgeNode.Outbox;
 using EdgeNode.Storage;
 using EdgeNode.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Tests.Outbox;
@@ -25,11 +24,14 @@ public sealed class OutboxDrainMosquittoTests : IDisposable
     {
         var acl = _dir.File("mosquitto.acl");
         await File.WriteAllTextAsync(acl, $"topic read edgenode/{Node}/#\n" + string.Join('\n', Writable.Select(t => $"topic write edgenode/{Node}/{t}")) + "\n");
-        // Unlimited queue towards the probe: mosquitto drops QoS 1 messages for a slow subscriber past 1,000 by default.
-        await using var broker = await MosquittoBroker.StartAsync($"acl_file {acl}\nmax_queued_messages 0\n");
+        // Room towards the probe: mosquitto drops QoS 1 messages for a slow subscriber past 1,000 by default. Not 0
+        // (unlimited): with it, mosquitto 2.0.11 drops this publisher's connection at refused publishes ("Bad socket read/write").
+        await using var broker = await MosquittoBroker.StartAsync($"acl_file {acl}\nmax_queued_messages 100000\n");
         await using var probe = await MqttProbe.ConnectAsync(broker.Port, $"edgenode/{Node}/results", $"edgenode/{Node}/events");
         var topics = new NodeTopics("edgenode", Node);
-        await using var bus = new MqttMessageBus(new MqttOptions { Host = "127.0.0.1", Port = broker.Port, EmbeddedBroker = false, ReconnectDelaySeconds = 0.1 }, topics, "edgenode-" + Node, NullLogger<MqttMessageBus>.Instance, TimeProvider.System);
+        var busLog = new TextLogger<MqttMessageBus>();
+        var publisherLog = new TextLogger<OutboxPublisherService>();
+        await using var bus = new MqttMessageBus(new MqttOptions { Host = "127.0.0.1", Port = broker.Port, EmbeddedBroker = false, ReconnectDelaySeconds = 0.1 }, topics, "edgenode-" + Node, busLog, TimeProvider.System);
         await using var store = await SqliteOutboxStore.OpenAsync(_dir.File("edgenode.db"), TimeProvider.System);
         using var signal = new OutboxSignal();
         var writer = new MessageWriter(store, signal, bus, new NodeIdentity(Node, topics), TimeProvider.System);
@@ -47,7 +49,7 @@ public sealed class OutboxDrainMosquittoTests : IDisposable
         var loop = bus.RunAsync(stop.Token);
         var deadLetters = new OutboxDeadLetters();
         using var publisher = new OutboxPublisherService(
-            store, bus, signal, writer, Options.Create(new OutboxOptions { BacklogMessagesPerSecond = 0, MaxInFlight = 512, BatchSize = 128 }), TimeProvider.System, deadLetters, NullLogger<OutboxPublisherService>.Instance);
+            store, bus, signal, writer, Options.Create(new OutboxOptions { BacklogMessagesPerSecond = 0, MaxInFlight = 512, BatchSize = 128 }), TimeProvider.System, deadLetters, publisherLog);
         await publisher.StartAsync(CancellationToken.None);
         var received = await probe.WaitUntilAsync(
             m => m.Count(x => x.Topic.EndsWith("/results", StringComparison.Ordinal)) >= allowed.Count && m.Count(x => x.Topic.EndsWith("/events", StringComparison.Ordinal)) >= refused.Count,
@@ -59,6 +61,7 @@ public sealed class OutboxDrainMosquittoTests : IDisposable
         await loop;
 
         // Seq order on the wire, each allowed row once (no connection was lost, so nothing was sent twice).
+        Assert.True(!publisherLog.Text.Contains("Warning", StringComparison.Ordinal), $"Publisher:\n{publisherLog.Text}\nBus:\n{busLog.Text}\nBroker:\n{broker.Log}");
         Assert.Equal(allowed, received.Where(x => x.Topic.EndsWith("/results", StringComparison.Ordinal)).Select(x => Field(x.Payload, "seq").GetInt64()));
         var events = received.Where(x => x.Topic.EndsWith("/events", StringComparison.Ordinal)).Select(x => JsonDocument.Parse(x.Payload).RootElement).ToList();
         Assert.Equal(refused, events.Select(e => e.GetProperty("itemId").GetString()));

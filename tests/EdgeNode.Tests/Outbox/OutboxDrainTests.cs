@@ -1,8 +1,6 @@
 using System.Text.Json;
 using EdgeNode.Core;
 using EdgeNode.Outbox;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Tests.Outbox;
 
@@ -93,15 +91,8 @@ public sealed class OutboxDrainTests : IAsyncLifetime
         Assert.Equal(0, _deadLetters.Count);
     }
 
-    private OutboxPublisherService Publisher() => new(
-        _outbox.Store,
-        _bus,
-        _outbox.Signal,
-        _outbox.Writer,
-        Options.Create(new OutboxOptions { BacklogMessagesPerSecond = 0, MaxInFlight = Window, BatchSize = Batch }),
-        _outbox.Time,
-        _deadLetters,
-        NullLogger<OutboxPublisherService>.Instance);
+    private OutboxPublisherService Publisher() =>
+        _outbox.Publisher(new OutboxOptions { BacklogMessagesPerSecond = 0, MaxInFlight = Window, BatchSize = Batch }, _bus, _deadLetters);
 
     private async Task AcknowledgeUntilDrainedAsync() =>
         await Eventually.TrueAsync(
@@ -112,18 +103,11 @@ public sealed class OutboxDrainTests : IAsyncLifetime
             },
             "every row acknowledged and marked");
 
-    private async Task<List<string>> AppendAsync(int count)
-    {
-        var messages = Enumerable.Range(1, count)
-            .Select(i => _outbox.Writer.Create(MessageKind.Result, _outbox.Identity.Topics.Results, _outbox.Time.GetUtcNow(), i, i, static (w, n) => w.WriteNumber("n", n)))
-            .ToList();
-        await _outbox.Writer.AppendAsync(messages);
-        return [.. messages.Select(m => m.Id)];
-    }
+    private Task<List<string>> AppendAsync(int count) => _outbox.AppendResultsAsync(count);
 
-    private long Pending() => _outbox.Store.GetStatsAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult().Pending;
+    private long Pending() => _outbox.Pending();
 
     private async Task<List<string>> PendingIdsAsync() => [.. (await _outbox.Store.ReadPendingAsync(0, 1000, CancellationToken.None)).Select(m => m.Id)];
 
-    private static string IdOf(BusMessage message) => JsonDocument.Parse(message.Payload).RootElement.GetProperty("id").GetString()!;
+    private static string IdOf(BusMessage message) => OutboxHarness.IdOf(message);
 }

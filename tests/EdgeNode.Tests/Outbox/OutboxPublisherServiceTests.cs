@@ -1,7 +1,5 @@
 using EdgeNode.Core;
 using EdgeNode.Outbox;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Tests.Outbox;
 
@@ -67,27 +65,12 @@ public sealed class OutboxPublisherServiceTests : IAsyncLifetime
         Assert.Equal(ids, _outbox.Bus.Published.Select(IdOf));
     }
 
-    private OutboxPublisherService Publisher(double backlogPerSecond) => new(
-        _outbox.Store,
-        _outbox.Bus,
-        _outbox.Signal,
-        _outbox.Writer,
-        Options.Create(new OutboxOptions { BacklogMessagesPerSecond = backlogPerSecond, MaxInFlight = 4, BatchSize = 8 }),
-        _outbox.Time,
-        new OutboxDeadLetters(),
-        NullLogger<OutboxPublisherService>.Instance);
+    private OutboxPublisherService Publisher(double backlogPerSecond) =>
+        _outbox.Publisher(new OutboxOptions { BacklogMessagesPerSecond = backlogPerSecond, MaxInFlight = 4, BatchSize = 8 });
 
-    private async Task<List<string>> AppendAsync(int count)
-    {
-        var messages = Enumerable.Range(0, count)
-            .Select(i => _outbox.Writer.Create(MessageKind.Result, _outbox.Identity.Topics.Results, _outbox.Time.GetUtcNow(), i, i, static (w, n) => w.WriteNumber("n", n)))
-            .ToList();
-        await _outbox.Writer.AppendAsync(messages);
-        return [.. messages.Select(m => m.Id)];
-    }
+    private Task<List<string>> AppendAsync(int count) => _outbox.AppendResultsAsync(count);
 
-    private long Pending() => _outbox.Store.GetStatsAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult().Pending;
+    private long Pending() => _outbox.Pending();
 
-    private static string IdOf(BusMessage message) =>
-        System.Text.Json.JsonDocument.Parse(message.Payload).RootElement.GetProperty("id").GetString()!;
+    private static string IdOf(BusMessage message) => OutboxHarness.IdOf(message);
 }

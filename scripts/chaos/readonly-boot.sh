@@ -24,8 +24,15 @@ kill_node
 before=$(ls -l "$data" | md5sum | cut -c1-12)
 mount -o remount,ro "$data"
 t0=$(now); start_node
-wait "$node_pid" 2>/dev/null && rc=0 || rc=$?; node_pid=""
-echo "read-only boot: exit $rc after $(python3 -c "print(f'{$(now) - $t0:.1f}')") s; files unchanged: $([ "$(ls -l "$data" | md5sum | cut -c1-12)" = "$before" ] && echo yes || echo no); moved aside: $(ls "$data" | grep -c corrupt || true)"
+for _ in $(seq 300); do kill -0 "$node_pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$node_pid" 2>/dev/null; then
+  # SQLite opens an existing file read-only without complaint: the node runs and every write fails.
+  outcome="still running after 30 s, $(grep -c 'could not be stored' "$work/node.log" || true) results not stored"
+  kill_node
+else
+  wait "$node_pid" 2>/dev/null && rc=0 || rc=$?; node_pid=""; outcome="exit $rc"
+fi
+echo "read-only boot: $outcome; files unchanged: $([ "$(ls -l "$data" | md5sum | cut -c1-12)" = "$before" ] && echo yes || echo no); moved aside: $(ls "$data" | grep -c corrupt || true)"
 mount -o remount,rw "$data"
 start_broker
 start_subscriber

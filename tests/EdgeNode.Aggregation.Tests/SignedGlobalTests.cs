@@ -35,7 +35,7 @@ public sealed class SignedGlobalTests
 
         // The forgeries arrive before the aggregator's next head: one unsigned, one signed by a key nobody trusts.
         using var rogue = EcdsaSigner.Create();
-        var forged = GlobalHead.Create(first.ReadHead(), long.MaxValue / 2, long.MaxValue / 2, first.Deadline, first.Config);
+        var forged = first with { Version = long.MaxValue / 2, Round = long.MaxValue / 2 };
         await fleet.PublishGlobalAsync(forged.ToBytes());
         await fleet.PublishGlobalAsync(forged.ToBytes(rogue));
         await UntilAsync(() => refused.Count >= 2, "both forgeries refused");

@@ -72,7 +72,7 @@ internal sealed class RuntimeSettingsFile(string path) : IDisposable
             new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false).Build();
             return JsonNode.Parse(File.ReadAllText(path)) is JsonObject;
         }
-        catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or JsonException or InvalidOperationException or ArgumentException)
         {
             return false;
         }

@@ -68,15 +68,23 @@ internal sealed class RuntimeSettingsFile(string path) : IDisposable
     {
         try
         {
-            // The provider's own rules (comments and trailing commas allowed, keys unique ignoring case), then Read's.
+            // The provider's own rules (comments and trailing commas allowed, leaf keys unique ignoring case), then
+            // Read's: an object named twice (merged by the provider) fails when its members are first enumerated.
             new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false).Build();
-            return JsonNode.Parse(File.ReadAllText(path)) is JsonObject;
+            return JsonNode.Parse(File.ReadAllText(path)) is JsonObject root && Enumerates(root);
         }
         catch (Exception ex) when (ex is InvalidDataException or FormatException or JsonException or InvalidOperationException or ArgumentException)
         {
             return false;
         }
     }
+
+    private static bool Enumerates(JsonNode? node) => node switch
+    {
+        JsonObject o => o.All(p => Enumerates(p.Value)),
+        JsonArray a => a.All(Enumerates),
+        _ => true,
+    };
 
     /// <summary>Read, change, write as one step: the config command and the web page may change settings at the same time.</summary>
     public async Task UpdateAsync(Action<Dictionary<string, JsonNode>> change, CancellationToken cancellationToken)

@@ -62,6 +62,10 @@ public sealed class AggregatorOptions
     [Range(0.0, 1e6)]
     public double NormOutlierFactor { get; set; } = 3;
 
+    /// <summary>FedAvg with 3 or more updates: a node's sample count weighs at most this multiple of the round's median (0: off).</summary>
+    [Range(0.0, 1e6)]
+    public double SampleCountCap { get; set; } = 1;
+
     /// <summary>Per-update norm bound (0: off).</summary>
     [Range(0.0, 1e9)]
     public double MaxNorm { get; set; }
@@ -106,6 +110,9 @@ public sealed class AggregatorOptions
     /// <summary>Hierarchy: forward this site's partial aggregate to the parent fleet's aggregator and follow its global head.</summary>
     public string? ParentFleet { get; set; }
 
+    /// <summary>The key global heads are signed with (PKCS#8 PEM, created 0600 with its <c>.pem</c> beside it); default <c>{StatePath}/global.key</c>.</summary>
+    public string? HeadKeyPath { get; set; }
+
     /// <summary>Hierarchy: this site's private key (PKCS#8 PEM) for signing forwarded aggregates.</summary>
     public string? SigningKeyPath { get; set; }
 
@@ -117,6 +124,7 @@ public sealed class AggregatorOptions
         Staleness = Staleness,
         MaxStaleness = MaxStaleness,
         NormOutlierFactor = NormOutlierFactor,
+        SampleCountCap = SampleCountCap,
         MaxNorm = MaxNorm,
         DpNoiseMultiplier = DpNoiseMultiplier,
         DpClipNorm = ClipNorm > 0 ? ClipNorm : 1,

@@ -25,6 +25,7 @@ public sealed class AggregatorService(
     private volatile bool _globalPending = true;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[]? _forwardPending;
+    private EcdsaSigner? _headSigner;
     /// <summary>The coordinator (state of the open round).</summary>
     public RoundCoordinator Coordinator => coordinator;
 
@@ -35,6 +36,8 @@ public sealed class AggregatorService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await coordinator.InitializeAsync(stoppingToken);
+        using var headSigner = await LoadHeadSignerAsync(stoppingToken);
+        _headSigner = headSigner;
         bus.Connected += _ =>
         {
             // Subscriptions are in place when Connected fires; the global goes out (again) at the next tick.
@@ -87,7 +90,7 @@ public sealed class AggregatorService(
         if (_globalPending)
         {
             _globalPending = false;
-            if (!await TryPublishAsync(new BusMessage(_topics.Global, coordinator.Current.ToBytes(), 1, Retain: true), cancellationToken))
+            if (!await TryPublishAsync(new BusMessage(_topics.Global, coordinator.Current.ToBytes(_headSigner!), 1, Retain: true), cancellationToken))
             {
                 _globalPending = true;
             }
@@ -107,6 +110,25 @@ public sealed class AggregatorService(
                 _forwardPending = null;
             }
         }
+    }
+
+    // Every global head goes out signed; nodes with global.pem in keys/aggregators/ take no other.
+    private async Task<EcdsaSigner> LoadHeadSignerAsync(CancellationToken cancellationToken)
+    {
+        var path = options.HeadKeyPath ?? Path.Combine(options.StatePath, "global.key");
+        var (signer, created) = await PrivateKeyFile.LoadOrCreateAsync(path, cancellationToken);
+        var publicPath = Path.ChangeExtension(path, ".pem");
+        if (created || !File.Exists(publicPath))
+        {
+            await AtomicFile.WriteAsync(publicPath, System.Text.Encoding.ASCII.GetBytes(signer.ExportPublicKeyPem()), cancellationToken);
+        }
+
+        if (PrivateKeyFile.IsExposed(path))
+        {
+            Log.KeyFileExposed(logger, path);
+        }
+
+        return signer;
     }
 
     private async Task<bool> TryPublishAsync(BusMessage message, CancellationToken cancellationToken)
@@ -130,8 +152,9 @@ public sealed class AggregatorService(
         try
         {
             // The sender is the topic's node id (…/fl/updates/{node}, which the ACL ties to the user): its own byte bound.
-            var whole = _assembler.Add(message.Payload.Span, message.Topic[(message.Topic.LastIndexOf('/') + 1)..]);
-            (outcome, reason) = whole is null ? (UpdateOutcome.Partial, null) : await coordinator.OfferAsync(whole, cancellationToken);
+            var sender = message.Topic[(message.Topic.LastIndexOf('/') + 1)..];
+            var whole = _assembler.Add(message.Payload.Span, sender);
+            (outcome, reason) = whole is null ? (UpdateOutcome.Partial, null) : await coordinator.OfferAsync(whole, sender, cancellationToken);
         }
         catch (InvalidDataException ex)
         {

@@ -30,4 +30,7 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Warning, "The parent's global head on {Topic} is not valid: {Reason}")]
     public static partial void ParentGlobalInvalid(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(20, LogLevel.Warning, "The head-signing key {KeyPath} is readable by its group or others; chmod 600 it (anyone who reads it can sign global heads)")]
+    public static partial void KeyFileExposed(ILogger logger, string keyPath);
 }

@@ -22,6 +22,7 @@ public sealed class RoundCoordinator : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, ContributedDelta> _round = new(StringComparer.Ordinal);
     private readonly Random _noise = new();
+    private ReplayGuard _replays = null!;
     private HeadModel _head = null!;
     private int[] _layout = [];
     private bool _forwarded;
@@ -73,9 +74,10 @@ public sealed class RoundCoordinator : IDisposable
         }
 
         Adopt(Current);
+        _replays = new ReplayGuard(_store);
         foreach (var message in _store.LoadUpdates(Current.Round))
         {
-            var (outcome, reason) = Screen(message, out var delta);
+            var (outcome, reason) = UpdateScreen.Check(message, _keys, Current, _head, _layout, _options, out var delta, out _);
             if (outcome == UpdateOutcome.Accepted)
             {
                 _round[delta!.NodeId] = delta;
@@ -90,23 +92,43 @@ public sealed class RoundCoordinator : IDisposable
         Log.Resumed(_logger, Current.Version, Current.Round, _round.Count);
     }
 
-    /// <summary>Verifies <paramref name="message"/> (a whole update) and, when it is good and new, persists it before returning.</summary>
-    public async Task<(UpdateOutcome Outcome, string? Reason)> OfferAsync(byte[] message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Verifies <paramref name="message"/> (a whole update, from <c>…/fl/updates/{topicNode}</c>: its signed node id must
+    /// be that one) and, when it is good and new (<see cref="ReplayGuard"/>), persists it before returning.
+    /// </summary>
+    public async Task<(UpdateOutcome Outcome, string? Reason)> OfferAsync(byte[] message, string? topicNode, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var (outcome, reason) = Screen(message, out var delta);
+            var (outcome, reason) = UpdateScreen.Check(message, _keys, Current, _head, _layout, _options, out var delta, out var round);
             if (outcome != UpdateOutcome.Accepted)
             {
                 return (outcome, reason);
             }
 
-            if (_round.ContainsKey(delta!.NodeId) || !await _store.TrySaveUpdateAsync(Current.Round, delta.NodeId, message, cancellationToken))
+            if (topicNode is not null && topicNode != delta!.NodeId)
+            {
+                return (UpdateOutcome.Rejected, $"sent on the topic of '{topicNode}' but signed as '{delta.NodeId}'");
+            }
+
+            if (_round.ContainsKey(delta!.NodeId))
             {
                 return (UpdateOutcome.Duplicate, null);
             }
+
+            if (_replays.Refusal(delta.NodeId, round, Current.Round) is { } replay)
+            {
+                return (UpdateOutcome.Rejected, replay);
+            }
+
+            if (!await _store.TrySaveUpdateAsync(Current.Round, delta.NodeId, message, cancellationToken))
+            {
+                return (UpdateOutcome.Duplicate, null);
+            }
+
+            await _replays.RecordAsync(delta.NodeId, round, cancellationToken);
 
             lock (_round)
             {
@@ -229,59 +251,5 @@ public sealed class RoundCoordinator : IDisposable
             accountant.Compose(_options.DpNoiseMultiplier, 1.0, Current.Version);
             DpEpsilon = accountant.Epsilon(1e-5);
         }
-    }
-
-    private (UpdateOutcome, string?) Screen(byte[] message, out ContributedDelta? delta)
-    {
-        delta = null;
-        SignedHeadUpdate signed;
-        try
-        {
-            signed = HeadUpdateWire.Read(message);
-        }
-        catch (InvalidDataException ex)
-        {
-            return (UpdateOutcome.Rejected, ex.Message);
-        }
-
-        var u = signed.Update;
-        if (!signed.IsSignedBy(_keys))
-        {
-            return (UpdateOutcome.Rejected, "signature does not verify under a registered key");
-        }
-
-        if (u.ParameterCount != _head.ParameterCount)
-        {
-            return (UpdateOutcome.Rejected, $"shape: {u.ParameterCount} parameters, the head has {_head.ParameterCount}");
-        }
-
-        var staleness = Current.Version - u.BaseVersion;
-        if (staleness < 0 || staleness > _options.MaxStaleness || (staleness > 0 && _options.Staleness == StalenessPolicy.Drop))
-        {
-            return (UpdateOutcome.Rejected, $"base version {u.BaseVersion} against global {Current.Version}");
-        }
-
-        if (u.SampleCount <= 0)
-        {
-            return (UpdateOutcome.Rejected, "no samples");
-        }
-
-        var values = new float[u.ParameterCount];
-        try
-        {
-            DeltaEncoder.Decode(u.Payload.Span, u.Codec, _layout, values);
-        }
-        catch (InvalidDataException ex)
-        {
-            return (UpdateOutcome.Rejected, ex.Message);
-        }
-
-        if (!EmbeddingGuard.IsFinite(values))
-        {
-            return (UpdateOutcome.Rejected, "NaN or infinite values");
-        }
-
-        delta = new ContributedDelta(u.NodeId, values, u.SampleCount, u.BaseVersion);
-        return (UpdateOutcome.Accepted, null);
     }
 }

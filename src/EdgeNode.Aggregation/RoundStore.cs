@@ -61,5 +61,20 @@ internal sealed class RoundStore
         }
     }
 
+    /// <summary>The last round each node had an update accepted in (<c>accepted-rounds.json</c>), empty when none.</summary>
+    public Dictionary<string, long> LoadAcceptedRounds()
+    {
+        var path = AcceptedPath;
+        return File.Exists(path)
+            ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, long>>(File.ReadAllBytes(path)) ?? new Dictionary<string, long>(StringComparer.Ordinal)
+            : new Dictionary<string, long>(StringComparer.Ordinal);
+    }
+
+    /// <summary>Persists <paramref name="rounds"/> (before the update they record is acknowledged).</summary>
+    public Task SaveAcceptedRoundsAsync(IReadOnlyDictionary<string, long> rounds, CancellationToken cancellationToken) =>
+        AtomicFile.WriteAsync(AcceptedPath, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(rounds), cancellationToken);
+
+    private string AcceptedPath => Path.Combine(_root, "accepted-rounds.json");
+
     private string RoundDirectory(long round) => Path.Combine(_root, "round-" + round.ToString(CultureInfo.InvariantCulture));
 }

@@ -59,7 +59,10 @@ public sealed class ChunkAssembler(
         {
             var now = _time.GetTimestamp();
             ExpireIdle(now);
-            if (!_pending.TryGetValue(header.MessageId, out var entry))
+
+            // Per sender: another sender's chunk under the same id (ids are public hashes) never lands in this one's buffer.
+            var key = sender + "\n" + header.MessageId;
+            if (!_pending.TryGetValue(key, out var entry))
             {
                 // Checked before the buffer exists; others' transfers are never evicted to make room.
                 var total = _pending.Values.Sum(e => (long)e.Buffer.Length);
@@ -70,8 +73,8 @@ public sealed class ChunkAssembler(
                 }
 
                 entry = (new byte[header.TotalLength], new bool[header.Count], header.Count, sender, now);
-                _pending[header.MessageId] = entry;
-                _order.Enqueue(header.MessageId);
+                _pending[key] = entry;
+                _order.Enqueue(key);
                 while (_order.Count > maxPending)
                 {
                     _pending.Remove(_order.Dequeue());
@@ -99,13 +102,13 @@ public sealed class ChunkAssembler(
             entry.Seen[header.Index] = true;
             entry.Missing--;
             entry.Touched = now;
-            _pending[header.MessageId] = entry;
+            _pending[key] = entry;
             if (entry.Missing > 0)
             {
                 return null;
             }
 
-            _pending.Remove(header.MessageId);
+            _pending.Remove(key);
             return Complete(header, entry.Buffer);
         }
     }

@@ -31,6 +31,14 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Warning, "Model transfer {TransferId} discarded: no progress for {TimeoutSeconds} s")]
     public static partial void TransferExpired(ILogger logger, string transferId, double timeoutSeconds);
 
+    public static void TransferExpiredIfAny(ILogger logger, string? transferId, double timeoutSeconds)
+    {
+        if (transferId is not null)
+        {
+            TransferExpired(logger, transferId, timeoutSeconds);
+        }
+    }
+
     [LoggerMessage(10, LogLevel.Information, "Shadow run of {ModelId}: {Frames} frames, mean cosine {MeanCosine:F4}, head agreement {HeadAgreement:F3}")]
     public static partial void ShadowRun(ILogger logger, string modelId, int frames, double meanCosine, double headAgreement);
 

@@ -105,7 +105,7 @@ public static class HeadSerializer
 
             return (new HeadModel(input, hidden, labels, scaler, parameters), info);
         }
-        catch (Exception ex) when (ex is EndOfStreamException or ArgumentException or IOException)
+        catch (Exception ex) when (ex is EndOfStreamException or ArgumentException or IOException or FormatException)
         {
             throw new InvalidDataException("The head file is malformed: " + ex.Message, ex);
         }

@@ -62,7 +62,7 @@ public sealed class LabelIntake(ISampleStore store, RecentEmbeddings recent, Lab
         }
 
         var now = time.GetUtcNow();
-        if (recent.Find(resultId, now) is not { } entry)
+        if (recent.Find(resultId) is not { } entry)
         {
             return LabelOutcome.Fail("unknown_result", $"No result '{resultId}' within the last {recent.TimeToLive.TotalSeconds:0} s (unknown or expired).");
         }

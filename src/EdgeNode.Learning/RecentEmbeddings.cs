@@ -2,19 +2,22 @@ namespace EdgeNode.Learning;
 
 /// <summary>
 /// The embeddings of the last results, by result id, so a label that names a result (or <c>last</c>) can be
-/// turned into a training sample. Bounded ring: the oldest is forgotten first; entries also expire by age.
+/// turned into a training sample. Bounded ring: the oldest is forgotten first; entries also expire by age, measured on
+/// the monotonic clock (a wall-clock jump after an NTP sync neither expires every result nor keeps old ones).
 /// </summary>
 public sealed class RecentEmbeddings
 {
     private readonly Entry?[] _ring;
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
     private int _next;
     private string? _last;
 
-    /// <summary>Creates a ring of <paramref name="capacity"/> entries that expire after <paramref name="timeToLive"/>.</summary>
-    public RecentEmbeddings(int capacity, TimeSpan timeToLive)
+    /// <summary>Creates a ring of <paramref name="capacity"/> entries that expire after <paramref name="timeToLive"/> of <paramref name="time"/>'s monotonic clock.</summary>
+    public RecentEmbeddings(int capacity, TimeSpan timeToLive, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         _ring = new Entry?[capacity];
         TimeToLive = timeToLive;
@@ -35,15 +38,15 @@ public sealed class RecentEmbeddings
                 _index.Remove(old.ResultId);
             }
 
-            _ring[_next] = new Entry(resultId, timestamp, copy, modelId);
+            _ring[_next] = new Entry(resultId, timestamp, copy, modelId) { Recorded = _time.GetTimestamp() };
             _index[resultId] = _next;
             _next = (_next + 1) % _ring.Length;
             _last = resultId;
         }
     }
 
-    /// <summary>The entry for <paramref name="resultId"/> (or the newest for <c>last</c>) unless unknown or older than the time to live at <paramref name="now"/>.</summary>
-    public Entry? Find(string resultId, DateTimeOffset now)
+    /// <summary>The entry for <paramref name="resultId"/> (or the newest for <c>last</c>) unless unknown or recorded longer than the time to live ago.</summary>
+    public Entry? Find(string resultId)
     {
         lock (_gate)
         {
@@ -53,7 +56,7 @@ public sealed class RecentEmbeddings
                 return null;
             }
 
-            return now - entry.Timestamp > TimeToLive ? null : entry;
+            return _time.GetElapsedTime(entry.Recorded) > TimeToLive ? null : entry;
         }
     }
 
@@ -62,5 +65,9 @@ public sealed class RecentEmbeddings
     /// <param name="Timestamp">Its time.</param>
     /// <param name="Embedding">Its embedding.</param>
     /// <param name="ModelId">The backbone that produced it.</param>
-    public sealed record Entry(string ResultId, DateTimeOffset Timestamp, float[] Embedding, string ModelId);
+    public sealed record Entry(string ResultId, DateTimeOffset Timestamp, float[] Embedding, string ModelId)
+    {
+        /// <summary>When it was recorded, as a monotonic timestamp of the ring's clock.</summary>
+        public long Recorded { get; init; }
+    }
 }

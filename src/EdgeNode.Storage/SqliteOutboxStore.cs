@@ -174,6 +174,23 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
         return new OutboxStats(state.Pending, oldest, state.Dropped, state.LastSeq, full, failures);
     }
 
+    /// <summary>
+    /// Bytes the undelivered rows take in the file, estimated from their columns with SQLite's page fill and index
+    /// (×2): what a smaller size cap would have to hold (the <c>config</c> command refuses one below it).
+    /// </summary>
+    public async ValueTask<long> GetPendingBytesAsync(CancellationToken cancellationToken)
+    {
+        await _readGate.WaitAsync(cancellationToken);
+        try
+        {
+            return 2 * await DatabaseFile.ScalarAsync(_readConnection, "SELECT COALESCE(SUM(length(payload) + length(topic) + length(id) + 32), 0) FROM messages WHERE delivered_at IS NULL", cancellationToken);
+        }
+        finally
+        {
+            _readGate.Release();
+        }
+    }
+
     /// <summary>Runs a retention pass now (delivered items past their age); normally done on a timer.</summary>
     public async ValueTask<long> PruneAsync(CancellationToken cancellationToken = default) =>
         await _writer.WriteAsync(WriteRequest.Maintenance(), cancellationToken);

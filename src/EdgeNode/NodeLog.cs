@@ -56,6 +56,12 @@ internal static partial class NodeLog
     [LoggerMessage(17, LogLevel.Information, "Training from global head v{Version} on {Samples} local samples ({Skipped} skipped: other backbone or class not in the fleet head)")]
     public static partial void FederatedTraining(ILogger logger, long version, int samples, int skipped);
 
+    [LoggerMessage(32, LogLevel.Warning, "The private key {KeyPath} is readable by its group or others; chmod 600 it (anyone who reads it can sign as this node)")]
+    public static partial void KeyFileExposed(ILogger logger, string keyPath);
+
+    [LoggerMessage(33, LogLevel.Warning, "No aggregator key in {Path}: global heads are taken unsigned, guarded only by the broker's ACL (copy the aggregator's global.pem there)")]
+    public static partial void GlobalHeadsUnverified(ILogger logger, string path);
+
     [LoggerMessage(18, LogLevel.Warning, "Federated round not completed: {Reason}")]
     public static partial void FederatedRoundFailed(ILogger logger, string reason);
 

@@ -77,6 +77,36 @@ public sealed class AggregatorMqttTests
     }
 
     [Fact]
+    public async Task ReplayedUpdate_EarlierRoundOrAnotherNodesTopic_Rejected_AfterARestartToo_TheFreshOneAccepted()
+    {
+        var nodes = Nodes(3);
+        await using var fleet = await FleetHarness.StartAsync(nodes, Labels, Dimension);
+        await fleet.StartAggregatorAsync("--EdgeNode:Aggregator:MinUpdates=2");
+        var trainers = nodes.Select(n => new FederatedTrainer(n, fleet.Signer(n))).ToArray();
+        var first = await fleet.WaitGlobalAsync(0);
+        var recorded = trainers[0].Train(first, Data.Train, 1, default).Wire;
+        await fleet.PublishAsync(nodes[0], recorded);
+        await fleet.PublishAsync(nodes[1], trainers[1].Train(first, Data.Train, 2, default).Wire);
+        var second = await fleet.WaitGlobalAsync(1);
+        await fleet.StopAggregatorAsync();
+        await fleet.StartAggregatorAsync("--EdgeNode:Aggregator:MinUpdates=2");
+
+        // In this order on one connection: node1's fresh update on node2's topic, node0's round-1 update replayed
+        // (base v0 is within MaxStaleness, so only the round tells it is old), then node0's fresh update.
+        var fresh = trainers[0].Train(second, Data.Train, 3, default).Wire;
+        await fleet.PublishAsync(nodes[2], trainers[1].Train(second, Data.Train, 4, default).Wire);
+        await fleet.PublishAsync(nodes[0], recorded);
+        await fleet.PublishAsync(nodes[0], fresh);
+        await fleet.WaitAcceptedAsync(1);
+
+        Assert.Equal(1, fleet.Service.Coordinator.Accepted);
+        Assert.Equal(fresh, fleet.StoredUpdate(second.Round, nodes[0]));
+        Assert.Null(fleet.StoredUpdate(second.Round, nodes[1]));
+        Assert.Null(fleet.StoredUpdate(second.Round, nodes[2]));
+        Assert.Equal(1, fleet.Service.Coordinator.Current.Version);
+    }
+
+    [Fact]
     public async Task Node_MissesRounds_CatchesUpFromTheRetainedGlobal()
     {
         var nodes = Nodes(3);

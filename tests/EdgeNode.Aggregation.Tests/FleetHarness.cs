@@ -167,6 +167,25 @@ internal sealed class FleetHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>The aggregator's head-signing public key, as a node trusts it (<c>keys/aggregators/global.pem</c>).</summary>
+    public EcdsaKeyRing AggregatorKeys()
+    {
+        var keys = new EcdsaKeyRing();
+        keys.Register("global", File.ReadAllText(_directory.File(Path.Combine("state", "global.pem"))));
+        return keys;
+    }
+
+    /// <summary>Publishes <paramref name="message"/> retained on the global topic, as whoever gets past the ACL would.</summary>
+    public async Task PublishGlobalAsync(byte[] message) =>
+        await Probe.Client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(GlobalTopic).WithPayload(message).WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
+    /// <summary>The update the aggregator persisted for <paramref name="node"/> in <paramref name="round"/>, or null.</summary>
+    public byte[]? StoredUpdate(long round, string node)
+    {
+        var path = _directory.File(Path.Combine("state", "round-" + round.ToString(CultureInfo.InvariantCulture), Convert.ToHexStringLower(System.Text.Encoding.UTF8.GetBytes(node)) + ".upd"));
+        return File.Exists(path) ? File.ReadAllBytes(path) : null;
+    }
+
     public async Task WaitAcceptedAsync(int count)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

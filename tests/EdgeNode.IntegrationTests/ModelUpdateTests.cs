@@ -72,7 +72,8 @@ public sealed class ModelUpdateTests : IDisposable
             await probe.WaitUntilAsync(m => m.Skip(mark).Any(x => x.Topic.EndsWith("/telemetry", StringComparison.Ordinal) && x.Payload.Contains("\"modelVersion\":\"2.0.0\"", StringComparison.Ordinal)), Reply, "telemetry of the new model");
 
             // Refused: tampered bytes, an untrusted key (install and begin), a validly signed file that is no model.
-            var tampered = _dir.File("tampered.onnx");
+            Directory.CreateDirectory(_dir.File("incoming"));
+            var tampered = _dir.File("incoming/tampered.onnx");
             File.Copy(int8, tampered);
             var tamperedSigned = await Sign(tampered, "resnet18-int8", "3");
             await using (var stream = new FileStream(tampered, FileMode.Open, FileAccess.Write))
@@ -82,12 +83,14 @@ public sealed class ModelUpdateTests : IDisposable
             }
 
             var rogue = await Sign(int8, "resnet18-int8", "3", "rogue");
-            var random = _dir.File("random.onnx");
+            var random = _dir.File("incoming/random.onnx");
+            File.Copy(int8, _dir.File("incoming/int8.onnx"));
             await File.WriteAllBytesAsync(random, Enumerable.Range(0, 100_000).Select(i => (byte)(i * 7919 % 251)).ToArray());
             var randomSigned = await Sign(random, "resnet18-junk", "1", "ops", "--input", "Input247:1,3,224,224", "--output", "Pooling395_Output_0:1,512,1,1");
 
             Assert.Equal("hash_mismatch", (await Send(client, WithAction(tamperedSigned, "install", ("path", tampered)))).ErrorCode);
-            Assert.Equal("bad_signature", (await Send(client, WithAction(rogue, "install", ("path", int8)))).ErrorCode);
+            Assert.Equal("bad_signature", (await Send(client, WithAction(rogue, "install", ("path", "int8.onnx")))).ErrorCode);
+            Assert.Equal("path_not_allowed", (await Send(client, WithAction(tamperedSigned, "install", ("path", int8)))).ErrorCode);
             Assert.Equal("bad_signature", (await Send(client, WithAction(rogue, "begin"))).ErrorCode);
             Assert.Equal("load_failed", (await Send(client, WithAction(randomSigned, "install", ("path", random)))).ErrorCode);
 
@@ -115,7 +118,7 @@ public sealed class ModelUpdateTests : IDisposable
             var mark = probe.Messages.Count;
             await WaitForResult(probe, mark, "resnet18-int8", null);
 
-            var fromPath = await Send(client, WithAction(await Sign(int8, "resnet18-int8", "3"), "install", ("path", int8)));
+            var fromPath = await Send(client, WithAction(await Sign(int8, "resnet18-int8", "3"), "install", ("path", _dir.File("incoming/int8.onnx"))));
             Assert.True(fromPath.Ok, fromPath.Json);
             Assert.Equal("3", fromPath.Root.GetProperty("model").GetProperty("version").GetString());
             await WaitForResult(probe, probe.Messages.Count, "resnet18-int8", "3");

@@ -9,8 +9,10 @@ public sealed class LabelIntakeTests : IAsyncLifetime
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), "edgenode-samples-" + Guid.NewGuid().ToString("N") + ".db");
     private readonly ManualTime _time = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
-    private readonly RecentEmbeddings _recent = new(capacity: 4, TimeSpan.FromMinutes(10));
+    private readonly RecentEmbeddings _recent;
     private SqliteSampleStore _store = null!;
+
+    public LabelIntakeTests() => _recent = new(capacity: 4, TimeSpan.FromMinutes(10), _time);
 
     public async Task InitializeAsync() => _store = await SqliteSampleStore.OpenAsync(_path, seed: 1);
 
@@ -75,6 +77,27 @@ public sealed class LabelIntakeTests : IAsyncLifetime
         Assert.Equal(code, outcome.ErrorCode);
         Assert.False(string.IsNullOrWhiteSpace(outcome.Message));
         Assert.Empty(await _store.ListAsync(new SampleQuery(), default));
+    }
+
+    [Fact]
+    public async Task Label_WallClockJumps_TimeToLiveFollowsTheMonotonicClock()
+    {
+        var clock = new EdgeNode.Testing.SplitClock(_time.GetUtcNow());
+        var recent = new RecentEmbeddings(4, TimeSpan.FromMinutes(10), clock);
+        var intake = new LabelIntake(_store, recent, new LabelRateLimiter(clock, 600, 100), clock, maxLabelLength: 64, capacityPerClass: 100);
+        recent.Record("r1", clock.GetUtcNow(), [1f, 2f, 3f], "resnet18");
+        recent.Record("r2", clock.GetUtcNow(), [1f, 2f, 3f], "resnet18");
+
+        // NTP moves the wall clock an hour ahead: r1 was recorded a moment ago and can still be labelled.
+        clock.JumpWall(TimeSpan.FromHours(1));
+        var afterJump = await intake.LabelAsync("r1", "cat", "mqtt", default);
+        clock.JumpWall(TimeSpan.FromHours(-2));
+        clock.Advance(TimeSpan.FromMinutes(11));
+        var expired = await intake.LabelAsync("r2", "cat", "mqtt", default);
+
+        Assert.True(afterJump.Ok, afterJump.Message);
+        Assert.Equal("unknown_result", expired.ErrorCode);
+        Assert.Single(await _store.ListAsync(new SampleQuery(), default));
     }
 
     [Fact]

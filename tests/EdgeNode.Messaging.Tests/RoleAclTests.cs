@@ -16,7 +16,7 @@ namespace EdgeNode.Messaging.Tests;
 public abstract class RoleAclTests : IAsyncLifetime, IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
-    private static readonly string[] Users = ["node-a", "node-b", "operator", "viewer"];
+    private static readonly string[] Users = ["node-a", "node-b", "operator", "viewer", "aggregator"];
 
     /// <summary>The test's folder: password and ACL files.</summary>
     protected TempDirectory Dir { get; } = new();
@@ -85,6 +85,26 @@ public abstract class RoleAclTests : IAsyncLifetime, IDisposable
 
         Assert.True((int)await PublishAsync(operatorClient, "edgenode/node-a/cmd/label", "{}") < 0x80);
         await WaitAsync(() => nodeInbox.Contains("edgenode/node-a/cmd/label"));
+    }
+
+    [Fact]
+    public async Task Operator_FederatedTopics_RefusedNotAuthorized_ModelChunksAllowed()
+    {
+        var nodeInbox = new ConcurrentQueue<string>();
+        var aggregatorInbox = new ConcurrentQueue<string>();
+        using var node = await ConnectAsync("node-a", nodeInbox, "edgenode/fleet/f/fl/global");
+        using var aggregator = await ConnectAsync("aggregator", aggregatorInbox, "edgenode/fleet/f/fl/updates/+");
+        using var operatorClient = await ConnectAsync("operator");
+
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, await PublishAsync(operatorClient, "edgenode/fleet/f/fl/global", "forged"));
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, await PublishAsync(operatorClient, "edgenode/fleet/f/fl/updates/node-a", "forged"));
+        Assert.True((int)await PublishAsync(operatorClient, "edgenode/node-a/model/chunks/0123456789abcdef0123456789abcdef", "chunk") < 0x80);
+        Assert.True((int)await PublishAsync(aggregator, "edgenode/fleet/f/fl/global", "head") < 0x80);
+        Assert.True((int)await PublishAsync(node, "edgenode/fleet/f/fl/updates/node-a", "update") < 0x80);
+
+        await WaitAsync(() => nodeInbox.Count == 1 && aggregatorInbox.Count == 1);
+        Assert.Equal(["edgenode/fleet/f/fl/global"], nodeInbox);
+        Assert.Equal(["edgenode/fleet/f/fl/updates/node-a"], aggregatorInbox);
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public sealed class InstalledModels
         }
 
         var engine = OnnxInferenceEngine.Load(_inference, _logger);
-        return (engine, new ModelState(new ModelRef(ModelRef.Packaged, engine.Model.Id), saved?.Previous));
+        return (engine, new ModelState(new ModelRef(ModelRef.Packaged, engine.Model.Id), saved?.Previous, saved?.Highest));
     }
 
     /// <summary>Loads <paramref name="model"/> (its file's SHA-256 checked); warms it up when <paramref name="warmUp"/>.</summary>

@@ -53,6 +53,19 @@ public static class ModelSigning
         return new SignedManifest(manifest, signature.AsMemory(0, length));
     }
 
+    /// <summary>
+    /// <paramref name="update"/> with the operator's downgrade override signed by <paramref name="signer"/>: the node
+    /// then installs it even when it already ran a higher version of the same name (docs/models.md).
+    /// </summary>
+    public static SignedManifest SignDowngrade(SignedManifest update, EcdsaSigner signer)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        ArgumentNullException.ThrowIfNull(signer);
+        var signature = new byte[EcdsaSigner.SignatureLength];
+        var length = signer.Sign(update.DowngradePayload(), signature);
+        return update with { Downgrade = signature.AsMemory(0, length) };
+    }
+
     private static TensorSpec Single(IReadOnlyDictionary<string, NodeMetadata> metadata, string kind)
     {
         if (metadata.Count != 1)

@@ -16,7 +16,7 @@ public sealed class ModelTransfer : IDisposable
 
     /// <summary>Creates the file at <paramref name="path"/> (it must not exist) for <paramref name="update"/>'s model.</summary>
     /// <exception cref="ModelUpdateException"><c>invalid_argument</c>: more than 65535 chunks at this chunk size.</exception>
-    public ModelTransfer(SignedManifest update, string keyId, string path, int chunkSize, DateTimeOffset now)
+    public ModelTransfer(SignedManifest update, string keyId, string path, int chunkSize, long now)
     {
         ArgumentNullException.ThrowIfNull(update);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkSize);
@@ -61,15 +61,15 @@ public sealed class ModelTransfer : IDisposable
     /// <summary>Chunks refused (wrong transfer, length or header).</summary>
     public int Rejected { get; private set; }
 
-    /// <summary>When the transfer last made progress (begin or an accepted chunk).</summary>
-    public DateTimeOffset LastActivity { get; private set; }
+    /// <summary>When the transfer last made progress (begin or an accepted chunk), as a monotonic <see cref="TimeProvider.GetTimestamp"/>: a wall-clock jump neither expires nor keeps it.</summary>
+    public long LastActivity { get; private set; }
 
     /// <summary>True when every chunk arrived.</summary>
     public bool IsComplete => Received == ChunkCount;
 
     /// <summary>Writes one framed chunk; false when it was a duplicate.</summary>
     /// <exception cref="InvalidDataException">Not a chunk of this transfer, or of the wrong length (counted in <see cref="Rejected"/>).</exception>
-    public bool Add(ReadOnlySpan<byte> message, DateTimeOffset now)
+    public bool Add(ReadOnlySpan<byte> message, long now)
     {
         ObjectDisposedException.ThrowIf(_detached || _file.IsClosed, this);
         try

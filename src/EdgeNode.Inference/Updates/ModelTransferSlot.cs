@@ -3,9 +3,10 @@ namespace EdgeNode.Inference.Updates;
 /// <summary>
 /// The one chunked transfer a node accepts at a time. Chunks arrive on the MQTT receive thread, commands on the
 /// command worker and expiry on a timer, so every access is under one lock. A transfer without progress for
-/// <c>timeout</c> is discarded with its partial file.
+/// <c>timeout</c> (monotonic clock) is discarded with its partial file. A transfer is opened only when the model's
+/// file system keeps <c>minFreeBytes</c> free after the model is pre-allocated (it is the database's too).
 /// </summary>
-public sealed class ModelTransferSlot(InstalledModels store, TimeProvider time, TimeSpan timeout) : IDisposable
+public sealed class ModelTransferSlot(InstalledModels store, TimeProvider time, TimeSpan timeout, long minFreeBytes = 0) : IDisposable
 {
     private const int MaxMissingReported = 100;
     private readonly Lock _gate = new();
@@ -15,7 +16,7 @@ public sealed class ModelTransferSlot(InstalledModels store, TimeProvider time, 
     /// Opens a transfer for a verified manifest, or returns the open one when it is for the same model and chunk size
     /// (a sender resuming after a lost connection sends only the missing chunks).
     /// </summary>
-    /// <exception cref="ModelUpdateException"><c>busy</c>: a transfer of another model is open; <c>invalid_argument</c>: too many chunks.</exception>
+    /// <exception cref="ModelUpdateException"><c>busy</c>: a transfer of another model is open; <c>invalid_argument</c>: too many chunks; <c>insufficient_space</c>.</exception>
     public TransferStatus Open(SignedManifest update, string keyId, int chunkSize)
     {
         ArgumentNullException.ThrowIfNull(update);
@@ -31,7 +32,8 @@ public sealed class ModelTransferSlot(InstalledModels store, TimeProvider time, 
                 throw new ModelUpdateException(ModelUpdateErrors.Busy, $"Transfer {open.Id} ({open.Update.Manifest.Name} {open.Update.Manifest.Version}) is open; commit or abort it first.");
             }
 
-            _open = new ModelTransfer(update, keyId, store.NewTransferPath(update.Manifest.TransferId), chunkSize, time.GetUtcNow());
+            CheckSpace(update.Manifest.Size);
+            _open = new ModelTransfer(update, keyId, store.NewTransferPath(update.Manifest.TransferId), chunkSize, time.GetTimestamp());
             return StatusOf(_open);
         }
     }
@@ -47,7 +49,7 @@ public sealed class ModelTransferSlot(InstalledModels store, TimeProvider time, 
                 throw new InvalidDataException($"No open transfer {transferId}.");
             }
 
-            return open.Add(chunk, time.GetUtcNow());
+            return open.Add(chunk, time.GetTimestamp());
         }
     }
 
@@ -95,7 +97,7 @@ public sealed class ModelTransferSlot(InstalledModels store, TimeProvider time, 
     {
         lock (_gate)
         {
-            if (_open is not { } open || time.GetUtcNow() - open.LastActivity < timeout)
+            if (_open is not { } open || time.GetElapsedTime(open.LastActivity) < timeout)
             {
                 return null;
             }
@@ -113,6 +115,16 @@ public sealed class ModelTransferSlot(InstalledModels store, TimeProvider time, 
         {
             _open?.Dispose();
             _open = null;
+        }
+    }
+
+    private void CheckSpace(long size)
+    {
+        System.IO.Directory.CreateDirectory(store.Directory);
+        var free = new DriveInfo(store.Directory).AvailableFreeSpace;
+        if (free - size < minFreeBytes)
+        {
+            throw new ModelUpdateException(ModelUpdateErrors.InsufficientSpace, $"{store.Directory} has {free / (1 << 20)} MiB free; a {size / (1 << 20)} MiB model would leave less than {minFreeBytes / (1 << 20)} MiB (EdgeNode:Models:MinFreeMegabytes) for the database and the node.");
         }
     }
 

@@ -12,6 +12,18 @@ public static class ModelUpdateErrors
     /// <summary>The manifest's signature does not verify under any trusted key (or no key is trusted).</summary>
     public const string BadSignature = "bad_signature";
 
+    /// <summary>The model would leave less than <c>EdgeNode:Models:MinFreeMegabytes</c> free on its file system.</summary>
+    public const string InsufficientSpace = "insufficient_space";
+
+    /// <summary>The signing key is limited (<c>{key}.names</c>) to other model names.</summary>
+    public const string KeyNotAllowed = "key_not_allowed";
+
+    /// <summary>A lower version than the highest installed of this name, without a valid signed override.</summary>
+    public const string Downgrade = "downgrade";
+
+    /// <summary>An <c>install</c> path outside the node's <c>incoming/</c> folder (nothing about the file is revealed).</summary>
+    public const string PathNotAllowed = "path_not_allowed";
+
     /// <summary>The manifest's size is above <c>EdgeNode:Models:MaxModelBytes</c>.</summary>
     public const string ModelTooLarge = "model_too_large";
 
@@ -39,7 +51,7 @@ public static class ModelUpdateErrors
     /// <summary>The model could not be written to or read from disk.</summary>
     public const string StorageFailed = "storage_failed";
 
-    /// <summary>The local file named by <c>path</c> does not exist or is not a regular file.</summary>
+    /// <summary>The file named by <c>path</c> in <c>incoming/</c> does not exist or is not a regular file.</summary>
     public const string FileNotFound = "file_not_found";
 
     /// <summary>No open transfer has this id (never begun, committed, aborted or timed out).</summary>

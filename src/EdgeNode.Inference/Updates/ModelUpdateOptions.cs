@@ -17,9 +17,16 @@ public sealed class ModelUpdateOptions
     /// <summary>Directory of installed models and their state; empty means <c>models/</c> next to the database.</summary>
     public string Path { get; set; } = string.Empty;
 
+    /// <summary>The only folder <c>install</c> reads model files from; empty means <c>incoming/</c> next to the database.</summary>
+    public string IncomingPath { get; set; } = string.Empty;
+
     /// <summary>Largest model accepted, in bytes.</summary>
     [Range(1024, int.MaxValue)]
     public long MaxModelBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>A chunked <c>begin</c> is refused when the model would leave less than this free on its file system (shared with the database).</summary>
+    [Range(0, 1_048_576)]
+    public long MinFreeMegabytes { get; set; } = 64;
 
     /// <summary>A chunked transfer without progress for this long is discarded with its partial file.</summary>
     [Range(1, 86_400)]

@@ -19,14 +19,16 @@ public sealed class ModelUpdater : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ModelTransferSlot _transfers;
+    private readonly IncomingFolder _incoming;
     private readonly SemaphoreSlim _operation = new(1, 1);
     private ModelState _current;
     private int _swaps;
     private string _health = "none";
     private string? _healthReason;
 
-    private ModelUpdater(SwappableInferenceEngine engine, ModelState state, InstalledModels store, TrustedModelKeys keys, ILastFrame frames, IEmbeddingClassifier head, ModelUpdateOptions options, int warmupRuns, TimeProvider time, ILogger logger)
+    private ModelUpdater(SwappableInferenceEngine engine, ModelState state, InstalledModels store, TrustedModelKeys keys, ILastFrame frames, IEmbeddingClassifier head, ModelUpdateOptions options, int warmupRuns, TimeProvider time, ILogger logger, IncomingFolder incoming)
     {
+        _incoming = incoming;
         Engine = engine;
         _current = state;
         _store = store;
@@ -35,22 +37,23 @@ public sealed class ModelUpdater : IDisposable
         _options = options;
         _time = time;
         _logger = logger;
-        _transfers = new ModelTransferSlot(store, time, TimeSpan.FromSeconds(options.TransferTimeoutSeconds));
+        _transfers = new ModelTransferSlot(store, time, TimeSpan.FromSeconds(options.TransferTimeoutSeconds), options.MinFreeMegabytes << 20);
     }
 
     /// <summary>The engine the pipeline runs (owned here).</summary>
     public SwappableInferenceEngine Engine { get; }
 
-    /// <summary>Loads the model to start on (<see cref="InstalledModels.LoadAtStart"/>) and takes over updates from there; owns <paramref name="keys"/>.</summary>
+    /// <summary>Loads the model to start on (<see cref="InstalledModels.LoadAtStart"/>) and takes over updates; owns <paramref name="keys"/>; installs read <paramref name="incoming"/>.</summary>
     /// <exception cref="ModelLoadException">Not even the packaged model loads.</exception>
-    public static ModelUpdater Start(InstalledModels store, TrustedModelKeys keys, ILastFrame frames, IEmbeddingClassifier head, ModelUpdateOptions options, InferenceOptions inference, TimeProvider time, ILogger logger)
+    public static ModelUpdater Start(InstalledModels store, TrustedModelKeys keys, ILastFrame frames, IEmbeddingClassifier head, ModelUpdateOptions options, InferenceOptions inference, TimeProvider time, ILogger logger, IncomingFolder incoming)
     {
+        ArgumentNullException.ThrowIfNull(incoming);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(inference);
         var (engine, state) = store.LoadAtStart();
         Log.ModelUpdatesReady(logger, engine.Model.Id, engine.Model.Version ?? "-", state.Active.Source, keys.Count);
-        return new ModelUpdater(new SwappableInferenceEngine(engine), state, store, keys, frames, head, options, inference.WarmupRuns, time, logger);
+        return new ModelUpdater(new SwappableInferenceEngine(engine), state, store, keys, frames, head, options, inference.WarmupRuns, time, logger, incoming);
     }
 
     /// <summary>The running and previous model, the last health check, the open transfer.</summary>
@@ -60,17 +63,14 @@ public sealed class ModelUpdater : IDisposable
         return new ModelStatus(Running(current), current.Previous is { } previous ? _store.Describe(previous) : null, _health, _healthReason, _transfers.Status(), _checks.TrustedKeys);
     }
 
-    /// <summary>Installs the model at <paramref name="path"/> on this node's file system.</summary>
+    /// <summary>Installs the model at <paramref name="path"/> in the node's <c>incoming/</c> folder (<see cref="IncomingFolder"/>).</summary>
     /// <exception cref="ModelUpdateException">Refused; the running model is unchanged.</exception>
     public async Task<InstallReport> InstallFileAsync(SignedManifest update, string path, CancellationToken cancellationToken)
     {
+        var file = _incoming.Resolve(path);
         var keyId = _checks.Manifest(update);
-        if (!Path.IsPathRooted(path) || !File.Exists(path))
-        {
-            throw new ModelUpdateException(ModelUpdateErrors.FileNotFound, $"'{path}' is not an existing file (give an absolute path on the node).");
-        }
-
-        return await InstallVerifiedBytesAsync(update, keyId, path, cancellationToken);
+        _checks.Version(update, _current);
+        return await InstallVerifiedBytesAsync(update, keyId, file, cancellationToken);
     }
 
     /// <summary>Opens (or resumes) a chunked transfer for a verified manifest; chunks then go to <see cref="AcceptChunk"/>.</summary>
@@ -79,6 +79,7 @@ public sealed class ModelUpdater : IDisposable
     {
         var keyId = _checks.Manifest(update);
         CheckSpec(update.Manifest);
+        _checks.Version(update, _current);
         if (InstalledModels.RefFor(update.Manifest) == _current.Active)
         {
             throw new ModelUpdateException(ModelUpdateErrors.AlreadyActive, $"{update.Manifest.Name} {update.Manifest.Version} is the running model.");
@@ -113,13 +114,7 @@ public sealed class ModelUpdater : IDisposable
     public void Abort(string transferId) => _transfers.Abort(transferId);
 
     /// <summary>Discards the open transfer when it timed out (called periodically).</summary>
-    public void ExpireTransfers()
-    {
-        if (_transfers.Expire() is { } expired)
-        {
-            Log.TransferExpired(_logger, expired, _options.TransferTimeoutSeconds);
-        }
-    }
+    public void ExpireTransfers() => Log.TransferExpiredIfAny(_logger, _transfers.Expire(), _options.TransferTimeoutSeconds);
 
     /// <summary>Returns to the previous model (loaded, warmed up and health-checked like an install, without a shadow run).</summary>
     /// <exception cref="ModelUpdateException"><c>no_previous_model</c>, or the previous model failed; the running model is unchanged.</exception>
@@ -131,7 +126,7 @@ public sealed class ModelUpdater : IDisposable
             var target = _current.Previous ?? throw new ModelUpdateException(ModelUpdateErrors.NoPreviousModel, "There is no previous model to return to.");
             var candidate = _trial.Load(target, () => RemoveUnlessKept(target, _current));
             var replaced = Running(_current);
-            var health = await SwapAsync(candidate, target, cancellationToken);
+            var health = await SwapAsync(candidate, target, _current.Highest, cancellationToken);
             return new InstallReport(Running(_current), replaced, null, health, null);
         }
         finally
@@ -162,6 +157,9 @@ public sealed class ModelUpdater : IDisposable
                 throw new ModelUpdateException(ModelUpdateErrors.AlreadyActive, $"{manifest.Name} {manifest.Version} is the running model.");
             }
 
+            // Again under the lock: a higher version may have been installed since this transfer began.
+            _checks.Version(update, _current);
+
             try
             {
                 await _store.InstallAsync(update, path, cancellationToken);
@@ -186,7 +184,7 @@ public sealed class ModelUpdater : IDisposable
             }
 
             var replaced = Running(_current);
-            var health = await SwapAsync(candidate, target, cancellationToken);
+            var health = await SwapAsync(candidate, target, _current.Raise(manifest), cancellationToken);
             return new InstallReport(Running(_current), replaced, shadow, health, keyId);
         }
         finally
@@ -198,12 +196,13 @@ public sealed class ModelUpdater : IDisposable
     private void CheckSpec(UpdateManifest manifest) => UpdateChecks.Spec(manifest, _store.BaseEntry.Input, Engine.Model.EmbeddingSize);
 
     // Called with the operation lock held.
-    private async Task<string> SwapAsync(OnnxInferenceEngine candidate, ModelRef target, CancellationToken cancellationToken)
+    // A rollback keeps the highest versions: going back is the operator's choice, not a lower install.
+    private async Task<string> SwapAsync(OnnxInferenceEngine candidate, ModelRef target, IReadOnlyDictionary<string, string>? highest, CancellationToken cancellationToken)
     {
         var before = _current;
         var swap = ++_swaps;
         var verdict = Engine.Swap(candidate, _options.HealthCheckInferences);
-        _current = new ModelState(target, before.Active);
+        _current = new ModelState(target, before.Active, highest);
         (_health, _healthReason) = ("pending", null);
         Log.ModelSwapped(_logger, candidate.Model.Id, candidate.Model.Version ?? "-", before.Active.Name, _options.HealthCheckInferences);
         try
@@ -291,9 +290,5 @@ public sealed class ModelUpdater : IDisposable
         }
     }
 
-    private ModelDescription Running(ModelState state)
-    {
-        var model = Engine.Model;
-        return new ModelDescription(model.Id, model.Version, model.Sha256, state.Active.Source);
-    }
+    private ModelDescription Running(ModelState state) => new(Engine.Model.Id, Engine.Model.Version, Engine.Model.Sha256, state.Active.Source);
 }

@@ -5,7 +5,8 @@ namespace EdgeNode.Inference.Updates;
 
 /// <summary>
 /// A manifest and its ECDSA P-256 signature over <see cref="UpdateManifest.ToCanonicalJson"/>; on the wire and on disk
-/// <c>{"manifest": {…}, "signature": "&lt;base64&gt;"}</c> (the members of an <c>install</c> or <c>begin</c> command).
+/// <c>{"manifest": {…}, "signature": "&lt;base64&gt;"}</c> (the members of an <c>install</c> or <c>begin</c> command), with
+/// <c>"downgrade": "&lt;base64&gt;"</c> when the operator signed an override for an older version.
 /// </summary>
 /// <param name="Manifest">The signed manifest.</param>
 /// <param name="Signature">IEEE P1363 (r‖s, 64 bytes) or DER signature.</param>
@@ -13,6 +14,17 @@ public sealed record SignedManifest(UpdateManifest Manifest, ReadOnlyMemory<byte
 {
     /// <summary>Longest signature accepted (a DER P-256 signature is at most 72 bytes).</summary>
     public const int MaxSignatureBytes = 80;
+
+    private static readonly byte[] DowngradePrefix = "edgenode-model-downgrade\n"u8.ToArray();
+
+    /// <summary>
+    /// The operator's override (member <c>downgrade</c>): a signature by a trusted key over <see cref="DowngradePayload"/>
+    /// that lets this one manifest replace a higher version of its name. Null: no override.
+    /// </summary>
+    public ReadOnlyMemory<byte>? Downgrade { get; init; }
+
+    /// <summary>What a downgrade override signs: a fixed prefix, then the canonical manifest (so it never doubles as the manifest's signature).</summary>
+    public byte[] DowngradePayload() => [.. DowngradePrefix, .. Manifest.ToCanonicalJson()];
 
     /// <summary>Reads the <c>manifest</c> and <c>signature</c> members of <paramref name="json"/> (other members are the caller's).</summary>
     /// <exception cref="ModelUpdateException"><c>invalid_argument</c>.</exception>
@@ -29,7 +41,18 @@ public sealed record SignedManifest(UpdateManifest Manifest, ReadOnlyMemory<byte
             throw new ModelUpdateException($"'signature' must be a base64 string of 1 to {MaxSignatureBytes} bytes.");
         }
 
-        return new SignedManifest(UpdateManifest.Parse(manifest), bytes);
+        ReadOnlyMemory<byte>? downgrade = null;
+        if (json.TryGetProperty("downgrade", out var over))
+        {
+            if (over.ValueKind != JsonValueKind.String || !over.TryGetBytesFromBase64(out var overBytes) || overBytes.Length is 0 or > MaxSignatureBytes)
+            {
+                throw new ModelUpdateException($"'downgrade' must be a base64 string of 1 to {MaxSignatureBytes} bytes.");
+            }
+
+            downgrade = overBytes;
+        }
+
+        return new SignedManifest(UpdateManifest.Parse(manifest), bytes) { Downgrade = downgrade };
     }
 
     /// <summary>Reads a signed manifest file written by <c>edgenode model sign</c>.</summary>
@@ -58,6 +81,11 @@ public sealed record SignedManifest(UpdateManifest Manifest, ReadOnlyMemory<byte
             w.WritePropertyName("manifest");
             Manifest.WriteTo(w);
             w.WriteBase64String("signature", Signature.Span);
+            if (Downgrade is { } downgrade)
+            {
+                w.WriteBase64String("downgrade", downgrade.Span);
+            }
+
             w.WriteEndObject();
         }
 

@@ -26,6 +26,21 @@ public sealed class UpdateChecks(TrustedModelKeys keys, ModelUpdateOptions optio
         return keyId;
     }
 
+    /// <summary>
+    /// Not lower than the highest version of its name that <paramref name="state"/> records, unless a trusted key signed
+    /// the manifest's downgrade override.
+    /// </summary>
+    /// <exception cref="ModelUpdateException"><c>downgrade</c>, <c>key_not_allowed</c>.</exception>
+    public void Version(SignedManifest update, ModelState state)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.HighestOf(update.Manifest.Name) is { } highest && ModelVersionOrder.Compare(update.Manifest.Version, highest) < 0)
+        {
+            keys.VerifyDowngrade(update, highest);
+        }
+    }
+
     /// <summary>The file at <paramref name="path"/> has the manifest's size and SHA-256.</summary>
     /// <exception cref="ModelUpdateException"><c>size_mismatch</c>, <c>hash_mismatch</c>, <c>storage_failed</c> (unreadable).</exception>
     public static async Task BytesAsync(UpdateManifest manifest, string path, CancellationToken cancellationToken)

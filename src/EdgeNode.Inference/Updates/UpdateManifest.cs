@@ -125,12 +125,19 @@ public sealed partial record UpdateManifest(string Name, string Version, string 
     private static string Text(JsonElement json, string name, Regex pattern, string where = "manifest")
     {
         var value = json.GetProperty(name);
-        if (value.ValueKind != JsonValueKind.String || !pattern.IsMatch(value.GetString()!))
+        string? text = null;
+        try
         {
-            throw new ModelUpdateException($"'{where}.{name}' must be a string matching {pattern}.");
+            text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        }
+        catch (InvalidOperationException)
+        {
+            // Bytes that are not UTF-8 inside the string (found by fuzzing): as wrong as any other value.
         }
 
-        return value.GetString()!;
+        return text is not null && pattern.IsMatch(text)
+            ? text
+            : throw new ModelUpdateException($"'{where}.{name}' must be a string matching {pattern}.");
     }
 
     private static void RequireObject(JsonElement json, string what, params string[] members)
@@ -143,15 +150,15 @@ public sealed partial record UpdateManifest(string Name, string Version, string 
         var seen = new bool[members.Length];
         foreach (var property in json.EnumerateObject())
         {
-            var index = Array.IndexOf(members, property.Name);
+            var index = Array.FindIndex(members, property.NameEquals);
             if (index < 0)
             {
-                throw new ModelUpdateException($"Unknown field '{what}.{property.Name}'.");
+                throw new ModelUpdateException($"Unknown field '{what}.{NameOf(property)}'.");
             }
 
             if (seen[index])
             {
-                throw new ModelUpdateException($"Field '{what}.{property.Name}' appears twice.");
+                throw new ModelUpdateException($"Field '{what}.{NameOf(property)}' appears twice.");
             }
 
             seen[index] = true;
@@ -161,6 +168,18 @@ public sealed partial record UpdateManifest(string Name, string Version, string 
         if (missing >= 0)
         {
             throw new ModelUpdateException($"'{what}.{members[missing]}' is required.");
+        }
+    }
+
+    private static string NameOf(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return "(not UTF-8)";
         }
     }
 

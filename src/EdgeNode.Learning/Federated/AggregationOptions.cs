@@ -21,6 +21,13 @@ public sealed record AggregationOptions
     /// <summary>An update whose L2 norm exceeds this multiple of the round's median norm is rejected (needs 3 or more updates); 0 disables it.</summary>
     public double NormOutlierFactor { get; init; } = 3.0;
 
+    /// <summary>
+    /// FedAvg with 3 or more updates: a node's sample count weighs at most this multiple of the round's median count,
+    /// so a self-reported <c>SampleCount = int.MaxValue</c> with a delta just under the outlier screen weighs as much
+    /// as a median node, not as the whole round; 0 disables it.
+    /// </summary>
+    public double SampleCountCap { get; init; } = 1.0;
+
     /// <summary>Deltas are scaled down to at most this L2 norm before aggregation (bounds any single node); 0 disables it.</summary>
     public double MaxNorm { get; init; }
 
@@ -43,6 +50,7 @@ public sealed record AggregationOptions
         ArgumentOutOfRangeException.ThrowIfNegative(StalenessExponent);
         ArgumentOutOfRangeException.ThrowIfNegative(NormOutlierFactor);
         ArgumentOutOfRangeException.ThrowIfNegative(MaxNorm);
+        ArgumentOutOfRangeException.ThrowIfNegative(SampleCountCap);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(DpClipNorm);
         ArgumentOutOfRangeException.ThrowIfNegative(DpNoiseMultiplier);
     }

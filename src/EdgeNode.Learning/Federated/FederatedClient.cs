@@ -62,6 +62,13 @@ public sealed class FederatedClient
     /// </summary>
     public Func<GlobalHead, CancellationToken, Task>? GlobalArrived { get; set; }
 
+    /// <summary>
+    /// The aggregators' public keys: when set, a global head is taken only with a signature one of them verifies (an
+    /// unsigned or forged one is reported through <see cref="Failed"/> and changes nothing, so a forged huge version
+    /// cannot hide the real heads that follow). Null: unsigned heads are taken (no aggregator key installed).
+    /// </summary>
+    public EcdsaKeyRing? TrustedAggregators { get; set; }
+
     /// <summary>Raised when an update could not be built or sent (the next global retries).</summary>
     public event Action<string, Exception>? Failed;
 
@@ -134,6 +141,10 @@ public sealed class FederatedClient
         try
         {
             global = GlobalHead.Parse(message.Payload);
+            if (TrustedAggregators is { } keys && global.SignerIn(keys) is null)
+            {
+                throw new InvalidDataException($"Global head {global} is not signed by a trusted aggregator key; ignored.");
+            }
         }
         catch (InvalidDataException ex)
         {

@@ -1,13 +1,16 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text.Json;
+using EdgeNode.Common;
 
 namespace EdgeNode.Learning.Federated;
 
 /// <summary>
 /// The retained message on <c>{prefix}/fleet/{fleet}/fl/global</c>: magic <c>EDFG</c>, u8 format version, u32 length
 /// of a UTF-8 JSON header (<c>version</c>, <c>round</c>, <c>sha256</c> of the head bytes, <c>deadline</c>, <c>config</c>),
-/// the JSON, then the head file bytes (<see cref="HeadSerializer"/>).
+/// the JSON, then the head file bytes (<see cref="HeadSerializer"/>). Format version 2 (what the aggregator publishes)
+/// appends the aggregator's ECDSA P-256 signature (64 bytes, IEEE P1363) over everything before it, so that a node
+/// that trusts the aggregator's key takes no head from anyone else, whatever the broker's ACL lets through.
 /// </summary>
 /// <param name="Version">Head version; the delta of an update is relative to it.</param>
 /// <param name="Round">The round now open (updates carry it).</param>
@@ -18,6 +21,13 @@ public sealed record GlobalHead(long Version, long Round, DateTimeOffset Deadlin
 {
     private const int Magic = 0x47464445; // "EDFG"
     private const byte FormatVersion = 1;
+    private const byte SignedFormatVersion = 2;
+
+    /// <summary>The aggregator's signature (format version 2), empty for an unsigned message.</summary>
+    public ReadOnlyMemory<byte> Signature { get; init; }
+
+    /// <summary>The bytes <see cref="Signature"/> covers.</summary>
+    public ReadOnlyMemory<byte> SignedBytes { get; init; }
 
     /// <summary>Hex SHA-256 of <see cref="HeadBytes"/>.</summary>
     public string Sha256 => Convert.ToHexStringLower(SHA256.HashData(HeadBytes.Span));
@@ -29,7 +39,26 @@ public sealed record GlobalHead(long Version, long Round, DateTimeOffset Deadlin
     public static GlobalHead Create(HeadModel head, long version, long round, DateTimeOffset deadline, FederatedTrainingConfig config) =>
         new(version, round, deadline, config, HeadSerializer.Serialize(head, new HeadInfo(checked((int)version), deadline, "federated", 0, 0)));
 
-    /// <summary>Serialises the message.</summary>
+    /// <summary>The name of the key in <paramref name="keys"/> that signed this message, or null (unsigned, or no key verifies).</summary>
+    public string? SignerIn(EcdsaKeyRing keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return Signature.Length == EcdsaSigner.SignatureLength ? keys.FindSigner(SignedBytes.Span, Signature.Span) : null;
+    }
+
+    /// <summary>Serialises the message signed by <paramref name="signer"/> (format version 2).</summary>
+    public byte[] ToBytes(EcdsaSigner signer)
+    {
+        ArgumentNullException.ThrowIfNull(signer);
+        var body = ToBytes();
+        body[4] = SignedFormatVersion;
+        var message = new byte[body.Length + EcdsaSigner.SignatureLength];
+        body.CopyTo(message, 0);
+        signer.Sign(body, message.AsSpan(body.Length));
+        return message;
+    }
+
+    /// <summary>Serialises the message, unsigned (format version 1: the aggregator's own state file).</summary>
     public byte[] ToBytes()
     {
         using var json = new MemoryStream();
@@ -67,9 +96,22 @@ public sealed record GlobalHead(long Version, long Round, DateTimeOffset Deadlin
     public static GlobalHead Parse(ReadOnlyMemory<byte> message)
     {
         var span = message.Span;
-        if (span.Length < 9 || BinaryPrimitives.ReadInt32LittleEndian(span) != Magic || span[4] != FormatVersion)
+        if (span.Length < 9 || BinaryPrimitives.ReadInt32LittleEndian(span) != Magic || span[4] is not (FormatVersion or SignedFormatVersion))
         {
             throw new InvalidDataException("Not an EdgeNode global head message.");
+        }
+
+        var signature = ReadOnlyMemory<byte>.Empty;
+        if (span[4] == SignedFormatVersion)
+        {
+            if (span.Length < 9 + EcdsaSigner.SignatureLength)
+            {
+                throw new InvalidDataException("The signed global head is truncated.");
+            }
+
+            signature = message[^EcdsaSigner.SignatureLength..];
+            message = message[..^EcdsaSigner.SignatureLength];
+            span = message.Span;
         }
 
         var length = BinaryPrimitives.ReadInt32LittleEndian(span[5..]);
@@ -98,7 +140,7 @@ public sealed record GlobalHead(long Version, long Round, DateTimeOffset Deadlin
                 root.GetProperty("round").GetInt64(),
                 root.GetProperty("deadline").GetDateTimeOffset(),
                 config,
-                message[(9 + length)..]);
+                message[(9 + length)..]) { Signature = signature, SignedBytes = message };
             return global.Sha256 == root.GetProperty("sha256").GetString()
                 ? global
                 : throw new InvalidDataException("The global head's SHA-256 does not match its bytes.");

@@ -73,6 +73,19 @@ public static class RobustAggregator
 
         var dp = options.DpNoiseMultiplier > 0;
         var bound = dp ? options.DpClipNorm : options.MaxNorm;
+        var bounded = !dp && options.Rule == AggregationRule.FedAvg && options.SampleCountCap > 0 && kept.Count >= 3;
+        var samples = kept.Select(k => (long)k.Delta.SampleCount).ToArray();
+        if (bounded)
+        {
+            // One node weighs at most a multiple of the median node: a self-reported count cannot outvote the round.
+            var cap = (long)Math.Ceiling(options.SampleCountCap * samples.Order().ElementAt(samples.Length / 2));
+            for (var i = 0; i < kept.Count; i++)
+            {
+                samples[i] = Math.Min(samples[i], cap);
+                kept[i] = kept[i] with { Weight = kept[i].Weight * samples[i] / kept[i].Delta.SampleCount };
+            }
+        }
+
         var vectors = kept.Select(k => Bounded(k.Delta.Delta, k.Norm, bound)).ToList();
         if (dp)
         {
@@ -104,7 +117,8 @@ public static class RobustAggregator
             }
         }
 
-        return new AggregationResult(result, kept.Select(k => k.Delta.NodeId).ToList(), rejected, kept.Sum(k => (long)k.Delta.SampleCount));
+        // The capped counts: a site forwards them as its own update's weight, so an inflated count does not travel up.
+        return new AggregationResult(result, kept.Select(k => k.Delta.NodeId).ToList(), rejected, samples.Sum());
     }
 
     /// <summary>Scales <paramref name="delta"/> in place to L2 norm ≤ <paramref name="bound"/> (0: no bound); returns the factor applied.</summary>

@@ -138,7 +138,43 @@ public sealed class CommandRouter : BackgroundService
             throw new JsonException($"Expected a JSON object, got {document.RootElement.ValueKind}.");
         }
 
+        RequireText(document.RootElement);
+
         return document.RootElement.Clone();
+    }
+
+    // The parser leaves strings undecoded: bytes that are not UTF-8, or an escaped lone surrogate, would fail later
+    // in a handler (found by fuzzing). Every name and string is decoded once here, so they fail as malformed JSON.
+    private static void RequireText(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        RequireText(property.Value);
+                    }
+
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        RequireText(item);
+                    }
+
+                    break;
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    break;
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new JsonException("A string is not valid UTF-8 or UTF-16: " + ex.Message, ex);
+        }
     }
 
     private static string VerbOf(string topic) => topic[(topic.LastIndexOf('/') + 1)..];

@@ -24,6 +24,13 @@ public sealed class FederatedOptions
     public string? KeyPath { get; set; }
 
     /// <summary>
+    /// <c>EdgeNode__Federated__AggregatorKeysPath</c>: the aggregators' public keys (a <c>.pem</c> file or a folder of
+    /// them, the aggregator writes its own as <c>global.pem</c> in its state folder). With one, every global head must
+    /// carry a signature it verifies. Default: <c>keys/aggregators/</c> next to the database.
+    /// </summary>
+    public string? AggregatorKeysPath { get; set; }
+
+    /// <summary>
     /// <c>EdgeNode__Federated__AdoptGlobal</c>: make each new global head the node's active head (saved as a new
     /// head version, so <c>cmd/rollback</c> returns to the previous one).
     /// </summary>

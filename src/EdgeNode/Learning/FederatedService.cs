@@ -47,7 +47,8 @@ internal sealed class FederatedService(
         var dataDirectory = Path.GetDirectoryName(Path.GetFullPath(storage.Value.Path))!;
         var keyPath = string.IsNullOrWhiteSpace(o.KeyPath) ? Path.Combine(dataDirectory, "keys", "federated.key") : o.KeyPath;
         using var signer = await LoadOrCreateKeyAsync(keyPath, stoppingToken);
-        var client = new FederatedClient(bus, mqtt.Value.TopicPrefix, o.Fleet, identity.NodeId, signer, LocalSamplesAsync, o.MaxChunkBytes);
+        using var aggregators = LoadAggregatorKeys(string.IsNullOrWhiteSpace(o.AggregatorKeysPath) ? Path.Combine(dataDirectory, "keys", "aggregators") : o.AggregatorKeysPath);
+        var client = new FederatedClient(bus, mqtt.Value.TopicPrefix, o.Fleet, identity.NodeId, signer, LocalSamplesAsync, o.MaxChunkBytes) { TrustedAggregators = aggregators };
         client.Failed += (_, ex) => NodeLog.FederatedRoundFailed(logger, ex.Message);
         if (o.AdoptGlobal)
         {
@@ -133,20 +134,37 @@ internal sealed class FederatedService(
         }
     }
 
-    private async Task<EcdsaSigner> LoadOrCreateKeyAsync(string keyPath, CancellationToken cancellationToken)
+    private EcdsaKeyRing? LoadAggregatorKeys(string path)
     {
-        if (File.Exists(keyPath))
+        var keys = new EcdsaKeyRing();
+        foreach (var file in Directory.Exists(path) ? Directory.GetFiles(path, "*.pem") : File.Exists(path) ? [path] : [])
         {
-            return EcdsaSigner.FromPem(await File.ReadAllTextAsync(keyPath, cancellationToken));
+            keys.Register(Path.GetFileNameWithoutExtension(file), File.ReadAllText(file));
         }
 
-        var signer = EcdsaSigner.Create();
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keyPath))!);
-        await AtomicFile.WriteAsync(keyPath, System.Text.Encoding.ASCII.GetBytes(signer.ExportPrivateKeyPem()), cancellationToken);
-        if (!OperatingSystem.IsWindows())
+        if (keys.Count > 0)
         {
-            File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            return keys;
         }
+
+        keys.Dispose();
+        NodeLog.GlobalHeadsUnverified(logger, path);
+        return null;
+    }
+
+    private async Task<EcdsaSigner> LoadOrCreateKeyAsync(string keyPath, CancellationToken cancellationToken)
+    {
+        var (signer, created) = await PrivateKeyFile.LoadOrCreateAsync(keyPath, cancellationToken);
+        if (!created)
+        {
+            if (PrivateKeyFile.IsExposed(keyPath))
+            {
+                NodeLog.KeyFileExposed(logger, keyPath);
+            }
+
+            return signer;
+        }
+
         var publicPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(keyPath))!, identity.NodeId + ".pem");
         await AtomicFile.WriteAsync(publicPath, System.Text.Encoding.ASCII.GetBytes(signer.ExportPublicKeyPem()), cancellationToken);
         NodeLog.FederatedKeyCreated(logger, publicPath);

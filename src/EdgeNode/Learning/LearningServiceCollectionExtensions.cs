@@ -23,7 +23,7 @@ internal static class LearningServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<LearningOptions>>().Value;
-            return new RecentEmbeddings(o.RecentResults, TimeSpan.FromSeconds(o.ResultTimeToLiveSeconds));
+            return new RecentEmbeddings(o.RecentResults, TimeSpan.FromSeconds(o.ResultTimeToLiveSeconds), sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton(sp =>
         {

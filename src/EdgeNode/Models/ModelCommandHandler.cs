@@ -67,14 +67,14 @@ internal sealed partial class ModelCommandHandler(ModelUpdater updater, NodeIden
 
     private Task<InstallReport> InstallAsync(JsonElement args, CancellationToken cancellationToken)
     {
-        CommandArguments.RejectUnknown(args, "action", "manifest", "signature", "path");
+        CommandArguments.RejectUnknown(args, "action", "manifest", "signature", "downgrade", "path");
         var path = CommandArguments.RequiredString(args, "path", 4096);
         return updater.InstallFileAsync(SignedManifest.Parse(args), path, cancellationToken);
     }
 
     private CommandReply Begin(JsonElement args)
     {
-        CommandArguments.RejectUnknown(args, "action", "manifest", "signature", "chunkSize");
+        CommandArguments.RejectUnknown(args, "action", "manifest", "signature", "downgrade", "chunkSize");
         var chunkSize = (int)(CommandArguments.OptionalInteger(args, "chunkSize", MinChunkBytes, MaxChunkBytes) ?? DefaultChunkBytes);
         var status = updater.Begin(SignedManifest.Parse(args), chunkSize);
         var fields = Transfer(status);

@@ -44,7 +44,8 @@ internal static class ModelsServiceCollectionExtensions
             }
 
             var store = new InstalledModels(string.IsNullOrWhiteSpace(o.Path) ? Path.Combine(dataDirectory, "models") : o.Path, inference, logger);
-            return ModelUpdater.Start(store, keys, sp.GetRequiredService<ILastFrame>(), sp.GetRequiredService<ActiveHead>(), o, inference, sp.GetRequiredService<TimeProvider>(), logger);
+            var incoming = new IncomingFolder(string.IsNullOrWhiteSpace(o.IncomingPath) ? Path.Combine(dataDirectory, "incoming") : o.IncomingPath);
+            return ModelUpdater.Start(store, keys, sp.GetRequiredService<ILastFrame>(), sp.GetRequiredService<ActiveHead>(), o, inference, sp.GetRequiredService<TimeProvider>(), logger, incoming);
         });
         services.AddSingleton<IInferenceEngine>(sp => sp.GetRequiredService<ModelUpdater>().Engine);
         services.AddSingleton<ICommandHandler, ModelCommandHandler>();

@@ -44,6 +44,10 @@ internal sealed class DeferredOutboxStore(IOptions<StorageOptions> options, Time
     public async ValueTask<long> GetLastSequenceAsync(MessageKind kind, CancellationToken cancellationToken) =>
         await (await StoreAsync(cancellationToken)).GetLastSequenceAsync(kind, cancellationToken);
 
+    /// <summary>See <see cref="SqliteOutboxStore.GetPendingBytesAsync"/>.</summary>
+    public async ValueTask<long> GetPendingBytesAsync(CancellationToken cancellationToken) =>
+        await (await _opened.Task.WaitAsync(cancellationToken)).GetPendingBytesAsync(cancellationToken);
+
     public async ValueTask<OutboxStats> GetStatsAsync(CancellationToken cancellationToken) =>
         await (await StoreAsync(cancellationToken)).GetStatsAsync(cancellationToken);
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeNode.Messaging.Commands;
+using EdgeNode.Outbox;
 using Microsoft.Extensions.Configuration;
 
 namespace EdgeNode.Settings;
@@ -12,7 +13,7 @@ namespace EdgeNode.Settings;
 /// (<see cref="RuntimeSettingsFile"/>) and the configuration is reloaded: live settings apply at once, the
 /// others at the next start. An empty request only reports the settings.
 /// </summary>
-internal sealed class ConfigCommandHandler(IConfiguration configuration, RuntimeSettingsFile file) : ICommandHandler
+internal sealed class ConfigCommandHandler(IConfiguration configuration, RuntimeSettingsFile file, DeferredOutboxStore outbox) : ICommandHandler
 {
     public string Verb => "config";
 
@@ -54,6 +55,8 @@ internal sealed class ConfigCommandHandler(IConfiguration configuration, Runtime
             }
         }
 
+        await RefuseDroppingTheBacklogAsync(changes, cancellationToken);
+
         // One read-modify-write step: the web page changes settings too (PUT /api/region).
         if (changes.Count > 0)
         {
@@ -80,6 +83,23 @@ internal sealed class ConfigCommandHandler(IConfiguration configuration, Runtime
         }
 
         return CommandReply.Success(Report(changes.Keys));
+    }
+
+    // A size cap below what is still undelivered would make retention drop it at the next start.
+    private async Task RefuseDroppingTheBacklogAsync(Dictionary<RuntimeSetting, JsonNode?> changes, CancellationToken cancellationToken)
+    {
+        var cap = changes.FirstOrDefault(c => c.Key.Key == "Storage:MaxSizeMegabytes").Value;
+        if (cap is null)
+        {
+            return;
+        }
+
+        var pending = await outbox.GetPendingBytesAsync(cancellationToken);
+        var megabytes = cap.GetValue<double>();
+        if (megabytes * 1024 * 1024 < pending)
+        {
+            throw new CommandException("would_drop_backlog", $"Storage:MaxSizeMegabytes {megabytes} is below the undelivered backlog (about {Math.Ceiling(pending / 1048576.0)} MiB); it would be dropped at the next start. Nothing was changed: let the backlog drain or choose at least {Math.Ceiling(pending / 1048576.0)}.");
+        }
     }
 
     private static RuntimeSetting Whitelisted(string key) =>

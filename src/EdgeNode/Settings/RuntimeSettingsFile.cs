@@ -24,20 +24,15 @@ internal sealed class RuntimeSettingsFile(string path) : IDisposable
     public static RuntimeSettingsFile NextTo(string databasePath) =>
         new(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(databasePath)) ?? ".", FileName));
 
-    /// <summary>Adds the file as a configuration source; a damaged file is moved aside (<c>.damaged</c>) rather than stopping the node.</summary>
+    /// <summary>
+    /// Adds the file as a configuration source. A file the configuration would refuse (not JSON, not an object, a key
+    /// twice) is moved aside whole (<c>.damaged</c>) rather than stopping the node at every start.
+    /// </summary>
     public void AddTo(IConfigurationBuilder configuration)
     {
-        if (File.Exists(Path))
+        if (File.Exists(Path) && !Loads(Path))
         {
-            try
-            {
-                using var stream = File.OpenRead(Path);
-                using var document = JsonDocument.Parse(stream);
-            }
-            catch (JsonException)
-            {
-                File.Move(Path, Path + ".damaged", overwrite: true);
-            }
+            File.Move(Path, Path + ".damaged", overwrite: true);
         }
 
         configuration.AddJsonFile(Path, optional: true, reloadOnChange: false);
@@ -68,6 +63,28 @@ internal sealed class RuntimeSettingsFile(string path) : IDisposable
 
         return flat;
     }
+
+    private static bool Loads(string path)
+    {
+        try
+        {
+            // The provider's own rules (comments and trailing commas allowed, leaf keys unique ignoring case), then
+            // Read's: an object named twice (merged by the provider) fails when its members are first enumerated.
+            new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false).Build();
+            return JsonNode.Parse(File.ReadAllText(path)) is JsonObject root && Enumerates(root);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or JsonException or InvalidOperationException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static bool Enumerates(JsonNode? node) => node switch
+    {
+        JsonObject o => o.All(p => Enumerates(p.Value)),
+        JsonArray a => a.All(Enumerates),
+        _ => true,
+    };
 
     /// <summary>Read, change, write as one step: the config command and the web page may change settings at the same time.</summary>
     public async Task UpdateAsync(Action<Dictionary<string, JsonNode>> change, CancellationToken cancellationToken)

@@ -148,6 +148,37 @@ public sealed class ModelTransferTests : IDisposable
     }
 
     [Fact]
+    public void Expire_WallClockJumpsADayAhead_TransferKept_OnlyIdleTimeExpiresIt()
+    {
+        var clock = new SplitClock(DateTimeOffset.UnixEpoch);
+        using var slot = new ModelTransferSlot(new InstalledModels(_dir.File("models"), new InferenceOptions(), NullLogger.Instance), clock, TimeSpan.FromSeconds(60));
+        var status = slot.Open(_signed, "ops", ChunkSize);
+
+        clock.JumpWall(TimeSpan.FromDays(1));
+        Assert.Null(slot.Expire());
+        clock.JumpWall(TimeSpan.FromDays(-2));
+        clock.Advance(TimeSpan.FromSeconds(61));
+
+        Assert.Equal(status.TransferId, slot.Expire());
+    }
+
+    [Fact]
+    public void Open_ModelWouldLeaveTooLittleFreeSpace_RefusedInsufficientSpace_NoFileCreated()
+    {
+        var models = _dir.File("models");
+        // More than any disk has: the check itself, on the real file system (a full one is scripts/chaos/enospc.sh).
+        using var slot = new ModelTransferSlot(new InstalledModels(models, new InferenceOptions(), NullLogger.Instance), _time, TimeSpan.FromSeconds(60), minFreeBytes: 1L << 60);
+
+        var ex = Assert.Throws<ModelUpdateException>(() => slot.Open(_signed, "ops", ChunkSize));
+
+        Assert.Equal(ModelUpdateErrors.InsufficientSpace, ex.Code);
+        Assert.Contains("EdgeNode:Models:MinFreeMegabytes", ex.Message, StringComparison.Ordinal);
+        Assert.Null(slot.Status());
+        Assert.Empty(Directory.GetFileSystemEntries(models));
+        Assert.Equal(ChunkSize, _slot.Open(_signed, "ops", ChunkSize).ChunkSize);
+    }
+
+    [Fact]
     public void Abort_DeletesThePartialFile_UnknownIdIsRefused()
     {
         var status = _slot.Open(_signed, "ops", ChunkSize);

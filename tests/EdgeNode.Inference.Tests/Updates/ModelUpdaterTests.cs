@@ -1,37 +1,25 @@
-using EdgeNode.Core;
 using EdgeNode.Devices.Pipeline;
 using EdgeNode.Inference.Updates;
-using EdgeNode.Learning;
 using EdgeNode.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeNode.Inference.Tests.Updates;
 
 /// <summary>The whole install path with the real ResNet18 models, ONNX Runtime and files on disk.</summary>
 public sealed class ModelUpdaterTests : IDisposable
 {
-    private static readonly InferenceOptions Inference = new() { ModelsPath = RepoPaths.ModelsDirectory, Providers = ["CPU"], IntraOpThreads = 1, WarmupRuns = 1 };
-    private readonly TempDirectory _dir = new();
-    private readonly Publisher _publisher = new();
-    private readonly LastFrame _frames = new(4, TimeSpan.Zero);
+    private readonly UpdaterRig _rig = new();
+    private readonly Publisher _publisher;
+    private readonly LastFrame _frames;
 
     public ModelUpdaterTests()
     {
-        var random = new Random(11);
-        for (var i = 0; i < 4; i++)
-        {
-            var rgb = new byte[320 * 240 * 3];
-            random.NextBytes(rgb);
-            using var frame = Frame.Copy(i, DateTimeOffset.UnixEpoch.AddSeconds(i), 320, 240, FrameFormat.Rgb24, rgb);
-            _frames.Update(frame);
-        }
-
-        _publisher.Trust(_dir.File("keys"));
+        _publisher = _rig.Publisher;
+        _frames = _rig.Frames;
     }
 
-    private static string Int8 => Path.Combine(RepoPaths.ModelsDirectory, "resnet18-int8.onnx");
+    private static string Int8 => UpdaterRig.Int8;
 
-    private string ModelsDirectory => _dir.File("models");
+    private string ModelsDirectory => _rig.ModelsDirectory;
 
     [Fact]
     public async Task InstallFile_SignedModel_SwapsShadowRunsPersists_RestartAndRollbackFollow()
@@ -39,7 +27,7 @@ public sealed class ModelUpdaterTests : IDisposable
         var signed = _publisher.SignFile(Int8, "resnet18-int8", "2.0.0");
         using (var updater = Start())
         {
-            var report = await updater.InstallFileAsync(signed, Int8, CancellationToken.None);
+            var report = await updater.InstallFileAsync(signed, _rig.Staged, CancellationToken.None);
 
             Assert.Equal(new ModelDescription("resnet18-int8", "2.0.0", signed.Manifest.Sha256, ModelRef.Installed), report.Model);
             Assert.Equal(ModelRef.Packaged, report.Previous.Source);
@@ -49,7 +37,7 @@ public sealed class ModelUpdaterTests : IDisposable
             Assert.Equal(1.0, report.Shadow.MeanCosine!.Value, 4);
             Assert.Null(report.Shadow.HeadAgreement);
             Assert.Equal("2.0.0", updater.Engine.Model.Version);
-            Assert.Equal(ModelUpdateErrors.AlreadyActive, (await Assert.ThrowsAsync<ModelUpdateException>(() => updater.InstallFileAsync(signed, Int8, CancellationToken.None))).Code);
+            Assert.Equal(ModelUpdateErrors.AlreadyActive, (await Assert.ThrowsAsync<ModelUpdateException>(() => updater.InstallFileAsync(signed, _rig.Staged, CancellationToken.None))).Code);
         }
 
         using (var restarted = Start())
@@ -76,7 +64,7 @@ public sealed class ModelUpdaterTests : IDisposable
     {
         using (var updater = Start())
         {
-            await updater.InstallFileAsync(_publisher.SignFile(Int8, "resnet18-int8", "2.0.0"), Int8, CancellationToken.None);
+            await updater.InstallFileAsync(_publisher.SignFile(Int8, "resnet18-int8", "2.0.0"), _rig.Staged, CancellationToken.None);
         }
 
         var installed = Directory.GetFiles(ModelsDirectory, "model.onnx", SearchOption.AllDirectories).Single();
@@ -109,12 +97,12 @@ public sealed class ModelUpdaterTests : IDisposable
 
         var cases = new (string Code, SignedManifest Manifest, string Path)[]
         {
-            (ModelUpdateErrors.BadSignature, stranger.SignFile(Int8, "m", "1"), Int8),
-            (ModelUpdateErrors.ModelTooLarge, tooBig, Int8),
-            (ModelUpdateErrors.FileNotFound, _publisher.SignFile(Int8, "m", "1"), "models/resnet18-int8.onnx"),
+            (ModelUpdateErrors.BadSignature, stranger.SignFile(Int8, "m", "1"), _rig.Staged),
+            (ModelUpdateErrors.ModelTooLarge, tooBig, _rig.Staged),
+            (ModelUpdateErrors.FileNotFound, _publisher.SignFile(Int8, "m", "1"), "resnet18-int8-missing.onnx"),
             (ModelUpdateErrors.SizeMismatch, _publisher.SignFile(Int8, "m", "1"), longer),
             (ModelUpdateErrors.HashMismatch, tamperedManifest, tampered),
-            (ModelUpdateErrors.SpecMismatch, _publisher.SignFile(Int8, "m", "1", new TensorSpec("Pooling395_Output_0", [1, 256, 1, 1])), Int8),
+            (ModelUpdateErrors.SpecMismatch, _publisher.SignFile(Int8, "m", "1", new TensorSpec("Pooling395_Output_0", [1, 256, 1, 1])), _rig.Staged),
             (ModelUpdateErrors.LoadFailed, _publisher.SignFile(random, "m", "1"), random),
         };
 
@@ -134,7 +122,8 @@ public sealed class ModelUpdaterTests : IDisposable
     public async Task InstallFile_ShadowRunBelowTheThreshold_IsRefused()
     {
         using var updater = Start(new ModelUpdateOptions { MinShadowCosine = 1.0, HealthCheckInferences = 0 });
-        var fp32 = Path.Combine(RepoPaths.ModelsDirectory, "ResNet18.onnx");
+        var fp32 = Path.Combine(_rig.Incoming, "ResNet18.onnx");
+        File.Copy(Path.Combine(RepoPaths.ModelsDirectory, "ResNet18.onnx"), fp32);
 
         var ex = await Assert.ThrowsAsync<ModelUpdateException>(() => updater.InstallFileAsync(_publisher.SignFile(fp32, "resnet18-fp32", "1"), fp32, CancellationToken.None));
 
@@ -149,7 +138,7 @@ public sealed class ModelUpdaterTests : IDisposable
     {
         using var updater = Start(new ModelUpdateOptions { HealthCheckInferences = 2, HealthCheckTimeoutSeconds = 0 });
 
-        var report = await updater.InstallFileAsync(_publisher.SignFile(Int8, "resnet18-int8", "3"), Int8, CancellationToken.None);
+        var report = await updater.InstallFileAsync(_publisher.SignFile(Int8, "resnet18-int8", "3"), _rig.Staged, CancellationToken.None);
         Assert.Equal("pending", report.Health);
         Assert.False(File.Exists(Path.Combine(ModelsDirectory, "state.json")));
         foreach (var frame in _frames.CopyRecent().Take(2))
@@ -169,25 +158,9 @@ public sealed class ModelUpdaterTests : IDisposable
         Assert.True(File.Exists(Path.Combine(ModelsDirectory, "state.json")));
     }
 
-    public void Dispose()
-    {
-        _publisher.Dispose();
-        _dir.Dispose();
-    }
+    public void Dispose() => _rig.Dispose();
 
-    private ModelUpdater Start(ModelUpdateOptions? options = null)
-    {
-        // No pipeline runs here: swaps are not health-checked unless a test drives the inferences itself.
-        options ??= new ModelUpdateOptions { HealthCheckInferences = 0 };
-        var keys = TrustedModelKeys.Load([_dir.File("keys")], optional: false);
-        var store = new InstalledModels(ModelsDirectory, Inference, NullLogger.Instance);
-        return ModelUpdater.Start(store, keys, _frames, new ActiveHead(), options, Inference, TimeProvider.System, NullLogger.Instance);
-    }
+    private ModelUpdater Start(ModelUpdateOptions? options = null) => _rig.Start(options);
 
-    private string Copy(string name, Func<byte[], byte[]> change)
-    {
-        var path = _dir.File(name);
-        File.WriteAllBytes(path, change(File.ReadAllBytes(Int8)));
-        return path;
-    }
+    private string Copy(string name, Func<byte[], byte[]> change) => _rig.Copy(name, change);
 }

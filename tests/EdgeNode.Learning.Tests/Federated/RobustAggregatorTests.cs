@@ -95,4 +95,21 @@ public sealed class RobustAggregatorTests
         Assert.Equal(0.6f, v[0], 5);
         Assert.Equal(0.8f, v[1], 5);
     }
+
+    [Fact]
+    public void FedAvg_SampleCountIntMaxWithA2point9xDelta_CannotSteerTheHead()
+    {
+        // Four honest nodes agree (+1 on every weight); the attacker claims int.MaxValue samples and sends -2.9: under
+        // the 3x norm screen, and without a bound its weight would be ~1, the head moved by -2.9.
+        ContributedDelta[] round = [D("a", 1f, 100), D("b", 1.05f, 120), D("c", 0.95f, 80), D("d", 1f, 100), D("evil", -2.9f, int.MaxValue)];
+
+        var result = RobustAggregator.Aggregate(round, 5, new AggregationOptions());
+
+        Assert.Empty(result.Rejected);
+        // Capped at the median count (100): (100·1 + 100·1.05 + 80·0.95 + 100·1 − 100·2.9) / 480 = 0.19, still the honest direction.
+        Assert.All(result.Delta, v => Assert.Equal(91f / 480, v, 4));
+        Assert.Equal(100 + 100 + 80 + 100 + 100, result.TotalSamples);
+        var unbounded = RobustAggregator.Aggregate(round, 5, new AggregationOptions { SampleCountCap = 0 });
+        Assert.All(unbounded.Delta, v => Assert.True(v < -2.8f, v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
 }

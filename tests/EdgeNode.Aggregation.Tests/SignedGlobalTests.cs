@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using EdgeNode.Common;
+using EdgeNode.Learning;
+using EdgeNode.Learning.Federated;
+using EdgeNode.Messaging;
+using EdgeNode.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeNode.Aggregation.Tests;
+
+/// <summary>Issue 20, item 6: global heads are signed by the aggregator, and a node that trusts its key takes no other.</summary>
+public sealed class SignedGlobalTests
+{
+    private const int Dimension = 16;
+    private static readonly (SampleSet Train, SampleSet Test) Data = Blobs.Make(4, Dimension, 30, 10, 1.2f);
+
+    [Fact]
+    public async Task ForgedGlobalHeads_UnsignedOrSignedByAnotherKey_Ignored_AHugeForgedVersionLocksNothingOut()
+    {
+        await using var fleet = await FleetHarness.StartAsync(["node0"], [.. Enumerable.Range(0, 4).Select(Blobs.Label)], Dimension);
+        await fleet.StartAggregatorAsync("--EdgeNode:Aggregator:MinUpdates=1");
+        var first = await fleet.WaitGlobalAsync(0);
+        using var trusted = fleet.AggregatorKeys();
+        Assert.Equal("global", first.SignerIn(trusted));
+        Assert.Equal(EcdsaSigner.SignatureLength, first.Signature.Length);
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var mqtt = new MqttOptions { Host = "127.0.0.1", Port = fleet.Broker.Port, EmbeddedBroker = false };
+        await using var bus = new MqttMessageBus(mqtt, new NodeTopics("edgenode", "node0"), "node0", NullLogger<MqttMessageBus>.Instance, TimeProvider.System);
+        var client = new FederatedClient(bus, "edgenode", FleetHarness.Fleet, "node0", fleet.Signer("node0"), () => Data.Train) { TrustedAggregators = trusted };
+        var refused = new ConcurrentQueue<string>();
+        client.Failed += (_, ex) => refused.Enqueue(ex.Message);
+        await client.StartAsync(stop.Token);
+        var loops = Task.WhenAll(bus.RunAsync(stop.Token), client.RunAsync(stop.Token));
+
+        // The forgeries arrive before the aggregator's next head: one unsigned, one signed by a key nobody trusts.
+        using var rogue = EcdsaSigner.Create();
+        var forged = first with { Version = long.MaxValue / 2, Round = long.MaxValue / 2 };
+        await fleet.PublishGlobalAsync(forged.ToBytes());
+        await fleet.PublishGlobalAsync(forged.ToBytes(rogue));
+        await UntilAsync(() => refused.Count >= 2, "both forgeries refused");
+
+        // node0's update for v0 closes the round; v1 is signed and taken although a "higher" version was seen.
+        await UntilAsync(() => client.TrainedVersion == 1, "the real v1 trained from");
+        Assert.All(refused, m => Assert.Contains("not signed by a trusted aggregator key", m, StringComparison.Ordinal));
+        Assert.Equal(1, fleet.Service.Coordinator.Current.Version);
+        await stop.CancelAsync();
+        try
+        {
+            await loops;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); !condition(); await Task.Delay(50))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for: " + what);
+        }
+    }
+}

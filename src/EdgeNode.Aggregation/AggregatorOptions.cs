@@ -78,6 +78,14 @@ public sealed class AggregatorOptions
     [Range(1, 10_000)]
     public int Epochs { get; set; } = 5;
 
+    /// <summary>Local mini-batch steps per round, the same at any data size (0: <see cref="Epochs"/> passes instead).</summary>
+    [Range(0, 1_000_000)]
+    public int LocalSteps { get; set; }
+
+    /// <summary>FedDyn α: dynamic regularisation of local training and the aggregator's drift correction (0: off).</summary>
+    [Range(0.0, 1000)]
+    public float Dynamic { get; set; }
+
     /// <summary>Local batch size.</summary>
     [Range(1, 100_000)]
     public int BatchSize { get; set; } = 32;
@@ -130,6 +138,8 @@ public sealed class AggregatorOptions
         LearningRate = LearningRate,
         L2 = L2,
         Proximal = Proximal,
+        LocalSteps = LocalSteps,
+        Dynamic = Dynamic,
         Compression = Compression,
         ClipNorm = ClipNorm,
     };

@@ -22,6 +22,7 @@ public sealed class RoundCoordinator : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, ContributedDelta> _round = new(StringComparer.Ordinal);
     private readonly Random _noise = new();
+    private readonly DynamicRegularizer _dynamic = new();
     private HeadModel _head = null!;
     private int[] _layout = [];
     private bool _forwarded;
@@ -157,6 +158,11 @@ public sealed class RoundCoordinator : IDisposable
 
             if (result.Used.Count > 0)
             {
+                if (_options.Dynamic > 0)
+                {
+                    _dynamic.Correct(result.Delta, _options.Dynamic);
+                }
+
                 HeadDelta.Apply(_head, result.Delta);
             }
 

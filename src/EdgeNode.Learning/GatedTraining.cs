@@ -10,6 +10,9 @@ namespace EdgeNode.Learning;
 /// </summary>
 public static class GatedTraining
 {
+    // Below this many validation samples a fitted temperature follows the few samples rather than the head.
+    private const int MinCalibrationSamples = 20;
+
     /// <summary>Trains a softmax head and gates it. The active head is never modified.</summary>
     /// <exception cref="ArgumentException">Fewer than two classes to train on.</exception>
     public static GateResult Run(HeadModel? current, IReadOnlyList<LabeledSample> samples, int dimension, TrainingOptions options, double validationFraction, double margin, int hiddenSize = 0, CancellationToken cancellationToken = default) =>
@@ -48,6 +51,12 @@ public static class GatedTraining
         }
 
         var candidate = Discriminant.HeadFit.Train(kind, statistics, train, options, current, hiddenSize, cancellationToken);
+        if (kind != HeadKind.Softmax && validation.Count >= MinCalibrationSamples)
+        {
+            // The discriminant's posterior is over-confident; the temperature leaves every decision, so the gate, unchanged.
+            Discriminant.TemperatureScaling.Calibrate(candidate, validation);
+        }
+
         var candidateAccuracy = HeadEvaluator.Accuracy(candidate, validation);
         var currentAccuracy = current is null ? 0 : HeadEvaluator.Accuracy(current, validation);
         if (validation.Count == 0)

@@ -11,6 +11,9 @@ public sealed class FederatedTrainer(string nodeId, EcdsaSigner signer)
 {
     private float[] _residual = [];
 
+    // FedDyn's gᵢ: the node's loss gradient at its last local optimum, carried between rounds (reset when the layout changes).
+    private float[] _dynamic = [];
+
     /// <summary>The node id updates are sent as.</summary>
     public string NodeId { get; } = nodeId;
 
@@ -30,9 +33,26 @@ public sealed class FederatedTrainer(string nodeId, EcdsaSigner signer)
         }
 
         var head = start.Clone();
-        var report = HeadTrainer.Train(head, local, global.Config.ToTrainingOptions(seed), cancellationToken);
+        var options = global.Config.ToTrainingOptions(seed);
+        var alpha = global.Config.Dynamic;
+        if (alpha > 0)
+        {
+            if (_dynamic.Length != head.ParameterCount)
+            {
+                _dynamic = new float[head.ParameterCount];
+            }
+
+            options = options with { GradientOffset = _dynamic };
+        }
+
+        var report = HeadTrainer.Train(head, local, options, cancellationToken);
         var delta = new float[head.ParameterCount];
         TensorPrimitives.Subtract(head.Parameters, start.Parameters, delta);
+        if (alpha > 0)
+        {
+            // At the local optimum ∇Lᵢ(θᵢ) = gᵢ − α(θᵢ − θ): that gradient is the next round's gᵢ.
+            TensorPrimitives.MultiplyAdd(delta, -alpha, _dynamic, _dynamic);
+        }
         if (global.Config.ClipNorm > 0)
         {
             RobustAggregator.Clip(delta, global.Config.ClipNorm);

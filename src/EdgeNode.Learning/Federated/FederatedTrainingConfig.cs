@@ -6,6 +6,16 @@ public sealed record FederatedTrainingConfig
     /// <summary>Local epochs per round.</summary>
     public int Epochs { get; init; } = 5;
 
+    /// <summary>Local mini-batch steps per round (0: <see cref="Epochs"/> passes instead), the same at any data size.</summary>
+    public int LocalSteps { get; init; }
+
+    /// <summary>
+    /// FedDyn α (Acar et al. 2021; 0: off): nodes add α/2‖θ − θ_global‖² and a linear term they carry between rounds, and the
+    /// aggregator corrects the mean delta with its running state, so that under non-IID data the fixed point is the
+    /// minimiser of the fleet's loss rather than a drifted mix of local minimisers.
+    /// </summary>
+    public float Dynamic { get; init; }
+
     /// <summary>Local mini-batch size.</summary>
     public int BatchSize { get; init; } = 32;
 
@@ -31,7 +41,8 @@ public sealed record FederatedTrainingConfig
         BatchSize = BatchSize,
         LearningRate = LearningRate,
         L2 = L2,
-        Proximal = Proximal,
+        Steps = LocalSteps,
+        Proximal = Dynamic > 0 ? Dynamic : Proximal,
         Seed = seed,
 
         // The global head's standardisation is shared by the fleet; refitting it locally would change the parameterisation per node.

@@ -86,6 +86,9 @@ public sealed class AggregatorOptions
     [Range(0.0, 1000)]
     public float Dynamic { get; set; }
 
+    /// <summary>SCAFFOLD drift correction of local SGD steps (needs <see cref="LocalSteps"/> &gt; 0; the nodes derive the control variates).</summary>
+    public bool Scaffold { get; set; }
+
     /// <summary>Local batch size.</summary>
     [Range(1, 100_000)]
     public int BatchSize { get; set; } = 32;
@@ -140,6 +143,7 @@ public sealed class AggregatorOptions
         Proximal = Proximal,
         LocalSteps = LocalSteps,
         Dynamic = Dynamic,
+        Scaffold = Scaffold && LocalSteps > 0,
         Compression = Compression,
         ClipNorm = ClipNorm,
     };

@@ -16,6 +16,14 @@ public sealed record FederatedTrainingConfig
     /// </summary>
     public float Dynamic { get; init; }
 
+    /// <summary>
+    /// SCAFFOLD (Karimireddy et al. 2020, option II, every node taking part): local steps are plain SGD on the gradient
+    /// corrected by c − cᵢ. A node keeps cᵢ; c, the mean of the cᵢ, is −(θₜ − θₜ₋₁)/(K·η) (the last global step over the
+    /// steps and step size), so nodes derive it from the two global heads they saw and the wire carries nothing more.
+    /// Needs <see cref="LocalSteps"/> &gt; 0.
+    /// </summary>
+    public bool Scaffold { get; init; }
+
     /// <summary>Local mini-batch size.</summary>
     public int BatchSize { get; init; } = 32;
 
@@ -42,6 +50,8 @@ public sealed record FederatedTrainingConfig
         LearningRate = LearningRate,
         L2 = L2,
         Steps = LocalSteps,
+        Optimizer = Scaffold ? OptimizerKind.Sgd : OptimizerKind.Adam,
+        Momentum = 0,
         Proximal = Dynamic > 0 ? Dynamic : Proximal,
         Seed = seed,
 

@@ -50,6 +50,7 @@ public sealed record GlobalHead(long Version, long Round, DateTimeOffset Deadlin
             w.WriteNumber("clipNorm", Config.ClipNorm);
             w.WriteNumber("localSteps", Config.LocalSteps);
             w.WriteNumber("dynamic", Config.Dynamic);
+            w.WriteBoolean("scaffold", Config.Scaffold);
             w.WriteEndObject();
             w.WriteEndObject();
         }
@@ -98,6 +99,7 @@ public sealed record GlobalHead(long Version, long Round, DateTimeOffset Deadlin
                 // Absent in heads published before FedDyn and local steps: epochs and plain FedAvg, as then.
                 LocalSteps = c.TryGetProperty("localSteps", out var steps) ? steps.GetInt32() : 0,
                 Dynamic = c.TryGetProperty("dynamic", out var dynamic) ? dynamic.GetSingle() : 0,
+                Scaffold = c.TryGetProperty("scaffold", out var scaffold) && scaffold.GetBoolean(),
             };
             var global = new GlobalHead(
                 root.GetProperty("version").GetInt64(),

@@ -41,11 +41,11 @@ internal sealed record SimulateFleetArguments
     /// <summary>Local steps of a refinement round after the statistics round (<c>--refine-steps</c>).</summary>
     public int RefineSteps { get; init; } = 20;
 
-    /// <summary>FedDyn α of the refinement rounds (<c>--refine-dynamic</c>; 0: plain FedAvg).</summary>
-    public float RefineDynamic { get; init; } = 0.01f;
+    /// <summary>Drift correction of the refinement rounds (<c>--refine-method</c>): scaffold, feddyn or fedavg.</summary>
+    public string RefineMethod { get; init; } = "scaffold";
 
-    /// <summary>Local Adam step size of the refinement rounds (<c>--refine-lr</c>).</summary>
-    public float RefineLearningRate { get; init; } = 1e-3f;
+    /// <summary>Local step size of the refinement rounds (<c>--refine-lr</c>; SGD under SCAFFOLD, Adam otherwise).</summary>
+    public float RefineLearningRate { get; init; } = 0.02f;
 
     public int Seed { get; init; } = 1;
 
@@ -105,15 +105,16 @@ internal sealed record SimulateFleetArguments
         var dpUnit = new Option<string>("--dp-unit") { Description = "What --dp-epsilon hides: a node's whole contribution (client-level) or any one sample (example-level).", DefaultValueFactory = _ => "node" };
         dpUnit.AcceptOnlyFromAmong("node", "sample");
         var refineSteps = new Option<int>("--refine-steps") { Description = "Local mini-batch steps per refinement round (discriminant+softmax), the same at any data size.", DefaultValueFactory = _ => 20, HelpName = "K" }.Between(1, 1_000_000);
-        var refineDynamic = new Option<double>("--refine-dynamic") { Description = "FedDyn alpha of the refinement rounds (0: plain FedAvg).", DefaultValueFactory = _ => 0.01, HelpName = "A" }.NonNegative();
-        var refineLr = new Option<double>("--refine-lr") { Description = "Local learning rate of the refinement rounds.", DefaultValueFactory = _ => 1e-3, HelpName = "R" }.NonNegative();
+        var refineMethod = new Option<string>("--refine-method") { Description = "Drift correction of the refinement rounds: scaffold (control variates, local SGD), feddyn (dynamic regularisation, alpha 0.01, local Adam) or fedavg.", DefaultValueFactory = _ => "scaffold" };
+        refineMethod.AcceptOnlyFromAmong("scaffold", "feddyn", "fedavg");
+        var refineLr = new Option<double>("--refine-lr") { Description = "Local step size of the refinement rounds (SGD under scaffold, Adam otherwise).", DefaultValueFactory = _ => 0.02, HelpName = "R" }.NonNegative();
         var precision = new Option<string>("--statistics-precision") { Description = "How the statistics travel: float32 (upper triangle) or float64.", DefaultValueFactory = _ => "float32" };
         precision.AcceptOnlyFromAmong("float32", "float64");
         var maxNodeSamples = new Option<double?>("--max-node-samples") { Description = "The aggregator's per-node sample bound in the statistics round (default 10,000, or with DP the largest node's count).", HelpName = "N" };
         var json = new Option<bool>("--json") { Description = "The last line of stdout is one JSON object: accuracy, accuracy_centralized, rounds, bytes_per_update, …" };
         var command = new Command("simulate-fleet", "N virtual nodes and an in-process aggregator learning together over a real MQTT broker.")
         {
-            nodes, broker, train, test, partition, rounds, localEpochs, compression, dpNoise, clip, proximal, lr, rule, seed, models, cache, json, head, dpEpsilon, dpUnit, precision, maxNodeSamples, refineSteps, refineDynamic, refineLr,
+            nodes, broker, train, test, partition, rounds, localEpochs, compression, dpNoise, clip, proximal, lr, rule, seed, models, cache, json, head, dpEpsilon, dpUnit, precision, maxNodeSamples, refineSteps, refineMethod, refineLr,
         };
         command.SetAction((p, ct) =>
         {
@@ -143,7 +144,7 @@ internal sealed record SimulateFleetArguments
                     DpEpsilon = p.GetValue(dpEpsilon),
                     DpUnit = p.GetValue(dpUnit) == "sample" ? PrivacyUnit.Sample : PrivacyUnit.Node,
                     RefineSteps = p.GetValue(refineSteps),
-                    RefineDynamic = (float)p.GetValue(refineDynamic),
+                    RefineMethod = p.GetValue(refineMethod) ?? "scaffold",
                     RefineLearningRate = (float)p.GetValue(refineLr),
                     StatisticsPrecision = p.GetValue(precision) == "float64" ? StatisticsPrecision.Exact : StatisticsPrecision.Compact,
                     MaxNodeSamples = p.GetValue(maxNodeSamples) is { } max ? Math.Max(1, max) : null,

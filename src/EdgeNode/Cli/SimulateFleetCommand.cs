@@ -27,6 +27,9 @@ internal static class SimulateFleetCommand
 {
     private const string Prefix = "edgenode";
 
+    // FedDyn's α as in Acar et al. 2021's experiments; it assumes local training nearly solves each local problem.
+    private const float FedDynAlpha = 0.01f;
+
     /// <summary>The <c>simulate-fleet</c> verb.</summary>
     public static Command Create() => SimulateFleetArguments.CreateCommand(ExecuteAsync);
 
@@ -224,7 +227,7 @@ internal static class SimulateFleetCommand
 
     private static IHost StartAggregator(SimulateFleetArguments a, string root, string fleet, int active, HeadKind kind)
     {
-        // The refinement of the statistics round trains a fixed number of steps under FedDyn; the softmax run keeps
+        // The refinement of the statistics round trains a fixed number of steps under SCAFFOLD (or FedDyn); the softmax run keeps
         // today's epochs and FedAvg, to compare with.
         var refine = kind == HeadKind.DiscriminantSoftmax;
         var rule = a.Rule switch { "trimmed" => "TrimmedMean", "median" => "Median", _ => "FedAvg" };
@@ -243,7 +246,8 @@ internal static class SimulateFleetCommand
             "--EdgeNode:Aggregator:Rule=" + rule,
             "--EdgeNode:Aggregator:Epochs=" + a.LocalEpochs.ToString(CultureInfo.InvariantCulture),
             "--EdgeNode:Aggregator:LocalSteps=" + (refine ? a.RefineSteps : 0).ToString(CultureInfo.InvariantCulture),
-            "--EdgeNode:Aggregator:Dynamic=" + (refine ? a.RefineDynamic : 0).ToString(CultureInfo.InvariantCulture),
+            "--EdgeNode:Aggregator:Dynamic=" + (refine && a.RefineMethod == "feddyn" ? FedDynAlpha : 0).ToString(CultureInfo.InvariantCulture),
+            "--EdgeNode:Aggregator:Scaffold=" + (refine && a.RefineMethod == "scaffold" ? "true" : "false"),
             "--EdgeNode:Aggregator:LearningRate=" + (refine ? a.RefineLearningRate : a.LearningRate).ToString(CultureInfo.InvariantCulture),
             "--EdgeNode:Aggregator:Proximal=" + a.Proximal.ToString(CultureInfo.InvariantCulture),
             "--EdgeNode:Aggregator:Compression=" + a.Compression,

@@ -82,6 +82,17 @@ public sealed class AggregatorOptions
     [Range(1, 10_000)]
     public int Epochs { get; set; } = 5;
 
+    /// <summary>Local mini-batch steps per round, the same at any data size (0: <see cref="Epochs"/> passes instead).</summary>
+    [Range(0, 1_000_000)]
+    public int LocalSteps { get; set; }
+
+    /// <summary>FedDyn α: dynamic regularisation of local training and the aggregator's drift correction (0: off).</summary>
+    [Range(0.0, 1000)]
+    public float Dynamic { get; set; }
+
+    /// <summary>SCAFFOLD drift correction of local SGD steps (needs <see cref="LocalSteps"/> &gt; 0; the nodes derive the control variates).</summary>
+    public bool Scaffold { get; set; }
+
     /// <summary>Local batch size.</summary>
     [Range(1, 100_000)]
     public int BatchSize { get; set; } = 32;
@@ -138,6 +149,9 @@ public sealed class AggregatorOptions
         LearningRate = LearningRate,
         L2 = L2,
         Proximal = Proximal,
+        LocalSteps = LocalSteps,
+        Dynamic = Dynamic,
+        Scaffold = Scaffold && LocalSteps > 0,
         Compression = Compression,
         ClipNorm = ClipNorm,
     };

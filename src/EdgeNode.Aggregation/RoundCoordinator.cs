@@ -23,6 +23,7 @@ public sealed class RoundCoordinator : IDisposable
     private readonly Dictionary<string, ContributedDelta> _round = new(StringComparer.Ordinal);
     private readonly Random _noise = new();
     private ReplayGuard _replays = null!;
+    private readonly DynamicRegularizer _dynamic = new();
     private HeadModel _head = null!;
     private int[] _layout = [];
     private bool _forwarded;
@@ -179,6 +180,11 @@ public sealed class RoundCoordinator : IDisposable
 
             if (result.Used.Count > 0)
             {
+                if (_options.Dynamic > 0)
+                {
+                    _dynamic.Correct(result.Delta, _options.Dynamic);
+                }
+
                 HeadDelta.Apply(_head, result.Delta);
             }
 

@@ -10,6 +10,9 @@ namespace EdgeNode.Learning;
 /// </summary>
 public static class GatedTraining
 {
+    // Below this many validation samples a fitted temperature follows the few samples rather than the head.
+    private const int MinCalibrationSamples = 20;
+
     /// <summary>Trains a softmax head and gates it. The active head is never modified.</summary>
     /// <exception cref="ArgumentException">Fewer than two classes to train on.</exception>
     public static GateResult Run(HeadModel? current, IReadOnlyList<LabeledSample> samples, int dimension, TrainingOptions options, double validationFraction, double margin, int hiddenSize = 0, CancellationToken cancellationToken = default) =>
@@ -20,7 +23,15 @@ public static class GatedTraining
     /// softmax from a copy of the active head) and gates it against the active head, whatever kind that is.
     /// </summary>
     /// <exception cref="ArgumentException">Fewer than two classes to train on.</exception>
-    public static GateResult Run(HeadKind kind, HeadModel? current, IReadOnlyList<LabeledSample> samples, int dimension, TrainingOptions options, double validationFraction, double margin, int hiddenSize = 0, CancellationToken cancellationToken = default)
+    public static GateResult Run(HeadKind kind, HeadModel? current, IReadOnlyList<LabeledSample> samples, int dimension, TrainingOptions options, double validationFraction, double margin, int hiddenSize = 0, CancellationToken cancellationToken = default) =>
+        Run(kind, current, samples, dimension, options, validationFraction, margin, hiddenSize, null, cancellationToken);
+
+    /// <summary>
+    /// As above, with the discriminant fitted from <paramref name="statistics"/> (the node's ledger of every training-split
+    /// label, beyond the reservoir) instead of the stored training split's; null: the stored split's.
+    /// </summary>
+    /// <exception cref="ArgumentException">Fewer than two classes to train on.</exception>
+    public static GateResult Run(HeadKind kind, HeadModel? current, IReadOnlyList<LabeledSample> samples, int dimension, TrainingOptions options, double validationFraction, double margin, int hiddenSize, Discriminant.DiscriminantStatistics? statistics, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(samples);
         ArgumentNullException.ThrowIfNull(options);
@@ -41,13 +52,22 @@ public static class GatedTraining
             throw new ArgumentException($"Training needs labelled samples of at least two classes; the training split has {train.Classes.Count}.", nameof(samples));
         }
 
-        var statistics = new Discriminant.DiscriminantStatistics(dimension);
-        if (kind != HeadKind.Softmax)
+        if (statistics is null || statistics.Dimension != dimension || statistics.Count == 0)
         {
-            statistics.AddRange(train);
+            statistics = new Discriminant.DiscriminantStatistics(dimension);
+            if (kind != HeadKind.Softmax)
+            {
+                statistics.AddRange(train);
+            }
         }
 
         var candidate = Discriminant.HeadFit.Train(kind, statistics, train, options, current, hiddenSize, cancellationToken);
+        if (kind != HeadKind.Softmax && validation.Count >= MinCalibrationSamples)
+        {
+            // The discriminant's posterior is over-confident; the temperature leaves every decision, so the gate, unchanged.
+            Discriminant.TemperatureScaling.Calibrate(candidate, validation);
+        }
+
         var candidateAccuracy = HeadEvaluator.Accuracy(candidate, validation);
         var currentAccuracy = current is null ? 0 : HeadEvaluator.Accuracy(current, validation);
         if (validation.Count == 0)

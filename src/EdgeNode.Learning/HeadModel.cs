@@ -186,6 +186,17 @@ public sealed class HeadModel
         return new Prediction(_classes[best], p[best], best);
     }
 
+    /// <summary>Multiplies every logit by <paramref name="factor"/> (the output layer's weights and biases): temperature scaling, decisions unchanged for a positive factor.</summary>
+    public void ScaleLogits(float factor)
+    {
+        if (!(factor > 0 && float.IsFinite(factor)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(factor), factor, "The logit scale must be a positive number.");
+        }
+
+        TensorPrimitives.Multiply(_parameters.AsSpan(OutputWeightsOffset), factor, _parameters.AsSpan(OutputWeightsOffset));
+    }
+
     /// <summary>A deep copy.</summary>
     public HeadModel Clone() => new(InputSize, HiddenSize, _classes, Scaler.Clone(), (float[])_parameters.Clone());
 

@@ -49,18 +49,25 @@ public static class HeadTrainer
             order[i] = i;
         }
 
+        if (options.GradientOffset is { } offsetVector && offsetVector.Length != head.ParameterCount)
+        {
+            throw new ArgumentException($"The gradient offset has {offsetVector.Length} values; the head has {head.ParameterCount} parameters.", nameof(options));
+        }
+
         var random = new Random(options.Seed);
         var batchesPerEpoch = (n + options.BatchSize - 1) / options.BatchSize;
-        var totalSteps = (double)batchesPerEpoch * options.Epochs;
+        var totalSteps = options.Steps > 0 ? options.Steps : (double)batchesPerEpoch * options.Epochs;
         var step = 0;
         var started = Stopwatch.GetTimestamp();
         double epochLoss = 0;
-        for (var epoch = 0; epoch < options.Epochs; epoch++)
+        var epochs = 0;
+        while (step < totalSteps)
         {
             cancellationToken.ThrowIfCancellationRequested();
             random.Shuffle(order);
             epochLoss = 0;
-            for (var start = 0; start < n; start += options.BatchSize)
+            var seen = 0;
+            for (var start = 0; start < n && step < totalSteps; start += options.BatchSize)
             {
                 options.BetweenBatches?.Invoke();
                 var batch = order.AsSpan(start, Math.Min(options.BatchSize, n - start));
@@ -71,18 +78,25 @@ public static class HeadTrainer
                     TensorPrimitives.MultiplyAdd(offset, options.Proximal, gradient.Gradient, gradient.Gradient);
                 }
 
+                if (options.GradientOffset is { } linear)
+                {
+                    TensorPrimitives.Subtract(gradient.Gradient, linear, gradient.Gradient);
+                }
+
                 var rate = options.CosineDecay
                     ? (float)(options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps)))
                     : options.LearningRate;
                 optimizer.Step(head.Parameters, gradient.Gradient, rate);
                 step++;
                 epochLoss += loss * batch.Length;
+                seen += batch.Length;
             }
 
-            epochLoss /= n;
+            epochLoss /= seen;
+            epochs++;
         }
 
-        return new TrainingReport(options.Epochs, n, epochLoss, Stopwatch.GetElapsedTime(started));
+        return new TrainingReport(epochs, n, epochLoss, Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>

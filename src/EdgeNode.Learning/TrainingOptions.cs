@@ -6,6 +6,18 @@ public sealed record TrainingOptions
     /// <summary>Passes over the training set.</summary>
     public int Epochs { get; init; } = 40;
 
+    /// <summary>
+    /// Mini-batch steps of the run, whatever the data size (reshuffled at each pass); 0 runs <see cref="Epochs"/> passes.
+    /// Federated rounds use it so that a node with 5× the samples does not drift 5× as far from the global head.
+    /// </summary>
+    public int Steps { get; init; }
+
+    /// <summary>
+    /// A constant vector subtracted from every gradient (FedDyn's linear term −⟨gᵢ, θ⟩, Acar et al. 2021), as long as the
+    /// head's parameters; null: none.
+    /// </summary>
+    public float[]? GradientOffset { get; init; }
+
     /// <summary>Mini-batch size.</summary>
     public int BatchSize { get; init; } = 64;
 
@@ -51,6 +63,7 @@ public sealed record TrainingOptions
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Epochs);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize);
+        ArgumentOutOfRangeException.ThrowIfNegative(Steps);
         if (!(LearningRate > 0 && float.IsFinite(LearningRate)))
         {
             throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "The learning rate must be a positive number.");

@@ -103,4 +103,7 @@ internal static partial class NodeLog
 
     [LoggerMessage(30, LogLevel.Warning, "Health: {Status}: {Detail}")]
     public static partial void HealthNotHealthy(ILogger logger, string status, string detail);
+
+    [LoggerMessage(32, LogLevel.Warning, "The discriminant statistics ledger cannot be read ({Problem}); the next training run rebuilds it from the stored samples")]
+    public static partial void LedgerUnreadable(ILogger logger, string problem);
 }

@@ -51,7 +51,14 @@ public static class LinearDiscriminant
 
     /// <summary>Fits the head and reports the shrinkage it chose.</summary>
     /// <exception cref="ArgumentException">No class with samples, or non-finite statistics.</exception>
-    public static HeadModel Fit(DiscriminantStatistics statistics, out DiscriminantReport report)
+    public static HeadModel Fit(DiscriminantStatistics statistics, out DiscriminantReport report) => Fit(statistics, 0, out report);
+
+    /// <summary>
+    /// Fits the head of DP-noised statistics: <paramref name="momentNoiseVariance"/> is the variance of the noise added to each
+    /// entry of Σ xxᵀ, and the shrinkage is at least the share of Σ's deviation from its target that this noise explains.
+    /// </summary>
+    /// <exception cref="ArgumentException">No class with samples, or non-finite statistics.</exception>
+    public static HeadModel Fit(DiscriminantStatistics statistics, double momentNoiseVariance, out DiscriminantReport report)
     {
         ArgumentNullException.ThrowIfNull(statistics);
         var d = statistics.Dimension;
@@ -75,7 +82,7 @@ public static class LinearDiscriminant
             var raw = sigma.AsSpan(0, d * d);
             var a = sigma.AsSpan(d * d, d * d);
             var freedom = n - present.Length;
-            var (rho, target) = Covariance(statistics, present, mean, n, freedom, raw);
+            var (rho, target) = Covariance(statistics, present, mean, n, freedom, momentNoiseVariance, raw);
             for (var attempt = 0; ; attempt++)
             {
                 Shrink(raw, a, d, rho, target);
@@ -112,7 +119,7 @@ public static class LinearDiscriminant
     }
 
     /// <summary>Writes the pooled within-class covariance (lower triangle) to <paramref name="a"/>; returns the OAS weight and the target's scale.</summary>
-    private static (double Rho, double Target) Covariance(DiscriminantStatistics s, int[] present, ReadOnlySpan<double> mean, double n, double freedom, Span<double> a)
+    private static (double Rho, double Target) Covariance(DiscriminantStatistics s, int[] present, ReadOnlySpan<double> mean, double n, double freedom, double noiseVariance, Span<double> a)
     {
         var d = s.Dimension;
         s.SecondMoment.CopyTo(a);
@@ -150,6 +157,15 @@ public static class LinearDiscriminant
         }
 
         var rho = freedom > 0 ? OasShrinkage.Weight(trace, square, d, freedom) : 1;
+        if (noiseVariance > 0)
+        {
+            // Σ̂ = Σ + E with E symmetric, each entry of variance σ²/divisor²: the weight minimising E‖(1 − ρ)Σ̂ + ρtI − Σ‖²
+            // is about E‖E‖² / ‖Σ̂ − tI‖² (Ledoit and Wolf 2004, with the noise's energy known instead of estimated).
+            var spread = square - (trace * trace / d);
+            var noise = (double)d * d * noiseVariance / (divisor * divisor);
+            rho = Math.Max(rho, spread > 0 ? Math.Min(1, noise / spread) : 1);
+        }
+
         if (trace > 0)
         {
             return (rho, trace / d);

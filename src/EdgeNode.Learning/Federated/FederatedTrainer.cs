@@ -11,6 +11,14 @@ public sealed class FederatedTrainer(string nodeId, EcdsaSigner signer)
 {
     private float[] _residual = [];
 
+    // FedDyn's gᵢ: the node's loss gradient at its last local optimum, carried between rounds (reset when the layout changes).
+    private float[] _dynamic = [];
+
+    // SCAFFOLD's cᵢ, and the global head (version, parameters) the last round started from, to derive c from the next one.
+    private float[] _control = [];
+    private float[] _previous = [];
+    private long _previousVersion = -1;
+
     /// <summary>The node id updates are sent as.</summary>
     public string NodeId { get; } = nodeId;
 
@@ -30,9 +38,42 @@ public sealed class FederatedTrainer(string nodeId, EcdsaSigner signer)
         }
 
         var head = start.Clone();
-        var report = HeadTrainer.Train(head, local, global.Config.ToTrainingOptions(seed), cancellationToken);
+        var options = global.Config.ToTrainingOptions(seed);
+        var alpha = global.Config.Dynamic;
+        if (alpha > 0)
+        {
+            if (_dynamic.Length != head.ParameterCount)
+            {
+                _dynamic = new float[head.ParameterCount];
+            }
+
+            options = options with { GradientOffset = _dynamic };
+        }
+
+        var fleetControl = global.Config.Scaffold && global.Config.LocalSteps > 0 ? ScaffoldStart(global, start, options) : null;
+        if (fleetControl is not null)
+        {
+            // The step follows g − cᵢ + c: the offset subtracted from every gradient is cᵢ − c.
+            var offset = new float[head.ParameterCount];
+            TensorPrimitives.Subtract(_control, fleetControl, offset);
+            options = options with { GradientOffset = offset };
+        }
+
+        var report = HeadTrainer.Train(head, local, options, cancellationToken);
         var delta = new float[head.ParameterCount];
         TensorPrimitives.Subtract(head.Parameters, start.Parameters, delta);
+        if (alpha > 0)
+        {
+            // At the local optimum ∇Lᵢ(θᵢ) = gᵢ − α(θᵢ − θ): that gradient is the next round's gᵢ.
+            TensorPrimitives.MultiplyAdd(delta, -alpha, _dynamic, _dynamic);
+        }
+
+        if (fleetControl is not null)
+        {
+            // cᵢ ← cᵢ − c − Δᵢ/(K·η).
+            TensorPrimitives.Subtract(_control, fleetControl, _control);
+            TensorPrimitives.MultiplyAdd(delta, -1f / (global.Config.LocalSteps * global.Config.LearningRate), _control, _control);
+        }
         if (global.Config.ClipNorm > 0)
         {
             RobustAggregator.Clip(delta, global.Config.ClipNorm);
@@ -47,5 +88,30 @@ public sealed class FederatedTrainer(string nodeId, EcdsaSigner signer)
         var payload = DeltaEncoder.Encode(delta, TensorLayout.Of(head), codec, codec.Codec == DeltaCodec.Dense ? [] : _residual);
         var update = new HeadUpdate(NodeId, global.Round, global.Version, local.Count, (float)report.FinalLoss, codec.Codec, delta.Length, payload);
         return (HeadUpdateWire.Write(update, signer), update);
+    }
+
+    /// <summary>The fleet's control variate c for this round (zero when this node did not train on the head just before it).</summary>
+    private float[] ScaffoldStart(GlobalHead global, HeadModel start, TrainingOptions options)
+    {
+        var p = start.ParameterCount;
+        var c = new float[p];
+        if (_control.Length != p)
+        {
+            _control = new float[p];
+        }
+
+        if (_previousVersion == global.Version - 1 && _previous.Length == p)
+        {
+            TensorPrimitives.Subtract(start.Parameters, _previous, c);
+            TensorPrimitives.Multiply(c, -1f / (options.Steps * options.LearningRate), c);
+        }
+        else
+        {
+            Array.Clear(_control);
+        }
+
+        _previous = (float[])start.Parameters.Clone();
+        _previousVersion = global.Version;
+        return c;
     }
 }

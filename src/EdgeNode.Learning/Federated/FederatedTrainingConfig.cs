@@ -6,6 +6,24 @@ public sealed record FederatedTrainingConfig
     /// <summary>Local epochs per round.</summary>
     public int Epochs { get; init; } = 5;
 
+    /// <summary>Local mini-batch steps per round (0: <see cref="Epochs"/> passes instead), the same at any data size.</summary>
+    public int LocalSteps { get; init; }
+
+    /// <summary>
+    /// FedDyn α (Acar et al. 2021; 0: off): nodes add α/2‖θ − θ_global‖² and a linear term they carry between rounds, and the
+    /// aggregator corrects the mean delta with its running state, so that under non-IID data the fixed point is the
+    /// minimiser of the fleet's loss rather than a drifted mix of local minimisers.
+    /// </summary>
+    public float Dynamic { get; init; }
+
+    /// <summary>
+    /// SCAFFOLD (Karimireddy et al. 2020, option II, every node taking part): local steps are plain SGD on the gradient
+    /// corrected by c − cᵢ. A node keeps cᵢ; c, the mean of the cᵢ, is −(θₜ − θₜ₋₁)/(K·η) (the last global step over the
+    /// steps and step size), so nodes derive it from the two global heads they saw and the wire carries nothing more.
+    /// Needs <see cref="LocalSteps"/> &gt; 0.
+    /// </summary>
+    public bool Scaffold { get; init; }
+
     /// <summary>Local mini-batch size.</summary>
     public int BatchSize { get; init; } = 32;
 
@@ -31,7 +49,10 @@ public sealed record FederatedTrainingConfig
         BatchSize = BatchSize,
         LearningRate = LearningRate,
         L2 = L2,
-        Proximal = Proximal,
+        Steps = LocalSteps,
+        Optimizer = Scaffold ? OptimizerKind.Sgd : OptimizerKind.Adam,
+        Momentum = 0,
+        Proximal = Dynamic > 0 ? Dynamic : Proximal,
         Seed = seed,
 
         // The global head's standardisation is shared by the fleet; refitting it locally would change the parameterisation per node.

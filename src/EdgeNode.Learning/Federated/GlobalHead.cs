@@ -77,6 +77,9 @@ public sealed record GlobalHead(long Version, long Round, DateTimeOffset Deadlin
             w.WriteNumber("proximal", Config.Proximal);
             w.WriteString("compression", Config.Compression);
             w.WriteNumber("clipNorm", Config.ClipNorm);
+            w.WriteNumber("localSteps", Config.LocalSteps);
+            w.WriteNumber("dynamic", Config.Dynamic);
+            w.WriteBoolean("scaffold", Config.Scaffold);
             w.WriteEndObject();
             w.WriteEndObject();
         }
@@ -134,6 +137,11 @@ public sealed record GlobalHead(long Version, long Round, DateTimeOffset Deadlin
                 Proximal = c.GetProperty("proximal").GetSingle(),
                 Compression = c.GetProperty("compression").GetString() ?? "none",
                 ClipNorm = c.GetProperty("clipNorm").GetSingle(),
+
+                // Absent in heads published before FedDyn and local steps: epochs and plain FedAvg, as then.
+                LocalSteps = c.TryGetProperty("localSteps", out var steps) ? steps.GetInt32() : 0,
+                Dynamic = c.TryGetProperty("dynamic", out var dynamic) ? dynamic.GetSingle() : 0,
+                Scaffold = c.TryGetProperty("scaffold", out var scaffold) && scaffold.GetBoolean(),
             };
             var global = new GlobalHead(
                 root.GetProperty("version").GetInt64(),

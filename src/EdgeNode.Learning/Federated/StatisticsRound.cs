@@ -41,6 +41,9 @@ public sealed class StatisticsRound
     /// <summary>(ε, δ = 1e-5) of the round when it is noised; 0 otherwise.</summary>
     public double Epsilon => _options.NoiseMultiplier > 0 ? StatisticsNoise.Epsilon(_options.NoiseMultiplier) : 0;
 
+    /// <summary>Variance of the noise on each second-moment entry of <see cref="Close"/>'s sum (0 without DP), for noise-aware shrinkage.</summary>
+    public double MomentNoiseVariance => _options.NoiseMultiplier > 0 ? Math.Pow(StatisticsNoise.Deviations(_options.NoiseMultiplier, _options.UnitSamples, _options.ClipNorm).Moment, 2) : 0;
+
     /// <summary>Screens one whole update message and takes it when good and new.</summary>
     public (StatisticsVerdict Verdict, string? Reason) Offer(ReadOnlyMemory<byte> message)
     {
@@ -90,7 +93,7 @@ public sealed class StatisticsRound
 
         if (_options.NoiseMultiplier > 0)
         {
-            StatisticsNoise.Add(total, _options.NoiseMultiplier, _options.MaxSamplesPerNode, _options.ClipNorm, noise ?? Random.Shared);
+            StatisticsNoise.Add(total, _options.NoiseMultiplier, _options.UnitSamples, _options.ClipNorm, noise ?? Random.Shared);
         }
 
         return total;

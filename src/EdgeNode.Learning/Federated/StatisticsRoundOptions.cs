@@ -11,15 +11,21 @@ public sealed record StatisticsRoundOptions
 
     /// <summary>
     /// A node counts as at most this many samples: a node claiming more is scaled down to it (its means and
-    /// covariance kept, its weight bounded), so forged counts cannot outweigh the fleet. It is also the DP sensitivity.
+    /// covariance kept, its weight bounded), so forged counts cannot outweigh the fleet. It is also the client-level DP sensitivity.
     /// </summary>
     public double MaxSamplesPerNode { get; init; } = 10_000;
 
     /// <summary>Per-sample L2 clip C the nodes apply (0: none); with it, statistics beyond what clipped samples can add are rejected.</summary>
     public double ClipNorm { get; init; }
 
-    /// <summary>Client-level DP: Gaussian noise multiplier z on the summed statistics (0: off). Needs <see cref="ClipNorm"/>.</summary>
+    /// <summary>DP: Gaussian noise multiplier z on the summed statistics (0: off; the unit is <see cref="PrivacyUnit"/>). Needs <see cref="ClipNorm"/>.</summary>
     public double NoiseMultiplier { get; init; }
+
+    /// <summary>What the DP noise hides: a node's whole contribution (sensitivity <see cref="MaxSamplesPerNode"/> samples) or one sample.</summary>
+    public PrivacyUnit PrivacyUnit { get; init; } = PrivacyUnit.Node;
+
+    /// <summary>Samples one privacy unit moves the sum by at most: the DP sensitivity in samples.</summary>
+    public double UnitSamples => PrivacyUnit == PrivacyUnit.Sample ? 1 : MaxSamplesPerNode;
 
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()

@@ -30,6 +30,7 @@ internal static class FleetStatisticsRound
             MaxSamplesPerNode = bound,
             ClipNorm = clip,
             NoiseMultiplier = dp ? StatisticsNoise.MultiplierFor(a.DpEpsilon) : 0,
+            PrivacyUnit = a.DpUnit,
         };
         using var keys = new EcdsaKeyRing();
         for (var i = 0; i < parts.Count; i++)
@@ -117,8 +118,8 @@ internal static class FleetStatisticsRound
         }
 
         var total = round.Close(new Random(a.Seed));
-        await stderr.WriteLineAsync(FormattableString.Invariant($"statistics round: {round.Count} of {active} updates taken, {bounded} bounded to {bound} samples{(dp ? $", DP noise z = {options.NoiseMultiplier:F3} (ε = {round.Epsilon:F2} at δ = 1e-5)" : string.Empty)}"));
-        return new FleetStatisticsResult(LinearDiscriminant.Fit(total), LinearDiscriminant.Fit(exact), bytes / (double)active, messages, bounded, round.Epsilon, seconds);
+        await stderr.WriteLineAsync(FormattableString.Invariant($"statistics round: {round.Count} of {active} updates taken, {bounded} bounded to {bound} samples{(dp ? $", DP noise z = {options.NoiseMultiplier:F3} per {(a.DpUnit == PrivacyUnit.Sample ? "sample" : "node")} (ε = {round.Epsilon:F2} at δ = 1e-5)" : string.Empty)}"));
+        return new FleetStatisticsResult(LinearDiscriminant.Fit(total, round.MomentNoiseVariance, out _), LinearDiscriminant.Fit(exact), bytes / (double)active, messages, bounded, round.Epsilon, seconds);
     }
 
     private static async Task<MqttMessageBus> ConnectAsync(MqttOptions mqtt, string prefix, string clientId, List<MqttMessageBus> buses, List<Task> loops, CancellationToken cancellationToken)

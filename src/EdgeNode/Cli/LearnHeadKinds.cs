@@ -32,11 +32,14 @@ internal static class LearnHeadKinds
             return HeadEvaluator.Accuracy(HeadFit.Train(kind, s, subset, options, hiddenSize: a.Hidden, cancellationToken: cancellationToken), test);
         }
 
+        (HeadModel Head, double Temperature) Calibrated(HeadKind kind) => HeadFit.TrainCalibrated(kind, train, options, a.Hidden, cancellationToken);
+        var calibrated = Calibrated(HeadKind.Discriminant);
+        var calibratedRefined = Calibrated(HeadKind.DiscriminantSoftmax);
         return
         [
-            new(HeadKind.Discriminant, HeadEvaluator.Accuracy(discriminant, test), CalibrationError.Expected(discriminant, test), incremental?.Discriminant, incremental?.DiscriminantJoint, [.. few.Select(f => (f.k, Score(HeadKind.Discriminant, f.Item2)))], discriminantSeconds),
-            new(HeadKind.Softmax, HeadEvaluator.Accuracy(softmax, test), CalibrationError.Expected(softmax, test), softmaxIncremental?.AccuracyIncremental, softmaxIncremental?.AccuracyJoint, [.. few.Select(f => (f.k, Score(HeadKind.Softmax, f.Item2)))], softmaxSeconds),
-            new(HeadKind.DiscriminantSoftmax, HeadEvaluator.Accuracy(refined, test), CalibrationError.Expected(refined, test), incremental?.Refined, incremental?.RefinedJoint, [.. few.Select(f => (f.k, Score(HeadKind.DiscriminantSoftmax, f.Item2)))], refinedSeconds),
+            new(HeadKind.Discriminant, HeadEvaluator.Accuracy(discriminant, test), CalibrationError.Expected(calibrated.Head, test), incremental?.Discriminant, incremental?.DiscriminantJoint, [.. few.Select(f => (f.k, Score(HeadKind.Discriminant, f.Item2)))], discriminantSeconds, CalibrationError.Expected(discriminant, test), calibrated.Temperature),
+            new(HeadKind.Softmax, HeadEvaluator.Accuracy(softmax, test), CalibrationError.Expected(softmax, test), softmaxIncremental?.AccuracyIncremental, softmaxIncremental?.AccuracyJoint, [.. few.Select(f => (f.k, Score(HeadKind.Softmax, f.Item2)))], softmaxSeconds, CalibrationError.Expected(softmax, test), 1),
+            new(HeadKind.DiscriminantSoftmax, HeadEvaluator.Accuracy(refined, test), CalibrationError.Expected(calibratedRefined.Head, test), incremental?.Refined, incremental?.RefinedJoint, [.. few.Select(f => (f.k, Score(HeadKind.DiscriminantSoftmax, f.Item2)))], refinedSeconds, CalibrationError.Expected(refined, test), calibratedRefined.Temperature),
         ];
     }
 

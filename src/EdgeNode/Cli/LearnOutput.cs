@@ -12,7 +12,7 @@ internal static class LearnOutput
     {
         var shots = string.Join(", ", k.FewShot.Select(f => FormattableString.Invariant($"{f.Shots}-shot {f.Accuracy:F4}")));
         var incremental = k.Incremental is { } inc ? FormattableString.Invariant($"; class-incremental {inc:F4} vs joint {k.Joint:F4}") : string.Empty;
-        return FormattableString.Invariant($"head {HeadKinds.Name(k.Kind)}{(k.Kind == chosen ? " (default)" : string.Empty)}: accuracy {k.Accuracy:F4}, ECE {k.CalibrationError:F4}{incremental}; {shots}; fit {k.TrainSeconds * 1000:F0} ms");
+        return FormattableString.Invariant($"head {HeadKinds.Name(k.Kind)}{(k.Kind == chosen ? " (default)" : string.Empty)}: accuracy {k.Accuracy:F4}, ECE {k.CalibrationError:F4} (T = {k.Temperature:F2}; {k.UncalibratedError:F4} before){incremental}; {shots}; fit {k.TrainSeconds * 1000:F0} ms");
     }
 
     /// <summary>Writes <c>head_kind</c> and the <c>heads</c> object (one object per kind) into the open JSON object.</summary>
@@ -25,6 +25,8 @@ internal static class LearnOutput
             w.WriteStartObject(HeadKinds.Name(k.Kind));
             w.WriteNumber("accuracy", Math.Round(k.Accuracy, 4));
             w.WriteNumber("ece", Math.Round(k.CalibrationError, 4));
+            w.WriteNumber("ece_uncalibrated", Math.Round(k.UncalibratedError, 4));
+            w.WriteNumber("temperature", Math.Round(k.Temperature, 4));
             if (k.Incremental is { } incremental)
             {
                 w.WriteNumber("accuracy_incremental", Math.Round(incremental, 4));

@@ -38,6 +38,15 @@ internal sealed record SimulateFleetArguments
 
     public string Rule { get; init; } = "fedavg";
 
+    /// <summary>Local steps of a refinement round after the statistics round (<c>--refine-steps</c>).</summary>
+    public int RefineSteps { get; init; } = 20;
+
+    /// <summary>Drift correction of the refinement rounds (<c>--refine-method</c>): scaffold, feddyn or fedavg.</summary>
+    public string RefineMethod { get; init; } = "scaffold";
+
+    /// <summary>Local step size of the refinement rounds (<c>--refine-lr</c>; SGD under SCAFFOLD, Adam otherwise).</summary>
+    public float RefineLearningRate { get; init; } = 0.02f;
+
     public int Seed { get; init; } = 1;
 
     public string Models { get; init; } = "models";
@@ -51,6 +60,9 @@ internal sealed record SimulateFleetArguments
 
     /// <summary>Client-level DP of the statistics round: target ε at δ = 1e-5 (<c>--dp-epsilon</c>; 0: off).</summary>
     public double DpEpsilon { get; init; }
+
+    /// <summary>What the statistics round's DP hides (<c>--dp-unit</c>): a node or a sample.</summary>
+    public PrivacyUnit DpUnit { get; init; } = PrivacyUnit.Node;
 
     /// <summary>How the statistics travel (<c>--statistics-precision</c>).</summary>
     public StatisticsPrecision StatisticsPrecision { get; init; } = StatisticsPrecision.Compact;
@@ -89,14 +101,20 @@ internal sealed record SimulateFleetArguments
         var cache = new Option<string?>("--cache") { Description = "Embedding cache folder.", HelpName = "dir" };
         var head = new Option<string>("--head") { Description = "The head kind the top-level JSON fields describe; every kind runs side by side: discriminant (one statistics round), softmax (R FedAvg rounds from zero), discriminant+softmax (the statistics round, then R rounds from its head).", DefaultValueFactory = _ => HeadKinds.Name(HeadKinds.Default), HelpName = "discriminant|softmax|discriminant+softmax" };
         head.AcceptOnlyFromAmong([.. HeadKinds.All.Select(HeadKinds.Name)]);
-        var dpEpsilon = new Option<double>("--dp-epsilon") { Description = "Noise the statistics round for client-level (E, 1e-5)-DP (embeddings clipped to norm 1; 0: off).", HelpName = "E" }.NonNegative();
+        var dpEpsilon = new Option<double>("--dp-epsilon") { Description = "Noise the statistics round for (E, 1e-5)-DP of the --dp-unit (embeddings clipped to norm 1; 0: off).", HelpName = "E" }.NonNegative();
+        var dpUnit = new Option<string>("--dp-unit") { Description = "What --dp-epsilon hides: a node's whole contribution (client-level) or any one sample (example-level).", DefaultValueFactory = _ => "node" };
+        dpUnit.AcceptOnlyFromAmong("node", "sample");
+        var refineSteps = new Option<int>("--refine-steps") { Description = "Local mini-batch steps per refinement round (discriminant+softmax), the same at any data size.", DefaultValueFactory = _ => 20, HelpName = "K" }.Between(1, 1_000_000);
+        var refineMethod = new Option<string>("--refine-method") { Description = "Drift correction of the refinement rounds: scaffold (control variates, local SGD), feddyn (dynamic regularisation, alpha 0.01, local Adam) or fedavg.", DefaultValueFactory = _ => "scaffold" };
+        refineMethod.AcceptOnlyFromAmong("scaffold", "feddyn", "fedavg");
+        var refineLr = new Option<double>("--refine-lr") { Description = "Local step size of the refinement rounds (SGD under scaffold, Adam otherwise).", DefaultValueFactory = _ => 0.02, HelpName = "R" }.NonNegative();
         var precision = new Option<string>("--statistics-precision") { Description = "How the statistics travel: float32 (upper triangle) or float64.", DefaultValueFactory = _ => "float32" };
         precision.AcceptOnlyFromAmong("float32", "float64");
         var maxNodeSamples = new Option<double?>("--max-node-samples") { Description = "The aggregator's per-node sample bound in the statistics round (default 10,000, or with DP the largest node's count).", HelpName = "N" };
         var json = new Option<bool>("--json") { Description = "The last line of stdout is one JSON object: accuracy, accuracy_centralized, rounds, bytes_per_update, …" };
         var command = new Command("simulate-fleet", "N virtual nodes and an in-process aggregator learning together over a real MQTT broker.")
         {
-            nodes, broker, train, test, partition, rounds, localEpochs, compression, dpNoise, clip, proximal, lr, rule, seed, models, cache, json, head, dpEpsilon, precision, maxNodeSamples,
+            nodes, broker, train, test, partition, rounds, localEpochs, compression, dpNoise, clip, proximal, lr, rule, seed, models, cache, json, head, dpEpsilon, dpUnit, precision, maxNodeSamples, refineSteps, refineMethod, refineLr,
         };
         command.SetAction((p, ct) =>
         {
@@ -124,6 +142,10 @@ internal sealed record SimulateFleetArguments
                     Json = p.GetValue(json),
                     Head = HeadKinds.TryParse(p.GetValue(head), out var kind) ? kind : HeadKinds.Default,
                     DpEpsilon = p.GetValue(dpEpsilon),
+                    DpUnit = p.GetValue(dpUnit) == "sample" ? PrivacyUnit.Sample : PrivacyUnit.Node,
+                    RefineSteps = p.GetValue(refineSteps),
+                    RefineMethod = p.GetValue(refineMethod) ?? "scaffold",
+                    RefineLearningRate = (float)p.GetValue(refineLr),
                     StatisticsPrecision = p.GetValue(precision) == "float64" ? StatisticsPrecision.Exact : StatisticsPrecision.Compact,
                     MaxNodeSamples = p.GetValue(maxNodeSamples) is { } max ? Math.Max(1, max) : null,
                 },

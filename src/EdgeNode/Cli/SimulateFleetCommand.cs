@@ -27,6 +27,9 @@ internal static class SimulateFleetCommand
 {
     private const string Prefix = "edgenode";
 
+    // FedDyn's α as in Acar et al. 2021's experiments; it assumes local training nearly solves each local problem.
+    private const float FedDynAlpha = 0.01f;
+
     /// <summary>The <c>simulate-fleet</c> verb.</summary>
     public static Command Create() => SimulateFleetArguments.CreateCommand(ExecuteAsync);
 
@@ -129,7 +132,7 @@ internal static class SimulateFleetCommand
 
         await stderr.WriteLineAsync($"{name}: {a.Nodes} nodes ({active} with samples), partition {a.Partition}, compression {a.Compression}, fleet {fleet}, state {root}");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var host = StartAggregator(a, root, fleet, active);
+        using var host = StartAggregator(a, root, fleet, active, kind);
         await host.StartAsync(stop.Token);
         var aggregator = host.Services.GetRequiredService<AggregatorService>();
         await aggregator.Ready;
@@ -222,8 +225,11 @@ internal static class SimulateFleetCommand
 
     private static string NodeId(int i) => "node" + i.ToString("D4", CultureInfo.InvariantCulture);
 
-    private static IHost StartAggregator(SimulateFleetArguments a, string root, string fleet, int active)
+    private static IHost StartAggregator(SimulateFleetArguments a, string root, string fleet, int active, HeadKind kind)
     {
+        // The refinement of the statistics round trains a fixed number of steps under SCAFFOLD (or FedDyn); the softmax run keeps
+        // today's epochs and FedAvg, to compare with.
+        var refine = kind == HeadKind.DiscriminantSoftmax;
         var rule = a.Rule switch { "trimmed" => "TrimmedMean", "median" => "Median", _ => "FedAvg" };
         var builder = AggregatorHost.Create(
         [
@@ -239,7 +245,10 @@ internal static class SimulateFleetCommand
             "--EdgeNode:Aggregator:RoundSeconds=60",
             "--EdgeNode:Aggregator:Rule=" + rule,
             "--EdgeNode:Aggregator:Epochs=" + a.LocalEpochs.ToString(CultureInfo.InvariantCulture),
-            "--EdgeNode:Aggregator:LearningRate=" + a.LearningRate.ToString(CultureInfo.InvariantCulture),
+            "--EdgeNode:Aggregator:LocalSteps=" + (refine ? a.RefineSteps : 0).ToString(CultureInfo.InvariantCulture),
+            "--EdgeNode:Aggregator:Dynamic=" + (refine && a.RefineMethod == "feddyn" ? FedDynAlpha : 0).ToString(CultureInfo.InvariantCulture),
+            "--EdgeNode:Aggregator:Scaffold=" + (refine && a.RefineMethod == "scaffold" ? "true" : "false"),
+            "--EdgeNode:Aggregator:LearningRate=" + (refine ? a.RefineLearningRate : a.LearningRate).ToString(CultureInfo.InvariantCulture),
             "--EdgeNode:Aggregator:Proximal=" + a.Proximal.ToString(CultureInfo.InvariantCulture),
             "--EdgeNode:Aggregator:Compression=" + a.Compression,
             "--EdgeNode:Aggregator:ClipNorm=" + (a.Clip > 0 ? a.Clip : a.DpNoise > 0 ? 1f : 0f).ToString(CultureInfo.InvariantCulture),

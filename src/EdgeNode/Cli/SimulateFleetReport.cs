@@ -116,6 +116,7 @@ internal sealed class SimulateFleetReport
             {
                 w.WriteNumber("dp_epsilon", Math.Round(s.Epsilon, 3));
                 w.WriteNumber("dp_delta", 1e-5);
+                w.WriteString("dp_unit", _a.DpUnit == Learning.Federated.PrivacyUnit.Sample ? "sample" : "node");
             }
         }
 

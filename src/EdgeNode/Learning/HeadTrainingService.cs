@@ -1,6 +1,7 @@
 using EdgeNode.Core;
 using EdgeNode.Hosting;
 using EdgeNode.Learning;
+using EdgeNode.Learning.Discriminant;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ internal sealed class HeadTrainingService(
     ActiveHead active,
     HeadRepository repository,
     ISampleStore samples,
+    StatisticsLedger ledger,
     IInferenceEngine engine,
     InferenceActivity inference,
     TrainingProgress progress,
@@ -119,7 +121,9 @@ internal sealed class HeadTrainingService(
         GateResult result;
         try
         {
-            result = await LowPriorityWork.RunAsync("head-training", () => GatedTraining.Run(Kind(o), current?.Head, stored, engine.Model.EmbeddingSize, training, o.ValidationFraction, o.GateMargin, o.HiddenUnits, cancellationToken));
+            var kind = Kind(o);
+            var statistics = kind == HeadKind.Softmax ? null : await ledger.SnapshotAsync(engine.Model.Id, engine.Model.EmbeddingSize, stored, cancellationToken);
+            result = await LowPriorityWork.RunAsync("head-training", () => GatedTraining.Run(kind, current?.Head, stored, engine.Model.EmbeddingSize, training, o.ValidationFraction, o.GateMargin, o.HiddenUnits, statistics, cancellationToken));
         }
         catch (ArgumentException ex)
         {

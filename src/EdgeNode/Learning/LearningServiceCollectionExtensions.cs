@@ -1,6 +1,7 @@
 using EdgeNode.Core;
 using EdgeNode.Hosting;
 using EdgeNode.Learning;
+using EdgeNode.Learning.Discriminant;
 using EdgeNode.Messaging.Commands;
 using EdgeNode.Pipeline;
 using EdgeNode.Storage;
@@ -31,13 +32,24 @@ internal static class LearningServiceCollectionExtensions
             return new RecentImages(o.RecentImages, o.StoreImages); // the web page's labelling session switches it on
         });
         services.AddSingleton<IFrameObserver, RecentSamplesObserver>();
-        services.AddSingleton<ISampleStore>(sp => SqliteSampleStore.OpenAsync(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path).GetAwaiter().GetResult());
+        services.AddSingleton(sp => SqliteSampleStore.OpenAsync(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path).GetAwaiter().GetResult());
+        services.AddSingleton(sp =>
+        {
+            // Next to the head versions: the statistics are what the discriminant heads are made of.
+            var o = sp.GetRequiredService<IOptions<LearningOptions>>().Value;
+            var ledger = StatisticsLedger.Open(Path.Combine(HeadsDirectory(sp, o), "statistics.bin"), o.ValidationFraction, out var problem);
+            if (problem is not null)
+            {
+                NodeLog.LedgerUnreadable(sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeNode.Learning"), problem);
+            }
+
+            return ledger;
+        });
+        services.AddSingleton<ISampleStore>(sp => new LedgerSampleStore(sp.GetRequiredService<SqliteSampleStore>(), sp.GetRequiredService<StatisticsLedger>()));
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<LearningOptions>>().Value;
-            var database = Path.GetFullPath(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path);
-            var directory = string.IsNullOrWhiteSpace(o.HeadsPath) ? Path.Combine(Path.GetDirectoryName(database)!, "heads") : o.HeadsPath;
-            return new HeadRepository(directory, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeNode.Learning"), o.KeepVersions);
+            return new HeadRepository(HeadsDirectory(sp, o), sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeNode.Learning"), o.KeepVersions);
         });
         services.AddSingleton(sp =>
         {
@@ -60,5 +72,11 @@ internal static class LearningServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, RollbackCommandHandler>();
         services.AddSingleton<ICommandHandler, TrainCommandHandler>();
         return services;
+    }
+
+    private static string HeadsDirectory(IServiceProvider sp, LearningOptions o)
+    {
+        var database = Path.GetFullPath(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path);
+        return string.IsNullOrWhiteSpace(o.HeadsPath) ? Path.Combine(Path.GetDirectoryName(database)!, "heads") : o.HeadsPath;
     }
 }

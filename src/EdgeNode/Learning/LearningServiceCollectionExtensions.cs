@@ -31,7 +31,8 @@ internal static class LearningServiceCollectionExtensions
             return new RecentImages(o.RecentImages, o.StoreImages); // the web page's labelling session switches it on
         });
         services.AddSingleton<IFrameObserver, RecentSamplesObserver>();
-        services.AddSingleton<ISampleStore>(sp => SqliteSampleStore.OpenAsync(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path).GetAwaiter().GetResult());
+        services.AddHostedSingleton<DeferredSampleStore>(); // opens before the training services start
+        services.AddSingleton<ISampleStore>(sp => sp.GetRequiredService<DeferredSampleStore>());
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<LearningOptions>>().Value;

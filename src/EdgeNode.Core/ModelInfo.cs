@@ -1,9 +1,20 @@
 namespace EdgeNode.Core;
 
-/// <summary>Identity of the loaded model, reported in results and telemetry.</summary>
-/// <param name="Id">Manifest id, e.g. <c>resnet18-int8</c>.</param>
-/// <param name="Sha256">Hex SHA-256 of the model file that was verified at load.</param>
-/// <param name="ExecutionProvider">Execution provider the session actually runs on (<c>CPU</c>, <c>CUDA</c>, <c>TensorRT</c>).</param>
+/// <summary>
+/// The one descriptor of a backbone model: what results, telemetry, the <c>model</c> command's status and install
+/// reports say about it. Manifest entries and signed update manifests are file formats that become one of these.
+/// </summary>
+/// <param name="Id">Manifest id, e.g. <c>resnet18-int8</c> (results' <c>model</c>, the <c>model</c> command's <c>name</c>).</param>
+/// <param name="Sha256">Hex SHA-256 of the model file (verified at load).</param>
+/// <param name="ExecutionProvider">Execution provider the session actually runs on (<c>CPU</c>, <c>CUDA</c>, <c>TensorRT</c>); empty for a model that is described but not loaded (the previous model of a status).</param>
 /// <param name="EmbeddingSize">Length of the embedding vector.</param>
 /// <param name="Version">Version of a model installed by a signed update; null for a packaged model without one.</param>
-public sealed record ModelInfo(string Id, string Sha256, string ExecutionProvider, int EmbeddingSize, string? Version = null);
+/// <param name="Source"><see cref="Packaged"/> or <see cref="Installed"/>.</param>
+public sealed record ModelInfo(string Id, string Sha256, string ExecutionProvider, int EmbeddingSize, string? Version = null, string Source = ModelInfo.Packaged)
+{
+    /// <summary>Shipped with the node (<c>models/manifest.json</c>).</summary>
+    public const string Packaged = "packaged";
+
+    /// <summary>Installed by a signed update.</summary>
+    public const string Installed = "installed";
+}

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EdgeNode.Core;
 
 namespace EdgeNode.Inference;
 
@@ -85,6 +86,13 @@ public sealed record ModelEntry
 
     /// <summary>How frames become the input tensor.</summary>
     public required PreprocessingSpec Preprocessing { get; init; }
+
+    /// <summary><see cref="ModelInfo.Packaged"/>, or <see cref="ModelInfo.Installed"/> for the entry of a signed update (not in the manifest's JSON).</summary>
+    [JsonIgnore]
+    public string Source { get; init; } = ModelInfo.Packaged;
+
+    /// <summary>This entry as the node describes a model, running on <paramref name="executionProvider"/> (empty when not loaded).</summary>
+    public ModelInfo Describe(string executionProvider) => new(Id, Sha256, executionProvider, Output.ElementCount, Version, Source);
 
     internal void Validate(string manifestPath)
     {

@@ -95,7 +95,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
             CheckTensor(session.OutputMetadata, entry.Output, "output", entry.Id);
             var size = entry.Preprocessing.Size;
             var preprocessor = new ImagePreprocessor(size, MeanImage.FromPreprocessModel(meanPath, size), entry.Preprocessing.ChannelOrder == "BGR", entry.Preprocessing.Range);
-            var model = new ModelInfo(entry.Id, entry.Sha256, provider, entry.Output.ElementCount, entry.Version);
+            var model = entry.Describe(provider);
             engine = new OnnxInferenceEngine(session, entry, preprocessor, model);
         }
         catch

@@ -17,14 +17,9 @@ public static class ClassIncrementalRun
         IProgress<string>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
         ArgumentNullException.ThrowIfNull(options);
-        var classes = train.Classes;
-        if (tasks < 1 || tasks > classes.Count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(tasks), tasks, $"Tasks must be between 1 and the number of classes ({classes.Count}).");
-        }
+        var groups = TaskGroups(train, tasks);
 
         var withReplay = new HeadModel(train.Dimension, hiddenSize, options.Seed);
         var withoutReplay = new HeadModel(train.Dimension, hiddenSize, options.Seed);
@@ -33,12 +28,10 @@ public static class ClassIncrementalRun
         var afterEach = new List<double>();
         for (var t = 0; t < tasks; t++)
         {
-            var taskClasses = classes.Skip(t * classes.Count / tasks).Take(((t + 1) * classes.Count / tasks) - (t * classes.Count / tasks)).ToHashSet(StringComparer.Ordinal);
+            var taskClasses = groups[t];
             seen.UnionWith(taskClasses);
             var taskData = train.Where(taskClasses.Contains);
-            var replayed = new SampleSet(train.Dimension, taskData.Count + buffer.Count);
-            replayed.AddRange(taskData);
-            buffer.CopyTo(replayed);
+            var replayed = buffer.WithReplay(taskData);
             HeadTrainer.Train(withReplay, replayed, options with { Seed = options.Seed + t }, cancellationToken);
             HeadTrainer.Train(withoutReplay, taskData, options with { Seed = options.Seed + t }, cancellationToken);
             buffer.OfferAll(taskData);
@@ -56,5 +49,29 @@ public static class ClassIncrementalRun
             HeadEvaluator.Accuracy(withoutReplay, test),
             HeadEvaluator.Accuracy(joint, test),
             afterEach);
+    }
+
+    /// <summary>
+    /// The classes of <paramref name="train"/> in <paramref name="tasks"/> contiguous groups, in the order of its classes:
+    /// the tasks a node meets one after another (every class-incremental run splits them this way).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tasks"/> is not between 1 and the number of classes.</exception>
+    public static IReadOnlyList<HashSet<string>> TaskGroups(SampleSet train, int tasks)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        var classes = train.Classes;
+        if (tasks < 1 || tasks > classes.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(tasks), tasks, $"Tasks must be between 1 and the number of classes ({classes.Count}).");
+        }
+
+        var groups = new List<HashSet<string>>(tasks);
+        for (var t = 0; t < tasks; t++)
+        {
+            var first = t * classes.Count / tasks;
+            groups.Add(classes.Skip(first).Take(((t + 1) * classes.Count / tasks) - first).ToHashSet(StringComparer.Ordinal));
+        }
+
+        return groups;
     }
 }

@@ -71,6 +71,16 @@ public sealed class ReplayBuffer
         }
     }
 
+    /// <summary><paramref name="task"/>'s samples followed by the buffer's: what a new task trains on, so that the classes of earlier tasks stay represented.</summary>
+    public SampleSet WithReplay(SampleSet task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var replayed = new SampleSet(task.Dimension, task.Count + Count);
+        replayed.AddRange(task);
+        CopyTo(replayed);
+        return replayed;
+    }
+
     /// <summary>Appends the buffer's samples to <paramref name="destination"/>.</summary>
     public void CopyTo(SampleSet destination)
     {

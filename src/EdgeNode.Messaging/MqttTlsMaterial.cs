@@ -35,7 +35,7 @@ internal sealed class MqttTlsMaterial : IDisposable
                 : new MqttTlsFileException("Tls:CertFile", "a private key (Tls:KeyFile) needs its client certificate file.");
         }
 
-        var cas = string.IsNullOrWhiteSpace(options.CaFile) ? null : LoadCas(options.CaFile);
+        var cas = string.IsNullOrWhiteSpace(options.CaFile) ? null : ReadPemCertificates(options.CaFile, "Tls:CaFile", "the CA file");
         try
         {
             var client = hasCert ? LoadClientCertificate(options.CertFile!, options.KeyFile!, options.KeyPassword) : null;
@@ -55,44 +55,31 @@ internal sealed class MqttTlsMaterial : IDisposable
         ClientCertificate?.Dispose();
     }
 
-    private static X509Certificate2Collection LoadCas(string path)
-    {
-        var cas = new X509Certificate2Collection();
-        try
-        {
-            cas.ImportFromPemFile(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
-        {
-            DisposeAll(cas);
-            throw new MqttTlsFileException("Tls:CaFile", $"cannot read the CA file '{path}': {ex.Message}", ex);
-        }
-
-        if (cas.Count == 0)
-        {
-            throw new MqttTlsFileException("Tls:CaFile", $"'{path}' holds no PEM certificate (-----BEGIN CERTIFICATE-----).");
-        }
-
-        return cas;
-    }
-
-    private static X509Certificate2 LoadClientCertificate(string certPath, string keyPath, string? password)
+    // The CA file and the client certificate fail alike: the key to fix, the file, and why.
+    private static X509Certificate2Collection ReadPemCertificates(string path, string key, string what)
     {
         var certificates = new X509Certificate2Collection();
         try
         {
-            certificates.ImportFromPemFile(certPath);
+            certificates.ImportFromPemFile(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
         {
             DisposeAll(certificates);
-            throw new MqttTlsFileException("Tls:CertFile", $"cannot read the client certificate '{certPath}': {ex.Message}", ex);
+            throw new MqttTlsFileException(key, $"cannot read {what} '{path}': {ex.Message}", ex);
         }
 
         if (certificates.Count == 0)
         {
-            throw new MqttTlsFileException("Tls:CertFile", $"'{certPath}' holds no PEM certificate (-----BEGIN CERTIFICATE-----).");
+            throw new MqttTlsFileException(key, $"'{path}' holds no PEM certificate (-----BEGIN CERTIFICATE-----).");
         }
+
+        return certificates;
+    }
+
+    private static X509Certificate2 LoadClientCertificate(string certPath, string keyPath, string? password)
+    {
+        var certificates = ReadPemCertificates(certPath, "Tls:CertFile", "the client certificate");
 
         // The first certificate is the client's own; any further ones (intermediates) are not sent.
         using var certificate = certificates[0];

@@ -69,4 +69,43 @@ public sealed class ReplayTests
         // A reservoir that holds every sample must end where joint training does: nothing else is lost on the way.
         Assert.True(Math.Abs(full.AccuracyJoint - full.AccuracyIncremental) < 0.03, $"replay {full.AccuracyIncremental} vs joint {full.AccuracyJoint}");
     }
+
+    [Fact]
+    public void WithReplay_TaskAndBuffer_TheTaskFirstThenEveryBufferedSample()
+    {
+        var buffer = new ReplayBuffer(2, capacityPerClass: 5);
+        buffer.Offer([1, 1], "old");
+        buffer.Offer([2, 2], "old");
+        var task = new SampleSet(2);
+        task.Add([9, 9], "new");
+
+        var replayed = buffer.WithReplay(task);
+
+        Assert.Equal(["new", "old", "old"], Enumerable.Range(0, replayed.Count).Select(replayed.LabelOf));
+        Assert.Equal([9f, 9f], replayed.Row(0).ToArray());
+        Assert.Equal(1, task.Count);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(6)]
+    public void TaskGroups_TasksOutsideOneToClassCount_Throws(int tasks)
+    {
+        var (train, _) = Blobs.Make(classes: 5, dimension: 4, trainPerClass: 2, testPerClass: 1, spread: 1f);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => ClassIncrementalRun.TaskGroups(train, tasks));
+    }
+
+    [Fact]
+    public void TaskGroups_FiveClassesInTwoTasks_ContiguousGroupsCoveringEveryClassOnce()
+    {
+        var (train, _) = Blobs.Make(classes: 5, dimension: 4, trainPerClass: 2, testPerClass: 1, spread: 1f);
+
+        var classes = train.Classes.ToList();
+
+        var groups = ClassIncrementalRun.TaskGroups(train, 2);
+
+        Assert.Equal(classes.Take(2), groups[0].OrderBy(classes.IndexOf));
+        Assert.Equal(classes.Skip(2), groups[1].OrderBy(classes.IndexOf));
+    }
 }

@@ -10,13 +10,11 @@ namespace EdgeNode.Devices.Cameras;
 /// configured rate. Every frame is emitted as <see cref="FrameFormat.Jpeg"/>; PNG files are re-encoded once.
 /// The folder is listed again on every pass, so images can be added while it runs.
 /// </summary>
-public sealed class FolderFrameSource : IFrameSource
+public sealed class FolderFrameSource : CameraSource
 {
     private static readonly string[] Extensions = [".jpg", ".jpeg", ".png"];
 
     private readonly string _directory;
-    private readonly CameraOptions _options;
-    private readonly TimeProvider _timeProvider;
     private readonly ILogger<FolderFrameSource> _logger;
     private readonly Dictionary<string, (DateTime Modified, byte[] Jpeg)> _converted = new(StringComparer.Ordinal);
 
@@ -27,29 +25,21 @@ public sealed class FolderFrameSource : IFrameSource
     /// <param name="timeProvider">Clock for pacing and timestamps.</param>
     /// <param name="logger">Logger for unreadable images.</param>
     public FolderFrameSource(string directory, CameraOptions options, CaptureCounters counters, TimeProvider timeProvider, ILogger<FolderFrameSource> logger)
+        : base(options, counters, timeProvider)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(counters);
-        ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
         _directory = directory;
-        _options = options;
-        Counters = counters;
-        _timeProvider = timeProvider;
         _logger = logger;
     }
 
     /// <inheritdoc />
-    public string Name => "folder:" + _directory;
-
-    /// <summary>Frames replayed and images skipped as corrupt.</summary>
-    public CaptureCounters Counters { get; }
+    public override string Name => "folder:" + _directory;
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<Frame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public override async IAsyncEnumerable<Frame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / _options.FramesPerSecond), _timeProvider);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / Options.FramesPerSecond), Clock);
         long sequence = 0;
         while (true)
         {
@@ -66,7 +56,7 @@ public sealed class FolderFrameSource : IFrameSource
                 JpegInspector.TryReadSize(jpeg, out var width, out var height);
                 Counters.FrameCaptured();
                 emitted++;
-                yield return Frame.Copy(++sequence, _timeProvider.GetUtcNow(), width, height, FrameFormat.Jpeg, jpeg);
+                yield return Frame.Copy(++sequence, Clock.GetUtcNow(), width, height, FrameFormat.Jpeg, jpeg);
                 await timer.WaitForNextTickAsync(cancellationToken);
             }
 

@@ -4,27 +4,16 @@ using Microsoft.Extensions.Logging;
 namespace EdgeNode.Devices.Cameras;
 
 /// <summary>Maps <see cref="CameraOptions.Source"/> to an <see cref="IFrameSource"/>.</summary>
-public sealed class FrameSourceFactory
+/// <param name="counters">Capture statistics every created source reports into (for telemetry).</param>
+/// <param name="timeProvider">Clock handed to the sources.</param>
+/// <param name="loggerFactory">Creates the sources' loggers.</param>
+public sealed class FrameSourceFactory(CaptureCounters counters, TimeProvider timeProvider, ILoggerFactory loggerFactory)
 {
-    private readonly TimeProvider _timeProvider;
-    private readonly ILoggerFactory _loggerFactory;
-
-    /// <summary>Creates the factory.</summary>
-    /// <param name="counters">Capture statistics every created source reports into (for telemetry).</param>
-    /// <param name="timeProvider">Clock handed to the sources.</param>
-    /// <param name="loggerFactory">Creates the sources' loggers.</param>
-    public FrameSourceFactory(CaptureCounters counters, TimeProvider timeProvider, ILoggerFactory loggerFactory)
-    {
-        ArgumentNullException.ThrowIfNull(counters);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(loggerFactory);
-        Counters = counters;
-        _timeProvider = timeProvider;
-        _loggerFactory = loggerFactory;
-    }
+    private readonly TimeProvider _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+    private readonly ILoggerFactory _loggerFactory = loggerFactory ?? throw new ArgumentNullException(nameof(loggerFactory));
 
     /// <summary>The statistics shared by the created sources.</summary>
-    public CaptureCounters Counters { get; }
+    public CaptureCounters Counters { get; } = counters ?? throw new ArgumentNullException(nameof(counters));
 
     /// <summary>Creates the source that <paramref name="options"/> names.</summary>
     /// <exception cref="ArgumentException">The source string has an unknown scheme or an empty argument.</exception>

@@ -10,11 +10,9 @@ namespace EdgeNode.Devices.Cameras;
 /// <c>/bin/sh -c</c> and reads a concatenated MJPEG stream from its standard output. The child is restarted
 /// with exponential back-off when it exits, and each line of its standard error is logged.
 /// </summary>
-public sealed class ProcessFrameSource : IFrameSource
+public sealed class ProcessFrameSource : CameraSource
 {
     private readonly string _commandLine;
-    private readonly CameraOptions _options;
-    private readonly TimeProvider _timeProvider;
     private readonly ILogger<ProcessFrameSource> _logger;
     private int _currentProcessId;
 
@@ -25,35 +23,27 @@ public sealed class ProcessFrameSource : IFrameSource
     /// <param name="timeProvider">Clock for timestamps and back-off delays.</param>
     /// <param name="logger">Logger for child lifecycle and its standard error.</param>
     public ProcessFrameSource(string commandLine, CameraOptions options, CaptureCounters counters, TimeProvider timeProvider, ILogger<ProcessFrameSource> logger)
+        : base(options, counters, timeProvider)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(commandLine);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(counters);
-        ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
         _commandLine = commandLine;
-        _options = options;
-        Counters = counters;
-        _timeProvider = timeProvider;
         _logger = logger;
     }
 
     /// <inheritdoc />
-    public string Name => "process:" + _commandLine;
-
-    /// <summary>Frames, corrupt frames and restarts of this source.</summary>
-    public CaptureCounters Counters { get; }
+    public override string Name => "process:" + _commandLine;
 
     /// <summary>Process id of the running child (the shell), or <see langword="null"/> while none runs.</summary>
     public int? CurrentProcessId => Volatile.Read(ref _currentProcessId) is var id and not 0 ? id : null;
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<Frame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public override async IAsyncEnumerable<Frame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var backoff = new Backoff(_options.RestartDelay, _options.MaxRestartDelay);
+        var backoff = new Backoff(Options.RestartDelay, Options.MaxRestartDelay);
         var failures = 0;
         long sequence = 0;
-        using var splitter = new MjpegSplitter(_options.MaxFrameBytes);
+        using var splitter = new MjpegSplitter(Options.MaxFrameBytes);
         var firstStart = true;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -73,7 +63,7 @@ public sealed class ProcessFrameSource : IFrameSource
                 failures++;
                 var delay = backoff.DelayFor(failures);
                 Log.ProcessStartFailed(_logger, ex, Name, delay);
-                await Task.Delay(delay, _timeProvider, cancellationToken);
+                await Task.Delay(delay, Clock, cancellationToken);
                 continue;
             }
 
@@ -137,7 +127,7 @@ public sealed class ProcessFrameSource : IFrameSource
                 failures = framesThisRun > 0 ? 1 : failures + 1;
                 var delay = backoff.DelayFor(failures);
                 Log.ProcessExited(_logger, Name, process.HasExited ? process.ExitCode : -1, delay);
-                await Task.Delay(delay, _timeProvider, cancellationToken);
+                await Task.Delay(delay, Clock, cancellationToken);
             }
         }
     }
@@ -150,7 +140,7 @@ public sealed class ProcessFrameSource : IFrameSource
             return false;
         }
 
-        frame = Frame.Copy(++sequence, _timeProvider.GetUtcNow(), width, height, FrameFormat.Jpeg, jpeg);
+        frame = Frame.Copy(++sequence, Clock.GetUtcNow(), width, height, FrameFormat.Jpeg, jpeg);
         return true;
     }
 

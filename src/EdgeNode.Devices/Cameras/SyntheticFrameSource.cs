@@ -8,45 +8,35 @@ namespace EdgeNode.Devices.Cameras;
 /// bouncing square), rendered as <see cref="FrameFormat.Rgb24"/> at the configured size and rate.
 /// The scene is a pure function of elapsed time on the injected <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class SyntheticFrameSource : IFrameSource
+public sealed class SyntheticFrameSource : CameraSource
 {
-    private readonly CameraOptions _options;
-    private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates the source.</summary>
     /// <param name="options">Frame size and rate.</param>
     /// <param name="counters">Where produced frames are counted.</param>
     /// <param name="timeProvider">Clock that drives both pacing and the scene.</param>
     public SyntheticFrameSource(CameraOptions options, CaptureCounters counters, TimeProvider timeProvider)
+        : base(options, counters, timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(counters);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        _options = options;
-        Counters = counters;
-        _timeProvider = timeProvider;
     }
 
     /// <inheritdoc />
-    public string Name => "synthetic";
-
-    /// <summary>Frames produced by this source.</summary>
-    public CaptureCounters Counters { get; }
+    public override string Name => "synthetic";
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<Frame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public override async IAsyncEnumerable<Frame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var width = _options.Width;
-        var height = _options.Height;
-        var start = _timeProvider.GetTimestamp();
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / _options.FramesPerSecond), _timeProvider);
+        var width = Options.Width;
+        var height = Options.Height;
+        var start = Clock.GetTimestamp();
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / Options.FramesPerSecond), Clock);
         long sequence = 0;
         do
         {
-            var seconds = _timeProvider.GetElapsedTime(start).TotalSeconds;
+            var seconds = Clock.GetElapsedTime(start).TotalSeconds;
             var frame = Frame.Create(
                 ++sequence,
-                _timeProvider.GetUtcNow(),
+                Clock.GetUtcNow(),
                 width,
                 height,
                 FrameFormat.Rgb24,

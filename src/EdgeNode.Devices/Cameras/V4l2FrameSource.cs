@@ -13,12 +13,10 @@ namespace EdgeNode.Devices.Cameras;
 /// <see cref="FrameFormat.Rgb24"/>). Frames beyond the configured rate are dropped at the source; a device
 /// that fails is reopened with back-off.
 /// </summary>
-public sealed class V4l2FrameSource : IFrameSource
+public sealed class V4l2FrameSource : CameraSource
 {
     private readonly string _devicePath;
     private readonly int _busId;
-    private readonly CameraOptions _options;
-    private readonly TimeProvider _timeProvider;
     private readonly ILogger<V4l2FrameSource> _logger;
 
     /// <summary>Creates the source; the device is opened when <see cref="ReadFramesAsync"/> is enumerated.</summary>
@@ -29,11 +27,9 @@ public sealed class V4l2FrameSource : IFrameSource
     /// <param name="logger">Logger for device failures.</param>
     /// <exception cref="ArgumentException">The path is not of the form <c>/dev/videoN</c>.</exception>
     public V4l2FrameSource(string devicePath, CameraOptions options, CaptureCounters counters, TimeProvider timeProvider, ILogger<V4l2FrameSource> logger)
+        : base(options, counters, timeProvider)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(devicePath);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(counters);
-        ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
         const string Prefix = "/dev/video";
         if (!devicePath.StartsWith(Prefix, StringComparison.Ordinal)
@@ -43,25 +39,19 @@ public sealed class V4l2FrameSource : IFrameSource
         }
 
         _devicePath = devicePath;
-        _options = options;
-        Counters = counters;
-        _timeProvider = timeProvider;
         _logger = logger;
     }
 
     /// <inheritdoc />
-    public string Name => "v4l2:" + _devicePath;
-
-    /// <summary>Frames and device restarts of this source.</summary>
-    public CaptureCounters Counters { get; }
+    public override string Name => "v4l2:" + _devicePath;
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<Frame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public override async IAsyncEnumerable<Frame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var backoff = new Backoff(_options.RestartDelay, _options.MaxRestartDelay);
+        var backoff = new Backoff(Options.RestartDelay, Options.MaxRestartDelay);
         var failures = 0;
-        var yuyv = string.Equals(_options.PixelFormat, "YUYV", StringComparison.OrdinalIgnoreCase);
-        var minInterval = TimeSpan.FromSeconds(1 / _options.FramesPerSecond);
+        var yuyv = string.Equals(Options.PixelFormat, "YUYV", StringComparison.OrdinalIgnoreCase);
+        var minInterval = TimeSpan.FromSeconds(1 / Options.FramesPerSecond);
         long sequence = 0;
         while (true)
         {
@@ -104,14 +94,14 @@ public sealed class V4l2FrameSource : IFrameSource
             var delay = backoff.DelayFor(failures);
             Log.CaptureFailed(_logger, failure ?? new IOException("The capture loop ended."), Name, delay);
             Counters.Restarted();
-            await Task.Delay(delay, _timeProvider, cancellationToken);
+            await Task.Delay(delay, Clock, cancellationToken);
         }
     }
 
     private Frame? ToFrame(byte[] buffer, int length, bool yuyv, int width, int height, TimeSpan minInterval, ref long last, ref long sequence)
     {
-        var now = _timeProvider.GetTimestamp();
-        if (last != long.MinValue && _timeProvider.GetElapsedTime(last, now) < minInterval)
+        var now = Clock.GetTimestamp();
+        if (last != long.MinValue && Clock.GetElapsedTime(last, now) < minInterval)
         {
             return null; // faster than the configured rate
         }
@@ -128,7 +118,7 @@ public sealed class V4l2FrameSource : IFrameSource
 
             frame = Frame.Create(
                 sequence + 1,
-                _timeProvider.GetUtcNow(),
+                Clock.GetUtcNow(),
                 width,
                 height,
                 FrameFormat.Rgb24,
@@ -138,7 +128,7 @@ public sealed class V4l2FrameSource : IFrameSource
         }
         else if (JpegInspector.TryReadSize(data, out var w, out var h))
         {
-            frame = Frame.Copy(sequence + 1, _timeProvider.GetUtcNow(), w, h, FrameFormat.Jpeg, data);
+            frame = Frame.Copy(sequence + 1, Clock.GetUtcNow(), w, h, FrameFormat.Jpeg, data);
         }
         else
         {
@@ -171,8 +161,8 @@ public sealed class V4l2FrameSource : IFrameSource
 
     private void Capture(ChannelWriter<Frame> writer, bool yuyv, TimeSpan minInterval, ref long lastEmitted, ref long sequence, CancellationToken cancellationToken)
     {
-        var width = _options.Width;
-        var height = _options.Height;
+        var width = Options.Width;
+        var height = Options.Height;
         var settings = new VideoConnectionSettings(_busId, ((uint)width, (uint)height), yuyv ? VideoPixelFormat.YUYV : VideoPixelFormat.MJPEG);
         var last = lastEmitted;
         var seq = sequence;

@@ -5,26 +5,18 @@ using Iot.Device.Bmxx80.ReadResult;
 namespace EdgeNode.Devices.Sensors;
 
 /// <summary>Bosch BME280 (temperature, pressure, humidity) or BMP280 (no humidity) over I2C.</summary>
-internal sealed class Bmx280Sensor : DriverSensor<Bmx280Base>
+internal sealed class Bmx280Sensor : I2cSensor<Bmx280Base>
 {
-    private readonly IBoardHardware _hardware;
-    private readonly int _bus;
-    private readonly int _address;
     private readonly bool _withHumidity;
 
     public Bmx280Sensor(string name, TimeSpan period, IBoardHardware hardware, int bus, int address, bool withHumidity, TimeProvider timeProvider)
-        : base(name, period, timeProvider)
+        : base(name, period, hardware, bus, address, timeProvider)
     {
-        _hardware = hardware;
-        _bus = bus;
-        _address = address;
         _withHumidity = withHumidity;
     }
 
     protected override Bmx280Base Open() =>
-        Construct<System.Device.I2c.I2cDevice, Bmx280Base>(
-            _hardware.OpenI2cDevice(_bus, _address),
-            device => _withHumidity ? new Bme280(device) : new Bmp280(device));
+        OpenOnBus(device => _withHumidity ? new Bme280(device) : new Bmp280(device));
 
     protected override IReadOnlyList<SensorReading> Read(Bmx280Base driver, DateTimeOffset timestamp)
     {
@@ -42,5 +34,5 @@ internal sealed class Bmx280Sensor : DriverSensor<Bmx280Base>
 
     private T Required<T>(T? value, string quantity)
         where T : struct =>
-        value ?? throw new IOException($"Sensor '{Name}' (BMx280 at 0x{_address:X2}) returned no {quantity}.");
+        value ?? throw new IOException($"Sensor '{Name}' (BMx280 at 0x{Address:X2}) returned no {quantity}.");
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeNode.Common;
+using EdgeNode.Core;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeNode.Inference.Updates;
@@ -67,7 +68,7 @@ public sealed class InstalledModels
         }
 
         var engine = OnnxInferenceEngine.Load(_inference, _logger);
-        return (engine, new ModelState(new ModelRef(ModelRef.Packaged, engine.Model.Id), saved?.Previous, saved?.Highest));
+        return (engine, new ModelState(new ModelRef(ModelInfo.Packaged, engine.Model.Id), saved?.Previous, saved?.Highest));
     }
 
     /// <summary>Loads <paramref name="model"/> (its file's SHA-256 checked); warms it up when <paramref name="warmUp"/>.</summary>
@@ -76,30 +77,20 @@ public sealed class InstalledModels
     public OnnxInferenceEngine Load(ModelRef model, bool warmUp)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var entry = model.IsInstalled
-            ? ReadManifest(model).Manifest.ToEntry(System.IO.Path.Combine(PathOf(model), ModelFileName), BaseEntry.Preprocessing)
-            : _packaged.Value.Get(model.Name);
-        return OnnxInferenceEngine.Load(PackagedDirectory, entry, _inference, _logger, warmUp);
+        return OnnxInferenceEngine.Load(PackagedDirectory, EntryOf(model), _inference, _logger, warmUp);
     }
 
-    /// <summary>Name, version and SHA-256 of <paramref name="model"/> as its manifest says (an empty SHA-256 when it is unreadable).</summary>
-    public ModelDescription Describe(ModelRef model)
+    /// <summary><paramref name="model"/> as its manifest describes it, not loaded (an empty SHA-256 when it is unreadable).</summary>
+    public ModelInfo Describe(ModelRef model)
     {
         ArgumentNullException.ThrowIfNull(model);
         try
         {
-            if (model.IsInstalled)
-            {
-                var manifest = ReadManifest(model).Manifest;
-                return new ModelDescription(manifest.Name, manifest.Version, manifest.Sha256, model.Source);
-            }
-
-            var entry = _packaged.Value.Get(model.Name);
-            return new ModelDescription(entry.Id, entry.Version, entry.Sha256, model.Source);
+            return EntryOf(model).Describe(executionProvider: string.Empty);
         }
         catch (Exception ex) when (ex is ModelUpdateException or ModelLoadException or IOException or UnauthorizedAccessException)
         {
-            return new ModelDescription(model.Name, null, string.Empty, model.Source);
+            return new ModelInfo(model.Name, string.Empty, string.Empty, 0, null, model.Source);
         }
     }
 
@@ -122,7 +113,7 @@ public sealed class InstalledModels
     public static ModelRef RefFor(UpdateManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        return new ModelRef(ModelRef.Installed, $"{manifest.Name}-{manifest.Version}-{manifest.Sha256[..12]}");
+        return new ModelRef(ModelInfo.Installed, $"{manifest.Name}-{manifest.Version}-{manifest.Sha256[..12]}");
     }
 
     /// <summary>Copies <paramref name="source"/> into the model's directory, then its update manifest, each atomically.</summary>
@@ -189,7 +180,11 @@ public sealed class InstalledModels
         }
     }
 
-    private static bool IsValid(ModelRef? model) => model is { Source: ModelRef.Packaged or ModelRef.Installed, Name.Length: > 0 };
+    private ModelEntry EntryOf(ModelRef model) => model.IsInstalled
+        ? ReadManifest(model).Manifest.ToEntry(System.IO.Path.Combine(PathOf(model), ModelFileName), BaseEntry.Preprocessing)
+        : _packaged.Value.Get(model.Name);
+
+    private static bool IsValid(ModelRef? model) => model is { Source: ModelInfo.Packaged or ModelInfo.Installed, Name.Length: > 0 };
 
     private static bool IsNamed(ModelRef? model, string directoryName) => model is { IsInstalled: true } && model.Name == directoryName;
 

@@ -1,3 +1,5 @@
+using EdgeNode.Core;
+
 namespace EdgeNode.Inference.Updates;
 
 /// <summary>The <c>status</c> of model updates.</summary>
@@ -7,4 +9,4 @@ namespace EdgeNode.Inference.Updates;
 /// <param name="HealthReason">Why the last health check failed, or null.</param>
 /// <param name="Transfer">The open chunked transfer, or null.</param>
 /// <param name="TrustedKeys">Number of trusted model-signing keys.</param>
-public sealed record ModelStatus(ModelDescription Active, ModelDescription? Previous, string Health, string? HealthReason, TransferStatus? Transfer, int TrustedKeys);
+public sealed record ModelStatus(ModelInfo Active, ModelInfo? Previous, string Health, string? HealthReason, TransferStatus? Transfer, int TrustedKeys);

@@ -60,7 +60,7 @@ public sealed class ModelUpdater : IDisposable
     public ModelStatus Status()
     {
         var current = _current;
-        return new ModelStatus(Running(current), current.Previous is { } previous ? _store.Describe(previous) : null, _health, _healthReason, _transfers.Status(), _checks.TrustedKeys);
+        return new ModelStatus(Engine.Model, current.Previous is { } previous ? _store.Describe(previous) : null, _health, _healthReason, _transfers.Status(), _checks.TrustedKeys);
     }
 
     /// <summary>Installs the model at <paramref name="path"/> in the node's <c>incoming/</c> folder (<see cref="IncomingFolder"/>).</summary>
@@ -125,9 +125,9 @@ public sealed class ModelUpdater : IDisposable
         {
             var target = _current.Previous ?? throw new ModelUpdateException(ModelUpdateErrors.NoPreviousModel, "There is no previous model to return to.");
             var candidate = _trial.Load(target, () => RemoveUnlessKept(target, _current));
-            var replaced = Running(_current);
+            var replaced = Engine.Model;
             var health = await SwapAsync(candidate, target, _current.Highest, cancellationToken);
-            return new InstallReport(Running(_current), replaced, null, health, null);
+            return new InstallReport(Engine.Model, replaced, null, health, null);
         }
         finally
         {
@@ -183,9 +183,9 @@ public sealed class ModelUpdater : IDisposable
                 throw;
             }
 
-            var replaced = Running(_current);
+            var replaced = Engine.Model;
             var health = await SwapAsync(candidate, target, _current.Raise(manifest), cancellationToken);
-            return new InstallReport(Running(_current), replaced, shadow, health, keyId);
+            return new InstallReport(Engine.Model, replaced, shadow, health, keyId);
         }
         finally
         {
@@ -289,6 +289,4 @@ public sealed class ModelUpdater : IDisposable
             _store.Remove(target);
         }
     }
-
-    private ModelDescription Running(ModelState state) => new(Engine.Model.Id, Engine.Model.Version, Engine.Model.Sha256, state.Active.Source);
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using EdgeNode.Core;
 
 namespace EdgeNode.Inference.Updates;
 
@@ -82,6 +83,7 @@ public sealed partial record UpdateManifest(string Name, string Version, string 
         Input = Input,
         Output = Output,
         Preprocessing = preprocessing,
+        Source = ModelInfo.Installed,
     };
 
     private static void WriteTensor(Utf8JsonWriter writer, string name, TensorSpec tensor)

@@ -9,14 +9,9 @@ public static class StatisticsIncrementalRun
     /// <summary>Runs the comparison; classes are split into the same contiguous groups as <see cref="ClassIncrementalRun"/>.</summary>
     public static StatisticsIncrementalReport Run(SampleSet train, SampleSet test, int tasks, int replayPerClass, TrainingOptions options, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
         ArgumentNullException.ThrowIfNull(options);
-        var classes = train.Classes;
-        if (tasks < 1 || tasks > classes.Count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(tasks), tasks, $"Tasks must be between 1 and the number of classes ({classes.Count}).");
-        }
+        var groups = ClassIncrementalRun.TaskGroups(train, tasks);
 
         var statistics = new DiscriminantStatistics(train.Dimension);
         var buffer = new ReplayBuffer(train.Dimension, replayPerClass, options.Seed);
@@ -25,14 +20,11 @@ public static class StatisticsIncrementalRun
         HeadModel? refined = null;
         for (var t = 0; t < tasks; t++)
         {
-            var first = t * classes.Count / tasks;
-            var taskClasses = classes.Skip(first).Take(((t + 1) * classes.Count / tasks) - first).ToHashSet(StringComparer.Ordinal);
+            var taskClasses = groups[t];
             seen.UnionWith(taskClasses);
             var taskData = train.Where(taskClasses.Contains);
             statistics.AddRange(taskData);
-            var replayed = new SampleSet(train.Dimension, taskData.Count + buffer.Count);
-            replayed.AddRange(taskData);
-            buffer.CopyTo(replayed);
+            var replayed = buffer.WithReplay(taskData);
             refined = HeadFit.Train(HeadKind.DiscriminantSoftmax, statistics, replayed, options with { Seed = options.Seed + t }, cancellationToken: cancellationToken);
             buffer.OfferAll(taskData);
             var accuracy = HeadEvaluator.Accuracy(LinearDiscriminant.Fit(statistics), test.Where(seen.Contains));

@@ -3,7 +3,6 @@ using System.Globalization;
 using EdgeNode.Common;
 using EdgeNode.Inference;
 using EdgeNode.Inference.Updates;
-using EdgeNode.Learning.Federated;
 
 namespace EdgeNode.Cli;
 
@@ -11,67 +10,96 @@ namespace EdgeNode.Cli;
 internal static class ModelCommand
 {
     /// <summary>The <c>model</c> verb and its <c>keygen</c>, <c>sign</c> and <c>verify</c> sub-verbs.</summary>
-    public static Command Create()
+    public static Command Create() => new("model", "Signing key pairs and signed model installs (docs/models.md).") { Keygen(), Sign(), Verify() };
+
+    private static Command Keygen()
     {
-        var keygen = Verb("keygen", "A model-signing key pair: <key>.key (private, PKCS#8 PEM, mode 600) and <key>.pem (public: copy it to the node's keys/models/).", KeygenAsync,
-            Value("--out", "The folder the key pair is written to.", "dir", required: true),
-            Value("--name", "The key's name (default model-signing).", "key"));
-        var sign = Verb("sign", "Sign a model: writes {\"manifest\": {…}, \"signature\": \"…\"} (to stdout without --out); tensors are read from the model unless given.", SignAsync,
-            Value("--key", "The private key.", "key.key", required: true),
-            Value("--model", "The ONNX file.", "file.onnx", required: true),
-            Value("--name", "The model id.", "id", required: true),
-            Value("--version", "The model version.", "v", required: true),
-            Value("--precision", "fp32 (default), fp16 or int8.", "precision"),
-            Value("--input", "The input tensor, e.g. input:1,3,224,224.", "NAME:D1,D2,…"),
-            Value("--output", "The output tensor, e.g. output:1,512,1,1.", "NAME:D1,D2,…"),
-            Value("--out", "Where the signed manifest is written.", "signed.json"));
-        var verify = Verb("verify", "Check a signed model as a node would: the signature, and the file's size and SHA-256.", VerifyAsync,
-            Value("--keys", "A trusted public key, or a folder of them.", "key.pem|dir", required: true),
-            Value("--manifest", "The signed manifest.", "signed.json", required: true),
-            Value("--model", "The ONNX file to check against the manifest.", "file.onnx"));
-        return new Command("model", "Signing key pairs and signed model installs (docs/models.md).") { keygen, sign, verify };
+        var output = Text("--out", "The folder the key pair is written to.", "dir", required: true);
+        var name = new Option<string>("--name") { Description = "The key's name.", HelpName = "key", DefaultValueFactory = _ => "model-signing" };
+        var command = new Command("keygen", "A model-signing key pair: <key>.key (private, PKCS#8 PEM, mode 600) and <key>.pem (public: copy it to the node's keys/models/).") { output, name };
+        SetAction(command, (p, stdout, stderr, ct) => KeygenAsync(p.GetRequiredValue(output), p.GetRequiredValue(name), stdout, stderr, ct));
+        return command;
     }
 
-    private static Option<string?> Value(string name, string description, string helpName, bool required = false) =>
-        new(name) { Description = description, HelpName = helpName, Required = required };
-
-    private static Command Verb(string name, string description, Func<Dictionary<string, string>, TextWriter, TextWriter, CancellationToken, Task<int>> run, params Option<string?>[] options)
+    private static Command Sign()
     {
-        var command = new Command(name, description);
-        foreach (var option in options)
+        var key = Text("--key", "The private key.", "key.key", required: true);
+        var model = Text("--model", "The ONNX file.", "file.onnx", required: true);
+        var name = Text("--name", "The model id.", "id", required: true);
+        var version = Text("--version", "The model version.", "v", required: true);
+        var precision = new Option<string>("--precision") { Description = "fp32, fp16 or int8.", HelpName = "precision", DefaultValueFactory = _ => "fp32" };
+        var input = Tensor("--input", "The input tensor, e.g. input:1,3,224,224.");
+        var output = Tensor("--output", "The output tensor, e.g. output:1,512,1,1.");
+        var signed = Text("--out", "Where the signed manifest is written.", "signed.json");
+        var command = new Command("sign", "Sign a model: writes {\"manifest\": {…}, \"signature\": \"…\"} (to stdout without --out); tensors are read from the model unless given.")
         {
-            command.Options.Add(option);
-        }
-
-        command.SetAction(async (p, ct) =>
+            key, model, name, version, precision, input, output, signed,
+        };
+        SetAction(command, (p, stdout, stderr, ct) =>
         {
-            // The given values by flag name without dashes: what the sub-verbs read.
-            var values = options.Where(o => p.GetValue(o) is not null).ToDictionary(o => o.Name[2..], o => p.GetValue(o)!, StringComparer.Ordinal);
-            var stderr = p.InvocationConfiguration.Error;
-            try
-            {
-                return await run(values, p.InvocationConfiguration.Output, stderr, ct);
-            }
-            catch (ModelUpdateException ex)
-            {
-                await stderr.WriteLineAsync($"edgenode model {name}: {ex.Code}: {ex.Message}");
-                return ExitCodes.Model;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
-            {
-                await stderr.WriteLineAsync($"edgenode model {name}: {ex.Message}");
-                return ExitCodes.Io;
-            }
+            var manifest = ModelSigning.Describe(p.GetRequiredValue(model), p.GetRequiredValue(name), p.GetRequiredValue(version), p.GetRequiredValue(precision), p.GetValue(input), p.GetValue(output));
+            return SignAsync(manifest, p.GetRequiredValue(key), p.GetValue(signed), stdout, stderr, ct);
         });
         return command;
     }
 
-    private static async Task<int> KeygenAsync(Dictionary<string, string> o, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    private static Command Verify()
     {
-        var name = o.GetValueOrDefault("name", "model-signing");
-        Directory.CreateDirectory(o["out"]);
-        var privatePath = Path.Combine(o["out"], name + ".key");
-        var publicPath = Path.Combine(o["out"], name + ".pem");
+        var keys = Text("--keys", "A trusted public key, or a folder of them.", "key.pem|dir", required: true);
+        var manifest = Text("--manifest", "The signed manifest.", "signed.json", required: true);
+        var model = Text("--model", "The ONNX file to check against the manifest.", "file.onnx");
+        var command = new Command("verify", "Check a signed model as a node would: the signature, and the file's size and SHA-256.") { keys, manifest, model };
+        SetAction(command, (p, stdout, stderr, ct) => VerifyAsync(p.GetRequiredValue(keys), p.GetRequiredValue(manifest), p.GetValue(model), stdout, stderr, ct));
+        return command;
+    }
+
+    private static Option<string> Text(string name, string description, string helpName, bool required = false) =>
+        new(name) { Description = description, HelpName = helpName, Required = required };
+
+    // NAME:D1,D2,… parsed at the command line, so that a malformed tensor is a usage error (exit 64) like any other.
+    private static Option<TensorSpec?> Tensor(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "NAME:D1,D2,…",
+        CustomParser = r =>
+        {
+            var text = r.Tokens[0].Value;
+            var tensor = ParseTensor(text);
+            if (tensor is null)
+            {
+                r.AddError($"{name} must be NAME:D1,D2,… with positive integer dimensions, got '{text}'.");
+            }
+
+            return tensor;
+        },
+    };
+
+    // One place maps the sub-verbs' failures to exit codes: a refused model 3, a file that cannot be read or written 74.
+    private static void SetAction(Command command, Func<ParseResult, TextWriter, TextWriter, CancellationToken, Task<int>> run) =>
+        command.SetAction(async (p, ct) =>
+        {
+            var stderr = p.InvocationConfiguration.Error;
+            try
+            {
+                return await run(p, p.InvocationConfiguration.Output, stderr, ct);
+            }
+            catch (ModelUpdateException ex)
+            {
+                await stderr.WriteLineAsync($"edgenode model {command.Name}: {ex.Code}: {ex.Message}");
+                return ExitCodes.Model;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                await stderr.WriteLineAsync($"edgenode model {command.Name}: {ex.Message}");
+                return ExitCodes.Io;
+            }
+        });
+
+    private static async Task<int> KeygenAsync(string directory, string name, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        var privatePath = Path.Combine(directory, name + ".key");
+        var publicPath = Path.Combine(directory, name + ".pem");
         if (File.Exists(privatePath))
         {
             stderr.WriteLine($"edgenode model keygen: {privatePath} exists; not overwriting a key.");
@@ -97,18 +125,11 @@ internal static class ModelCommand
         return ExitCodes.Success;
     }
 
-    private static async Task<int> SignAsync(Dictionary<string, string> o, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task<int> SignAsync(UpdateManifest manifest, string key, string? path, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        TensorSpec? input = null, output = null;
-        if ((o.TryGetValue("input", out var i) && (input = Tensor(i)) is null) || (o.TryGetValue("output", out var x) && (output = Tensor(x)) is null))
-        {
-            return Usage_(stderr, "--input/--output must be NAME:D1,D2,… with positive integer dimensions");
-        }
-
-        var manifest = ModelSigning.Describe(o["model"], o["name"], o["version"], o.GetValueOrDefault("precision", "fp32"), input, output);
-        using var signer = EcdsaSigner.FromPem(await File.ReadAllTextAsync(o["key"], cancellationToken));
+        using var signer = EcdsaSigner.FromPem(await File.ReadAllTextAsync(key, cancellationToken));
         var json = ModelSigning.Sign(manifest, signer).ToJson();
-        if (o.TryGetValue("out", out var path))
+        if (path is not null)
         {
             await File.WriteAllBytesAsync(path, json, cancellationToken);
             stderr.WriteLine($"signed {manifest.Name} {manifest.Version} ({manifest.Size} bytes, sha256 {manifest.Sha256[..12]}…) → {path}");
@@ -121,13 +142,13 @@ internal static class ModelCommand
         return ExitCodes.Success;
     }
 
-    private static async Task<int> VerifyAsync(Dictionary<string, string> o, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task<int> VerifyAsync(string trusted, string signed, string? model, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var update = SignedManifest.Parse(await File.ReadAllBytesAsync(o["manifest"], cancellationToken));
-        using var keys = TrustedModelKeys.Load([o["keys"]], optional: false);
+        var update = SignedManifest.Parse(await File.ReadAllBytesAsync(signed, cancellationToken));
+        using var keys = TrustedModelKeys.Load([trusted], optional: false);
         var keyId = keys.Verify(update);
         var manifest = update.Manifest;
-        if (o.TryGetValue("model", out var model))
+        if (model is not null)
         {
             var size = new FileInfo(model).Length;
             var sha256 = ModelManifest.ComputeSha256(model);
@@ -142,7 +163,7 @@ internal static class ModelCommand
         return ExitCodes.Success;
     }
 
-    private static TensorSpec? Tensor(string text)
+    private static TensorSpec? ParseTensor(string text)
     {
         var colon = text.LastIndexOf(':');
         if (colon <= 0)
@@ -163,12 +184,5 @@ internal static class ModelCommand
         }
 
         return new TensorSpec(text[..colon], shape);
-    }
-
-    private static int Usage_(TextWriter stderr, string error)
-    {
-        stderr.WriteLine("edgenode model sign: " + error);
-        stderr.WriteLine("Try 'edgenode model sign --help'.");
-        return ExitCodes.Usage;
     }
 }

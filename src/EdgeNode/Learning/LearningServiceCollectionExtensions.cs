@@ -32,7 +32,7 @@ internal static class LearningServiceCollectionExtensions
             return new RecentImages(o.RecentImages, o.StoreImages); // the web page's labelling session switches it on
         });
         services.AddSingleton<IFrameObserver, RecentSamplesObserver>();
-        services.AddSingleton(sp => SqliteSampleStore.OpenAsync(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path).GetAwaiter().GetResult());
+        services.AddHostedSingleton<DeferredSampleStore>(); // opens before the training services start
         services.AddSingleton(sp =>
         {
             // Next to the head versions: the statistics are what the discriminant heads are made of.
@@ -45,7 +45,7 @@ internal static class LearningServiceCollectionExtensions
 
             return ledger;
         });
-        services.AddSingleton<ISampleStore>(sp => new LedgerSampleStore(sp.GetRequiredService<SqliteSampleStore>(), sp.GetRequiredService<StatisticsLedger>()));
+        services.AddSingleton<ISampleStore>(sp => new LedgerSampleStore(sp.GetRequiredService<DeferredSampleStore>(), sp.GetRequiredService<StatisticsLedger>()));
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<LearningOptions>>().Value;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using EdgeNode.Core;
 using EdgeNode.Hosting;
 using EdgeNode.Inference.Updates;
 using EdgeNode.Messaging.Commands;
@@ -135,9 +136,9 @@ internal sealed partial class ModelCommandHandler(ModelUpdater updater, NodeIden
         ["missing"] = new JsonArray([.. t.Missing.Select(i => (JsonNode)i)]),
     };
 
-    private static JsonObject Describe(ModelDescription model) => new()
+    private static JsonObject Describe(ModelInfo model) => new()
     {
-        ["name"] = model.Name,
+        ["name"] = model.Id,
         ["version"] = model.Version,
         ["sha256"] = model.Sha256,
         ["source"] = model.Source,

@@ -1,3 +1,4 @@
+using EdgeNode.Core;
 using EdgeNode.Devices.Pipeline;
 using EdgeNode.Inference.Updates;
 using EdgeNode.Testing;
@@ -29,8 +30,8 @@ public sealed class ModelUpdaterTests : IDisposable
         {
             var report = await updater.InstallFileAsync(signed, _rig.Staged, CancellationToken.None);
 
-            Assert.Equal(new ModelDescription("resnet18-int8", "2.0.0", signed.Manifest.Sha256, ModelRef.Installed), report.Model);
-            Assert.Equal(ModelRef.Packaged, report.Previous.Source);
+            Assert.Equal(new ModelInfo("resnet18-int8", signed.Manifest.Sha256, "CPU", 512, "2.0.0", ModelInfo.Installed), report.Model);
+            Assert.Equal(ModelInfo.Packaged, report.Previous.Source);
             Assert.Equal("ops", report.KeyId);
             Assert.Equal("passed", report.Health);
             Assert.Equal(4, report.Shadow!.Frames);
@@ -43,7 +44,9 @@ public sealed class ModelUpdaterTests : IDisposable
         using (var restarted = Start())
         {
             Assert.Equal("2.0.0", restarted.Engine.Model.Version);
-            Assert.Equal(ModelRef.Packaged, restarted.Status().Previous!.Source);
+            // The previous model is described from its manifest entry, not loaded: no execution provider.
+            var previous = restarted.Status().Previous!;
+            Assert.Equal((ModelInfo.Packaged, string.Empty, 512), (previous.Source, previous.ExecutionProvider, previous.EmbeddingSize));
 
             var back = await restarted.RollbackAsync(CancellationToken.None);
 

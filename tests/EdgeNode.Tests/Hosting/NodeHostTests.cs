@@ -25,7 +25,7 @@ public sealed class NodeHostTests : IDisposable
         string[] expected =
         [
             "DeferredOutboxStore", "ModelTransferService", "BrokerService", "SparkplugService", "ConnectionService",
-            "HeadTrainingService", "FederatedService", "CommandRouter", "HomeAssistantPublisher", "OutboxPublisherService",
+            "DeferredSampleStore", "HeadTrainingService", "FederatedService", "CommandRouter", "HomeAssistantPublisher", "OutboxPublisherService",
             "PipelineService", "SensorService", "GpioService", "HealthCheckPublisherHostedService", "TelemetryService",
             "SystemdWatchdogService", "WebAddressLogger", "GenericWebHostService",
         ];

@@ -1,0 +1,28 @@
+using EdgeNode.Core;
+using EdgeNode.Hosting;
+using EdgeNode.Storage;
+using Microsoft.Extensions.Options;
+
+namespace EdgeNode.Learning;
+
+/// <summary>
+/// The node's <see cref="ISampleStore"/> (the <c>samples</c> table of the node's database), opened by a hosted service
+/// before the training services start (<see cref="DeferredStore{TStore}"/>); labels that arrive earlier wait for it.
+/// </summary>
+internal sealed class DeferredSampleStore(IOptions<StorageOptions> options) : DeferredStore<SqliteSampleStore>, ISampleStore
+{
+    public async ValueTask<SampleAddResult> AddAsync(NewSample sample, int capacityPerClass, CancellationToken cancellationToken) =>
+        await (await StoreAsync(cancellationToken)).AddAsync(sample, capacityPerClass, cancellationToken);
+
+    public async ValueTask<IReadOnlyList<LabeledSample>> ListAsync(SampleQuery query, CancellationToken cancellationToken) =>
+        await (await StoreAsync(cancellationToken)).ListAsync(query, cancellationToken);
+
+    public async ValueTask<IReadOnlyList<SampleClassCount>> CountByClassAsync(CancellationToken cancellationToken) =>
+        await (await StoreAsync(cancellationToken)).CountByClassAsync(cancellationToken);
+
+    public async ValueTask<bool> RemoveAsync(long id, CancellationToken cancellationToken) =>
+        await (await StoreAsync(cancellationToken)).RemoveAsync(id, cancellationToken);
+
+    protected override Task<SqliteSampleStore> OpenAsync(CancellationToken cancellationToken) =>
+        SqliteSampleStore.OpenAsync(options.Value.Path, cancellationToken: cancellationToken);
+}

@@ -74,6 +74,8 @@ internal static class QuantizationStep
             var ranges = RangeCalibrator.Compute(model, tensors, data.CalibrationSamples, options.Calibrator, threads, progress, cancellationToken);
             var (layers, kept) = StaticMatMulQuantizer.Apply(model, ranges);
             steps.Add($"quantize-static-matmul: {method} calibration on {data.CalibrationSamples.Count} tensor samples, {layers} MatMul/Gemm layers with int8 weights per output column and {tensors.Count} uint8 input tensors, outputs float");
+            var tables = EmbeddingQuantizer.Apply(model);
+            steps.Add($"quantize-embeddings: {tables} Gather tables to int8, a scale per hidden channel");
             return new Outcome(steps, LeftInFloat(model.Graph, originalNodes), kept, null);
         }
 

@@ -1,11 +1,9 @@
 using System.IO.Compression;
-using EdgeNode.Compression.Calibration;
 using EdgeNode.Compression.Cli;
 using EdgeNode.Compression.Evaluation;
 using EdgeNode.Compression.Onnx;
 using EdgeNode.Compression.Onnx.Proto;
 using EdgeNode.Compression.Pruning;
-using EdgeNode.Compression.Quantization;
 using EdgeNode.Compression.Transforms;
 using Google.Protobuf;
 

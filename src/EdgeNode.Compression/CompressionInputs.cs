@@ -26,6 +26,9 @@ internal sealed class CompressionInputs
     /// <summary>[N,3,S,S] with N forced to 1, or null when the model does not take one square float image.</summary>
     public long[]? ImageShape { get; private init; }
 
+    /// <summary>The calibration data as complete model inputs (tensor files, or the calibration images), for range and GPTQ calibration.</summary>
+    public IReadOnlyList<InputSample> CalibrationSamples { get; private init; } = [];
+
     /// <summary>Tensor samples from files set aside for fidelity, when the data were tensors.</summary>
     public IReadOnlyList<InputSample> HeldOutSamples { get; private init; } = [];
 
@@ -40,9 +43,9 @@ internal sealed class CompressionInputs
         var inputs = ModelInput.Of(model);
         var tensorCalibration = options.CalibrationDirectory is { } c && TensorSamples.Contains(c);
         var tensorFidelity = options.FidelityData is { } f && TensorSamples.Contains(f);
-        if (tensorCalibration && !(options.Dynamic || options.Int4))
+        if (tensorCalibration && options.PruneChannels > 0)
         {
-            throw new CompressionException("Tensor-file calibration serves --dynamic and --int4, whose fidelity it measures; static int8 (QDQ) and channel pruning calibrate on images.");
+            throw new CompressionException("Channel pruning ranks and refits convolutions on calibration images; tensor-file calibration serves static int8 of MatMuls, GPTQ and fidelity.");
         }
 
         var needsImages = (options.CalibrationDirectory is not null && !tensorCalibration) || (options.FidelityData is not null && !tensorFidelity) || options.HeadData is not null;
@@ -61,18 +64,22 @@ internal sealed class CompressionInputs
         var heldOutCount = options.FidelityData is null ? HeldOut : 0;
         CalibrationImages? images = null;
         IReadOnlyList<InputSample> heldOutSamples = [];
+        IReadOnlyList<InputSample> calibrationSamples = [];
         IReadOnlyList<float[]> heldOutImages = [];
         string? source = null;
         if (options.CalibrationDirectory is { } calibration)
         {
             if (tensorCalibration)
             {
-                heldOutSamples = [.. TensorSamples.Load(calibration, inputs).Skip(options.CalibrationCount).Take(heldOutCount)];
+                var all = TensorSamples.Load(calibration, inputs, (int)Math.Min(int.MaxValue, (long)options.CalibrationCount + heldOutCount));
+                calibrationSamples = [.. all.Take(options.CalibrationCount)];
+                heldOutSamples = [.. all.Skip(options.CalibrationCount)];
                 source = "held-out tensor samples";
             }
             else
             {
                 images = CalibrationImages.Load(calibration, options.CalibrationCount, heldOutCount, preprocessor!, progress, cancellationToken);
+                calibrationSamples = [.. images.Calibration.Select(i => InputSample.Single(inputs[0].Name, imageShape!, i))];
                 heldOutImages = images.HeldOut;
                 source = "held-out calibration-folder images";
             }
@@ -98,6 +105,7 @@ internal sealed class CompressionInputs
             Preprocessor = preprocessor,
             Preprocessing = preprocessing,
             ImageShape = imageShape,
+            CalibrationSamples = calibrationSamples,
             HeldOutSamples = heldOutSamples,
             HeldOutImages = heldOutImages,
             FidelitySource = source,

@@ -1,11 +1,9 @@
 using System.IO.Compression;
-using EdgeNode.Compression.Calibration;
 using EdgeNode.Compression.Cli;
 using EdgeNode.Compression.Evaluation;
 using EdgeNode.Compression.Onnx;
 using EdgeNode.Compression.Onnx.Proto;
 using EdgeNode.Compression.Pruning;
-using EdgeNode.Compression.Quantization;
 using EdgeNode.Compression.Transforms;
 using Google.Protobuf;
 
@@ -68,46 +66,8 @@ public static class ModelCompressor
             steps.Add($"magnitude-prune: {sparsity:P1} of weights zero");
         }
 
-        IReadOnlyList<string> floatOps = [];
-        IReadOnlyList<string> keptInFloat = [];
-        (long Before, long After)? weightBytes = null;
-        if (options.Dynamic || options.Int4)
-        {
-            if (OpsetUpgrader.DefaultOpset(model) < 11)
-            {
-                OpsetUpgrader.Upgrade(model);
-            }
-
-            var originalNodes = new HashSet<NodeProto>(model.Graph.Node, ReferenceEqualityComparer.Instance);
-            if (options.Dynamic)
-            {
-                var (layers, kept) = DynamicQuantizer.Apply(model);
-                keptInFloat = kept;
-                steps.Add($"quantize-dynamic: {layers} MatMul/Gemm layers, int8 weights per output column, activations quantized at run time");
-            }
-            else
-            {
-                var (layers, kept, bytesBefore, bytesAfter) = MatMulNBitsQuantizer.Apply(model, options.BlockSize, options.Symmetric);
-                keptInFloat = kept;
-                weightBytes = (bytesBefore, bytesAfter);
-                steps.Add($"quantize-int4: {layers} MatMul/Gemm layers to MatMulNBits, block {options.BlockSize}, {(options.Symmetric ? "symmetric" : "a zero point per block")}; their weights {bytesBefore:N0} -> {bytesAfter:N0} bytes ({(bytesBefore > 0 ? (double)bytesAfter / bytesBefore : 0):P1})");
-            }
-
-            var tables = EmbeddingQuantizer.Apply(model);
-            steps.Add($"quantize-embeddings: {tables} Gather tables to int8, a scale per hidden channel");
-            floatOps = LeftInFloat(model.Graph, originalNodes);
-        }
-        else if (images is not null)
-        {
-            OpsetUpgrader.Upgrade(model);
-            var aligned = ConvChannelAligner.Apply(model.Graph);
-            var tensors = QdqPlan.ActivationTensors(model.Graph);
-            floatOps = QdqPlan.FloatOps(model.Graph);
-            var ranges = RangeCalibrator.Compute(model, tensors, images.Calibration, imageShape!, options.Calibrator, threads, progress, cancellationToken);
-            QdqQuantizer.Apply(model, ranges);
-            steps.Add($"quantize-static: {options.Calibrator.ToString().ToLowerInvariant()} calibration on {images.Calibration.Count} images, {tensors.Count} activation tensors, {aligned} convs padded to 4-channel multiples");
-        }
-
+        var quantized = QuantizationStep.Run(model, options, data, threads, progress, cancellationToken);
+        steps.AddRange(quantized.Steps);
         var outputBytes = model.ToByteArray();
         progress?.Report("checking the output loads in ONNX Runtime");
         using var before = new ModelSession(inputBytes, SessionSettings.Cpu(threads));
@@ -126,8 +86,8 @@ public static class ModelCompressor
             Input = options.Input,
             Output = options.Output,
             Steps = steps,
-            FloatOps = floatOps,
-            KeptInFloat = keptInFloat,
+            FloatOps = quantized.FloatOps,
+            KeptInFloat = quantized.KeptInFloat,
             Preprocessing = data.Preprocessing,
             CalibrationImages = images?.Calibration.Count ?? 0,
             SkippedImages = images?.Skipped.Count ?? 0,
@@ -135,8 +95,8 @@ public static class ModelCompressor
             SizeAfter = outputBytes.Length,
             CompressedSizeBefore = GzipLength(inputBytes),
             CompressedSizeAfter = GzipLength(outputBytes),
-            QuantizedWeightBytesBefore = weightBytes?.Before,
-            QuantizedWeightBytesAfter = weightBytes?.After,
+            QuantizedWeightBytesBefore = quantized.WeightBytes?.Before,
+            QuantizedWeightBytesAfter = quantized.WeightBytes?.After,
             WeightSparsity = sparsity,
             OpsBefore = OpHistogram.AfterOptimization(inputBytes, threads),
             OpsAfter = opsAfter,
@@ -147,17 +107,6 @@ public static class ModelCompressor
             Fidelity = fidelity,
             Head = head,
         };
-    }
-
-    /// <summary>Op types of the input graph that weight quantization left in float (attention, LayerNorm, GELU, Softmax…), with counts.</summary>
-    private static List<string> LeftInFloat(GraphProto graph, HashSet<NodeProto> originalNodes)
-    {
-        var quantizedTables = new HashSet<string>(graph.Initializer.Where(t => t.DataType == Tensors.Int8).Select(t => t.Name), StringComparer.Ordinal);
-        return [.. graph.Node
-            .Where(n => originalNodes.Contains(n) && !(n.OpType == "Gather" && quantizedTables.Contains(n.Input[0])))
-            .GroupBy(n => n.OpType, StringComparer.Ordinal)
-            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => $"{g.Key}×{g.Count()}")];
     }
 
     private static byte[] ReadInput(string path)

@@ -124,6 +124,70 @@ public sealed class TransformerCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Compress_TransformerInt4WithCalibration_RoundsByGptq()
+    {
+        var model = _folder.WriteModel("t.onnx", TinyTransformer.Build());
+        var samples = WriteSamples("calibration", count: 12, length: 9);
+        var output = _folder.File("t-q4.onnx");
+
+        var code = await CompressCommand.RunAsync([model, "-o", output, "--int4", "--block-size", "16", "--calibration", samples, "--calibration-count", "8", "--json"], _stdout, _stderr, CancellationToken.None);
+
+        Assert.True(code == 0, _stderr.ToString());
+        var report = JsonDocument.Parse(_stdout.ToString()).RootElement;
+        Assert.Contains(report.GetProperty("steps").EnumerateArray(), s => s.GetString()!.Contains("GPTQ on 8 calibration samples", StringComparison.Ordinal));
+        Assert.Equal(4, report.GetProperty("fidelity").GetProperty("samples").GetInt32());
+        Assert.Equal(6, report.GetProperty("opsAfter").GetProperty("com.microsoft.MatMulNBits").GetInt32());
+    }
+
+    [Fact]
+    public async Task Compress_TransformerStaticWithTensorCalibration_QuantizesTheMatMuls()
+    {
+        var model = _folder.WriteModel("t.onnx", TinyTransformer.Build());
+        var samples = WriteSamples("calibration", count: 10, length: 9);
+        var output = _folder.File("t-static.onnx");
+
+        var code = await CompressCommand.RunAsync([model, "-o", output, "--calibration", samples, "--calibration-count", "6", "--calibrator", "minmax", "--json"], _stdout, _stderr, CancellationToken.None);
+
+        Assert.True(code == 0, _stderr.ToString());
+        var report = JsonDocument.Parse(_stdout.ToString()).RootElement;
+        Assert.Contains(report.GetProperty("steps").EnumerateArray(), s => s.GetString()!.StartsWith("quantize-static-matmul: minmax calibration on 6 tensor samples, 6 MatMul/Gemm layers", StringComparison.Ordinal));
+        Assert.True(report.GetProperty("integerKernels").GetInt32() >= 6);
+        Assert.Equal(2, report.GetProperty("keptInFloat").GetArrayLength());
+        Assert.True(report.GetProperty("fidelity").GetProperty("meanCosine").GetDouble() > 0.99);
+    }
+
+    [Theory]
+    [InlineData("--int4-method gptq", "--int4-method gptq needs --calibration")]
+    [InlineData("--dynamic --int4-method rtn", "apply to --int4")]
+    [InlineData("--int4 --int4-method awq", "awq")]
+    public async Task Compress_BadInt4Method_ExitsUsageAndWritesNothing(string flags, string message)
+    {
+        var model = _folder.WriteModel("t.onnx", TinyTransformer.Build());
+        var output = _folder.File("t-q4.onnx");
+        string[] extra = flags == "--int4-method gptq" ? ["--int4"] : [];
+
+        var code = await CompressCommand.RunAsync([model, "-o", output, .. extra, .. flags.Split(' ')], _stdout, _stderr, CancellationToken.None);
+
+        Assert.Equal(64, code);
+        Assert.Contains(message, _stderr.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public async Task Compress_ChannelPruningWithTensorCalibration_FailsAndWritesNothing()
+    {
+        var model = _folder.WriteModel("t.onnx", TinyTransformer.Build());
+        var samples = WriteSamples("calibration", count: 3, length: 5);
+        var output = _folder.File("t-pruned.onnx");
+
+        var code = await CompressCommand.RunAsync([model, "-o", output, "--calibration", samples, "--prune-channels", "0.25"], _stdout, _stderr, CancellationToken.None);
+
+        Assert.Equal(1, code);
+        Assert.Contains("Channel pruning ranks and refits convolutions on calibration images", _stderr.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
     public async Task Compress_TensorFileOfWrongType_FailsAndWritesNothing()
     {
         var model = _folder.WriteModel("t.onnx", TinyTransformer.Build());

@@ -1,3 +1,4 @@
+using EdgeNode.Compression.Inputs;
 using EdgeNode.Compression.Onnx.Proto;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
@@ -6,7 +7,8 @@ namespace EdgeNode.Compression.Calibration;
 
 /// <summary>
 /// Runs a float model with chosen intermediate tensors exposed as extra outputs and hands their values
-/// to a callback, one input at a time (nothing is kept, so memory stays flat over any number of images).
+/// to a callback, one input at a time (nothing is kept, so memory stays flat over any number of samples).
+/// Feeds an image model's single tensor or any model's full <see cref="InputSample"/> (token ids and masks).
 /// </summary>
 internal sealed class ActivationCollector : IDisposable
 {
@@ -15,6 +17,10 @@ internal sealed class ActivationCollector : IDisposable
     private readonly long[] _inputShape;
     private readonly string[] _names;
 
+    /// <param name="model">The float model.</param>
+    /// <param name="tensorNames">Float tensors to expose.</param>
+    /// <param name="inputShape">The image input's shape for <see cref="Collect(float[], Action{string, ReadOnlySpan{float}})"/>; empty when only samples are fed.</param>
+    /// <param name="threads">Intra-op threads.</param>
     public ActivationCollector(ModelProto model, IReadOnlyList<string> tensorNames, long[] inputShape, int threads)
     {
         var augmented = model.Clone();
@@ -47,13 +53,17 @@ internal sealed class ActivationCollector : IDisposable
         Collect(input, (name, values, _) => onTensor(name, values));
 
     /// <summary>As <see cref="Collect(float[], Action{string, ReadOnlySpan{float}})"/>, with each tensor's shape.</summary>
-    public void Collect(float[] input, Action<string, ReadOnlySpan<float>, long[]> onTensor)
+    public void Collect(float[] input, Action<string, ReadOnlySpan<float>, long[]> onTensor) =>
+        Collect(InputSample.Single(_inputName, _inputShape, input), onTensor);
+
+    /// <summary>Runs one complete sample (every model input) and hands over each exposed tensor with its shape.</summary>
+    public void Collect(InputSample sample, Action<string, ReadOnlySpan<float>, long[]> onTensor)
     {
-        using var value = OrtValue.CreateTensorValueFromMemory(input, _inputShape);
+        var values = sample.Tensors.Select(t => t.ToOrtValue()).ToArray();
         using var runOptions = new RunOptions();
         try
         {
-            using var results = _session.Run(runOptions, [_inputName], [value], _names);
+            using var results = _session.Run(runOptions, [.. sample.Tensors.Select(t => t.Name)], values, _names);
             for (var i = 0; i < _names.Length; i++)
             {
                 onTensor(_names[i], results[i].GetTensorDataAsSpan<float>(), results[i].GetTensorTypeAndShape().Shape);
@@ -61,7 +71,14 @@ internal sealed class ActivationCollector : IDisposable
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new CompressionException($"ONNX Runtime failed while running calibration data through the model: {ex.Message}", ex);
+            throw new CompressionException($"ONNX Runtime failed while running calibration data ({sample.Source}) through the model: {ex.Message}", ex);
+        }
+        finally
+        {
+            foreach (var value in values)
+            {
+                value.Dispose();
+            }
         }
     }
 

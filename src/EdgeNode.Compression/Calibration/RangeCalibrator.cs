@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using EdgeNode.Compression.Inputs;
 using EdgeNode.Compression.Onnx.Proto;
 
 namespace EdgeNode.Compression.Calibration;
@@ -11,6 +12,7 @@ internal static class RangeCalibrator
 {
     private const int Bins = 2048;
 
+    /// <summary>Ranges from calibration images fed to the model's single float input of <paramref name="inputShape"/>.</summary>
     public static Dictionary<string, TensorRange> Compute(
         ModelProto model,
         IReadOnlyList<string> tensorNames,
@@ -21,17 +23,31 @@ internal static class RangeCalibrator
         IProgress<string>? progress,
         CancellationToken cancellationToken)
     {
+        var name = model.Graph.Input[0].Name;
+        return Compute(model, tensorNames, [.. inputs.Select(i => InputSample.Single(name, inputShape, i))], method, threads, progress, cancellationToken);
+    }
+
+    /// <summary>Ranges from complete input samples (any model: token ids, masks, several tensors).</summary>
+    public static Dictionary<string, TensorRange> Compute(
+        ModelProto model,
+        IReadOnlyList<string> tensorNames,
+        IReadOnlyList<InputSample> inputs,
+        CalibrationMethod method,
+        int threads,
+        IProgress<string>? progress,
+        CancellationToken cancellationToken)
+    {
         if (inputs.Count == 0)
         {
             throw new CompressionException("No calibration inputs.");
         }
 
-        using var collector = new ActivationCollector(model, tensorNames, inputShape, threads);
+        using var collector = new ActivationCollector(model, tensorNames, [], threads);
         var ranges = tensorNames.ToDictionary(n => n, _ => new TensorRange(float.MaxValue, float.MinValue), StringComparer.Ordinal);
         for (var i = 0; i < inputs.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            collector.Collect(inputs[i], (name, values) =>
+            collector.Collect(inputs[i], (name, values, _) =>
             {
                 var r = ranges[name];
                 ranges[name] = new TensorRange(Math.Min(r.Min, TensorPrimitives.Min(values)), Math.Max(r.Max, TensorPrimitives.Max(values)));
@@ -48,7 +64,7 @@ internal static class RangeCalibrator
         for (var i = 0; i < inputs.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            collector.Collect(inputs[i], (name, values) => Accumulate(histograms[name], values, AbsMax(ranges[name])));
+            collector.Collect(inputs[i], (name, values, _) => Accumulate(histograms[name], values, AbsMax(ranges[name])));
             Report(progress, $"calibrating ({method.ToString().ToLowerInvariant()} histograms)", i + 1, inputs.Count);
         }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using EdgeNode.Common;
 using EdgeNode.Compression.Calibration;
+using EdgeNode.Compression.Quantization;
 
 namespace EdgeNode.Compression.Cli;
 
@@ -18,7 +19,7 @@ public static class CompressCommand
     {
         var input = new Argument<string>("input.onnx") { Description = "The float model to compress." }.NoFlags();
         var output = new Option<string>("--output", "-o") { Description = "Where the compressed model is written (atomically).", Required = true, HelpName = "output.onnx" };
-        var calibration = new Option<string?>("--calibration") { Description = "Images (or, with --dynamic/--int4, tensor samples) for calibration; more are held out to measure fidelity.", HelpName = "dir" };
+        var calibration = new Option<string?>("--calibration") { Description = "Images or tensor samples for calibration (static int8 ranges, GPTQ's layer inputs; with --dynamic only fidelity); more are held out to measure fidelity.", HelpName = "dir" };
         var count = new Option<int>("--calibration-count") { Description = "Samples used for calibration (the next ones, up to 100, are held out).", DefaultValueFactory = _ => 100, HelpName = "N" }.Positive();
         var calibrator = new Option<string>("--calibrator") { Description = "Range estimator.", DefaultValueFactory = _ => "entropy" };
         calibrator.AcceptOnlyFromAmong("minmax", "percentile", "entropy");
@@ -26,6 +27,8 @@ public static class CompressCommand
         var int4 = new Option<bool>("--int4") { Description = "4-bit weight-only quantization of MatMul weights (com.microsoft.MatMulNBits)." };
         var blockSize = new Option<int?>("--block-size") { Description = "4-bit block size along K: a power of two >= 16 (32, 64 or 128; default 32).", HelpName = "N" };
         var symmetric = new Option<bool>("--symmetric") { Description = "4-bit codes around a fixed zero point instead of one zero point per block." };
+        var int4Method = new Option<string?>("--int4-method") { Description = "How 4-bit codes are chosen: rtn (round to nearest) or gptq (error compensation on the --calibration samples; the default when --calibration is given).", HelpName = "rtn|gptq" };
+        int4Method.AcceptOnlyFromAmong("rtn", "gptq");
         var sparsity = new Option<double>("--sparsity") { Description = "Magnitude-pruning sparsity (0 for none).", HelpName = "S" }.Fraction();
         var prune = new Option<double>("--prune-channels") { Description = "Fraction of conv output channels to remove (0 for none).", HelpName = "F" }.Fraction();
         var headData = new Option<string?>("--head-data") { Description = "Folder with train/<class> and test/<class> images: report linear-head accuracy and top-1 agreement.", HelpName = "labelled-dir" };
@@ -33,22 +36,28 @@ public static class CompressCommand
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
         var command = new Command("compress", "Quantize (int8 static or dynamic, 4-bit weights) and prune an ONNX model, and report what it gained and lost.")
         {
-            input, output, calibration, count, calibrator, dynamic, int4, blockSize, symmetric, sparsity, prune, headData, fidelityData, json,
+            input, output, calibration, count, calibrator, dynamic, int4, blockSize, symmetric, int4Method, sparsity, prune, headData, fidelityData, json,
         };
         command.Validators.Add(r =>
         {
+            // The token, not GetValue: an unknown method is already an error of its own, and GetValue would throw on it.
+            var method = r.GetResult(int4Method) is { Tokens: [var token, ..] } ? token.Value : null;
             var isInt4 = r.GetValue(int4);
             if (r.GetValue(calibration) is null && !r.GetValue(dynamic) && !isInt4 && r.GetValue(sparsity) == 0 && r.GetValue(prune) == 0)
             {
-                r.AddError("Nothing to do: give --calibration <image-dir> for static int8, --dynamic, --int4, --sparsity or --prune-channels.");
+                r.AddError("Nothing to do: give --calibration <dir> for static int8, --dynamic, --int4, --sparsity or --prune-channels.");
             }
             else if (isInt4 && r.GetValue(dynamic))
             {
                 r.AddError("--int4 and --dynamic are two ways to quantize the same weights; give one.");
             }
-            else if (!isInt4 && (r.GetValue(blockSize) is not null || r.GetValue(symmetric)))
+            else if (!isInt4 && (r.GetValue(blockSize) is not null || r.GetValue(symmetric) || method is not null))
             {
-                r.AddError("--block-size and --symmetric apply to --int4.");
+                r.AddError("--block-size, --symmetric and --int4-method apply to --int4.");
+            }
+            else if (method == "gptq" && r.GetValue(calibration) is null)
+            {
+                r.AddError("--int4-method gptq needs --calibration <dir>: it weighs rounding errors by the layers' inputs on those samples.");
             }
             else if (r.GetValue(blockSize) is { } b && (b < 16 || (b & (b - 1)) != 0))
             {
@@ -75,7 +84,8 @@ public static class CompressCommand
                 p.GetValue(fidelityData),
                 p.GetValue(int4),
                 p.GetValue(blockSize) ?? 32,
-                p.GetValue(symmetric)),
+                p.GetValue(symmetric),
+                (p.GetValue(int4Method) ?? (p.GetValue(calibration) is null ? "rtn" : "gptq")) == "gptq" ? Int4Method.Gptq : Int4Method.Rtn),
             p.InvocationConfiguration.Output,
             p.InvocationConfiguration.Error,
             ct));

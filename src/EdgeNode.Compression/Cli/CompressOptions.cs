@@ -1,15 +1,16 @@
 using EdgeNode.Compression.Calibration;
+using EdgeNode.Compression.Quantization;
 
 namespace EdgeNode.Compression.Cli;
 
 /// <summary>
 /// The parsed <c>edgenode compress &lt;input.onnx&gt; -o &lt;output.onnx&gt; [--calibration &lt;image-dir&gt;]
-/// [--calibration-count N] [--calibrator minmax|percentile|entropy] [--dynamic] [--sparsity S]
+/// [--calibration-count N] [--calibrator minmax|percentile|entropy] [--dynamic] [--int4 [--block-size N] [--symmetric] [--int4-method rtn|gptq]] [--sparsity S]
 /// [--prune-channels F] [--head-data &lt;labelled-dir&gt;] [--json]</c> command line.
 /// </summary>
 /// <param name="Input">Float model to compress.</param>
 /// <param name="Output">Where the compressed model is written (atomically).</param>
-/// <param name="CalibrationDirectory">Images for static int8 calibration; more images are held out for fidelity.</param>
+/// <param name="CalibrationDirectory">Images or tensor samples: static int8 ranges, GPTQ's layer inputs; more samples are held out for fidelity.</param>
 /// <param name="CalibrationCount">Images used for calibration (the next ones, up to 100, are held out).</param>
 /// <param name="Calibrator">Range estimator; <c>entropy</c> unless told (the best fidelity measured on ResNet18, docs/benchmarks.md).</param>
 /// <param name="Dynamic">Dynamic quantization of MatMul/Gemm instead of static QDQ (calibration images, if given, only measure fidelity).</param>
@@ -21,6 +22,7 @@ namespace EdgeNode.Compression.Cli;
 /// <param name="Int4">4-bit weight-only quantization of MatMul/Gemm weights (<c>com.microsoft.MatMulNBits</c>).</param>
 /// <param name="BlockSize">4-bit block size along K (32, 64 or 128; any power of two ≥ 16).</param>
 /// <param name="Symmetric">4-bit codes around a fixed zero point (no zero-point tensor) instead of one zero point per block.</param>
+/// <param name="Int4Method">How 4-bit codes are chosen: round to nearest, or GPTQ on the calibration samples (the command line's default when <c>--calibration</c> is given).</param>
 public sealed record CompressOptions(
     string Input,
     string Output,
@@ -35,4 +37,5 @@ public sealed record CompressOptions(
     string? FidelityData = null,
     bool Int4 = false,
     int BlockSize = 32,
-    bool Symmetric = false);
+    bool Symmetric = false,
+    Int4Method Int4Method = Int4Method.Rtn);

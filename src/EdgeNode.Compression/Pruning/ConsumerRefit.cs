@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using EdgeNode.Compression.Calibration;
+using EdgeNode.Compression.Numerics;
 using EdgeNode.Compression.Onnx;
 using EdgeNode.Compression.Onnx.Proto;
 
@@ -224,34 +225,15 @@ internal sealed class ConsumerRefit
             }
 
             var d = _d;
-            var l = new double[d * d];
             double trace = 0;
             for (var i = 0; i < d - 1; i++)
             {
                 trace += _a[(i * d) + i];
             }
 
-            var lambda = Ridge * Math.Max(trace / (d - 1), 1e-12);
-            for (var i = 0; i < d; i++)
+            if (!Cholesky.TryFactor(_a, d, Ridge * Math.Max(trace / (d - 1), 1e-12), d - 1, out var l))
             {
-                var li = l.AsSpan(i * d, d);
-                for (var j = 0; j <= i; j++)
-                {
-                    var s = _a[(i * d) + j] + (i == j && i < d - 1 ? lambda : 0) - TensorPrimitives.Dot<double>(li[..j], l.AsSpan(j * d, j));
-                    if (i == j)
-                    {
-                        if (!(s > 0))
-                        {
-                            return false;
-                        }
-
-                        li[i] = Math.Sqrt(s);
-                    }
-                    else
-                    {
-                        li[j] = s / l[(j * d) + j];
-                    }
-                }
+                return false;
             }
 
             var solution = new double[_outputs * d];

@@ -5,7 +5,8 @@ namespace EdgeNode.Compression.Quantization;
 
 /// <summary>
 /// Dynamic quantization of MatMul/Gemm layers with constant weights (PyTorch's <c>quantize_dynamic</c> for
-/// Linear): weights become per-column symmetric int8 offline; at run time the input is quantized to uint8
+/// Linear): weights become per-column symmetric int8 offline (stored as uint8 around 128, see
+/// <see cref="StaticMatMulQuantizer.WeightZeroPoint"/>); at run time the input is quantized to uint8
 /// by DynamicQuantizeLinear, multiplied by MatMulInteger and rescaled to float. ORT fuses the pattern
 /// into its DynamicQuantizeMatMul kernel. Transformer blocks work the same way: the [batch, sequence, K]
 /// activations broadcast against the [K, N] weight; attention's activation × activation products, LayerNorm,
@@ -35,9 +36,9 @@ internal static class DynamicQuantizer
             var wq = Name("weight_quantized");
             var ws = Name("weight_scale");
             var wz = Name("weight_zero_point");
-            view.AddInitializer(Tensors.FromInt8(wq, values, rows, cols));
+            view.AddInitializer(StaticMatMulQuantizer.UnsignedWeights(wq, values, rows, cols));
             view.AddInitializer(Tensors.FromFloats(ws, scales, cols));
-            view.AddInitializer(Tensors.FromInt8(wz, new sbyte[cols], cols));
+            view.AddInitializer(StaticMatMulQuantizer.UnsignedZeroPoints(wz, cols));
             var (xq, xs, xz) = (Name("input_quantized"), Name("input_scale"), Name("input_zero_point"));
             var (product, productFloat, scale) = (Name("product_int32"), Name("product_float"), Name("output_scale"));
             var scaled = layer.ProductName(Name);

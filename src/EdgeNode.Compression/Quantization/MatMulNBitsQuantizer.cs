@@ -15,8 +15,13 @@ internal static class MatMulNBitsQuantizer
 {
     private const int Bits = 4;
 
-    /// <summary>Returns the layers quantized, the layers kept in float, and the weight bytes before and after.</summary>
-    public static (int Layers, IReadOnlyList<string> KeptInFloat, long WeightBytesBefore, long WeightBytesAfter) Apply(ModelProto model, int blockSize, bool symmetric)
+    /// <summary>
+    /// Returns the layers quantized, the layers kept in float, and the weight bytes before and after. With
+    /// <paramref name="hessians"/> (Σ x xᵀ of each layer input, by tensor name; <see cref="Calibration.InputHessians"/>)
+    /// every layer whose input has one is rounded by GPTQ, the others to nearest.
+    /// </summary>
+    public static (int Layers, IReadOnlyList<string> KeptInFloat, long WeightBytesBefore, long WeightBytesAfter) Apply(
+        ModelProto model, int blockSize, bool symmetric, IReadOnlyDictionary<string, double[]>? hessians = null, int threads = 1)
     {
         if (blockSize < 16 || (blockSize & (blockSize - 1)) != 0)
         {
@@ -28,7 +33,8 @@ internal static class MatMulNBitsQuantizer
         long before = 0, after = 0;
         foreach (var layer in layers)
         {
-            var (packed, scales, zeroPoints) = Quantize(layer.Weights, layer.K, layer.N, blockSize, symmetric);
+            var hessian = hessians is not null && hessians.TryGetValue(layer.Node.Input[0], out var h) ? h : null;
+            var (packed, scales, zeroPoints) = Quantize(layer.Weights, layer.K, layer.N, blockSize, symmetric, hessian, threads);
             var blocks = (layer.K + blockSize - 1) / blockSize;
             var stem = layer.Node.Name.Length > 0 ? layer.Node.Name : layer.Node.Output[0];
             string Name(string suffix) => view.UniqueName($"{stem}_{suffix}");
@@ -64,44 +70,91 @@ internal static class MatMulNBitsQuantizer
         return (layers.Count, kept, before, after);
     }
 
-    /// <summary>Blocked 4-bit codes of a [K, N] weight in MatMulNBits' layout; K is padded with zeros to whole blocks.</summary>
-    internal static (byte[] Packed, float[] Scales, byte[]? ZeroPoints) Quantize(ReadOnlySpan<float> weights, int k, int n, int blockSize, bool symmetric)
+    /// <summary>
+    /// Blocked 4-bit codes of a [K, N] weight in MatMulNBits' layout; K is padded with zeros to whole blocks. With
+    /// <paramref name="hessian"/> (Σ x xᵀ of the layer's inputs, K×K) the codes are chosen by GPTQ (<see cref="GptqRounding"/>),
+    /// else each weight is rounded to the nearest code of its block.
+    /// </summary>
+    internal static (byte[] Packed, float[] Scales, byte[]? ZeroPoints) Quantize(ReadOnlySpan<float> weights, int k, int n, int blockSize, bool symmetric, double[]? hessian = null, int threads = 1)
     {
         var blocks = (k + blockSize - 1) / blockSize;
-        var blob = blockSize / 2;
-        var packed = new byte[n * blocks * blob];
+        var codes = new byte[blocks * blockSize * n];
         var scales = new float[n * blocks];
-        var zeroPointsPerColumn = (blocks + 1) / 2;
-        var zeroPoints = symmetric ? null : new byte[n * zeroPointsPerColumn];
-        Span<float> block = stackalloc float[blockSize];
-        for (var col = 0; col < n; col++)
+        var zeroPoints = new int[n * blocks];
+        if (hessian is not null)
+        {
+            GptqRounding.Round(weights, k, n, blockSize, symmetric, hessian, threads, codes, scales, zeroPoints);
+        }
+        else
         {
             for (var blk = 0; blk < blocks; blk++)
             {
-                block.Clear();
-                var start = blk * blockSize;
-                for (var i = 0; i < blockSize && start + i < k; i++)
+                ChooseBlock(weights, k, n, blk, blockSize, symmetric, scales, zeroPoints);
+                for (var row = blk * blockSize; row < (blk + 1) * blockSize; row++)
                 {
-                    block[i] = weights[((start + i) * n) + col];
-                }
-
-                var (scale, zeroPoint) = BlockParameters(block, symmetric);
-                if (!symmetric)
-                {
-                    zeroPoints![(col * zeroPointsPerColumn) + (blk / 2)] |= (byte)(zeroPoint << (4 * (blk % 2)));
-                }
-
-                scales[(col * blocks) + blk] = scale;
-                var offset = ((col * blocks) + blk) * blob;
-                for (var i = 0; i < blockSize; i++)
-                {
-                    var code = (int)Math.Clamp(MathF.Round(block[i] / scale) + zeroPoint, 0f, 15f);
-                    packed[offset + (i / 2)] |= (byte)(code << (4 * (i % 2)));
+                    for (var col = 0; col < n; col++)
+                    {
+                        var at = (col * blocks) + blk;
+                        codes[(row * n) + col] = row < k ? Code(weights[(row * n) + col], scales[at], zeroPoints[at]) : (byte)zeroPoints[at];
+                    }
                 }
             }
         }
 
-        return (packed, scales, zeroPoints);
+        return Pack(codes, scales, zeroPoints, n, blocks, blockSize, symmetric);
+    }
+
+    /// <summary>Sets the scale and zero point of block <paramref name="blk"/> of every column from the rows it spans of <paramref name="weights"/> [K, N] (rows past K count as 0).</summary>
+    internal static void ChooseBlock(ReadOnlySpan<float> weights, int k, int n, int blk, int blockSize, bool symmetric, float[] scales, int[] zeroPoints)
+    {
+        var blocks = scales.Length / n;
+        Span<float> block = stackalloc float[blockSize];
+        for (var col = 0; col < n; col++)
+        {
+            block.Clear();
+            var start = blk * blockSize;
+            for (var i = 0; i < blockSize && start + i < k; i++)
+            {
+                block[i] = weights[((start + i) * n) + col];
+            }
+
+            (scales[(col * blocks) + blk], zeroPoints[(col * blocks) + blk]) = BlockParameters(block, symmetric);
+        }
+    }
+
+    /// <summary>The 4-bit code of <paramref name="w"/>: w ≈ (code − zero point) · scale.</summary>
+    internal static byte Code(float w, float scale, int zeroPoint) => (byte)Math.Clamp(MathF.Round(w / scale) + zeroPoint, 0f, 15f);
+
+    /// <summary>Codes [K padded, N] into B [N, blocks, block/2] (low nibble first along K) and zero points two a byte.</summary>
+    private static (byte[] Packed, float[] Scales, byte[]? ZeroPoints) Pack(byte[] codes, float[] scales, int[] zeroPoints, int n, int blocks, int blockSize, bool symmetric)
+    {
+        var blob = blockSize / 2;
+        var packed = new byte[n * blocks * blob];
+        for (var row = 0; row < blocks * blockSize; row++)
+        {
+            var (blk, i) = (row / blockSize, row % blockSize);
+            for (var col = 0; col < n; col++)
+            {
+                packed[(((col * blocks) + blk) * blob) + (i / 2)] |= (byte)(codes[(row * n) + col] << (4 * (i % 2)));
+            }
+        }
+
+        if (symmetric)
+        {
+            return (packed, scales, null);
+        }
+
+        var perColumn = (blocks + 1) / 2;
+        var packedZeroPoints = new byte[n * perColumn];
+        for (var col = 0; col < n; col++)
+        {
+            for (var blk = 0; blk < blocks; blk++)
+            {
+                packedZeroPoints[(col * perColumn) + (blk / 2)] |= (byte)(zeroPoints[(col * blocks) + blk] << (4 * (blk % 2)));
+            }
+        }
+
+        return (packed, scales, packedZeroPoints);
     }
 
     /// <summary>

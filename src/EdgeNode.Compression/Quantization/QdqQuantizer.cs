@@ -58,14 +58,7 @@ internal static class QdqQuantizer
     private static void InsertPair(GraphView view, string tensor, QuantParams p)
     {
         var consumers = view.ConsumersOf(tensor).ToList();
-        var scale = view.UniqueName(tensor + "_scale");
-        var zeroPoint = view.UniqueName(tensor + "_zero_point");
-        var quantized = view.UniqueName(tensor + "_quantized");
-        var dequantized = view.UniqueName(tensor + "_dequantized");
-        view.AddInitializer(Tensors.FromFloats(scale, [p.Scale]));
-        view.AddInitializer(Tensors.FromUInt8(zeroPoint, [p.ZeroPoint]));
-        view.Graph.Node.Add(Node("QuantizeLinear", view.UniqueName(tensor + "_QuantizeLinear"), [tensor, scale, zeroPoint], quantized));
-        view.Graph.Node.Add(Node("DequantizeLinear", view.UniqueName(tensor + "_DequantizeLinear"), [quantized, scale, zeroPoint], dequantized));
+        var dequantized = AddPair(view, tensor, p);
         foreach (var consumer in consumers)
         {
             for (var i = 0; i < consumer.Input.Count; i++)
@@ -76,6 +69,20 @@ internal static class QdqQuantizer
                 }
             }
         }
+    }
+
+    /// <summary>Adds QuantizeLinear→DequantizeLinear after <paramref name="tensor"/> (uint8, <paramref name="p"/>); returns the dequantized tensor, which nothing reads yet.</summary>
+    internal static string AddPair(GraphView view, string tensor, QuantParams p)
+    {
+        var scale = view.UniqueName(tensor + "_scale");
+        var zeroPoint = view.UniqueName(tensor + "_zero_point");
+        var quantized = view.UniqueName(tensor + "_quantized");
+        var dequantized = view.UniqueName(tensor + "_dequantized");
+        view.AddInitializer(Tensors.FromFloats(scale, [p.Scale]));
+        view.AddInitializer(Tensors.FromUInt8(zeroPoint, [p.ZeroPoint]));
+        view.Graph.Node.Add(Node("QuantizeLinear", view.UniqueName(tensor + "_QuantizeLinear"), [tensor, scale, zeroPoint], quantized));
+        view.Graph.Node.Add(Node("DequantizeLinear", view.UniqueName(tensor + "_DequantizeLinear"), [quantized, scale, zeroPoint], dequantized));
+        return dequantized;
     }
 
     private static void QuantizeWeights(GraphView view, NodeProto node, QuantParams? input)

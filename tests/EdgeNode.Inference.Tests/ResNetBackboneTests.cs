@@ -8,7 +8,7 @@ namespace EdgeNode.Inference.Tests;
 /// <summary>Against the real ResNet18 and ResNetPreprocess.onnx from the NuGet package, as the build lays them out.</summary>
 public sealed class ResNetBackboneTests
 {
-    private static readonly InferenceOptions Options = new() { ModelsPath = RepoPaths.ModelsDirectory, Providers = ["CPU"], IntraOpThreads = 1, WarmupRuns = 1 };
+    private static readonly InferenceOptions Options = new() { ModelsPath = RepoPaths.ModelsDirectory, Providers = ["CPU"], IntraOpThreads = "1", WarmupRuns = 1 };
 
     [Fact]
     public void Preprocessing_MatchesTheResNetPreprocessModel()

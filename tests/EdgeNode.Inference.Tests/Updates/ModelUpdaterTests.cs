@@ -10,7 +10,7 @@ namespace EdgeNode.Inference.Tests.Updates;
 /// <summary>The whole install path with the real ResNet18 models, ONNX Runtime and files on disk.</summary>
 public sealed class ModelUpdaterTests : IDisposable
 {
-    private static readonly InferenceOptions Inference = new() { ModelsPath = RepoPaths.ModelsDirectory, Providers = ["CPU"], IntraOpThreads = 1, WarmupRuns = 1 };
+    private static readonly InferenceOptions Inference = new() { ModelsPath = RepoPaths.ModelsDirectory, Providers = ["CPU"], IntraOpThreads = "1", WarmupRuns = 1 };
     private readonly TempDirectory _dir = new();
     private readonly Publisher _publisher = new();
     private readonly LastFrame _frames = new(4, TimeSpan.Zero);

@@ -115,7 +115,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
 
             // A dynamic first dimension (-1 or a symbolic name) lets one run take several frames; 8 bounds the extra latency.
             var maxBatch = session.InputMetadata[entry.Input.Name].Dimensions is [<= 0, ..] ? 8 : 1;
-            var model = new ModelInfo(entry.Id, entry.Sha256, provider, entry.Output.ElementCount, entry.Version, MaxBatch: maxBatch);
+            var model = new ModelInfo(entry.Id, entry.Sha256, provider, entry.Output.ElementCount, entry.Version, MaxBatch: maxBatch, InputSize: entry.Preprocessing.Size);
             return new OnnxInferenceEngine(session, entry, preprocessor, model);
         }
         catch

@@ -9,6 +9,13 @@ public sealed record CameraOptions
     public const string Section = "EdgeNode:Camera";
 
     /// <summary>
+    /// The camera's name in results (<c>camera</c>), telemetry and Home Assistant; required and unique in the
+    /// <c>EdgeNode:Cameras</c> list; the one-camera form defaults to <c>camera</c>.
+    /// </summary>
+    [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "letters, digits, '-' and '_' only (1 to 64), as it becomes part of Home Assistant ids.")]
+    public string? Name { get; set; }
+
+    /// <summary>
     /// Which camera: <c>synthetic</c>, <c>folder:&lt;dir&gt;</c>, <c>process:&lt;command line&gt;</c> or
     /// <c>v4l2:/dev/videoN</c>.
     /// </summary>

@@ -39,6 +39,9 @@ internal sealed class CameraSet : IDisposable
         Lanes = lanes;
     }
 
+    /// <summary>A set over lanes built elsewhere (tests that drive a camera of their own).</summary>
+    public CameraSet(IReadOnlyList<CameraLane> lanes) => Lanes = lanes;
+
     /// <summary>The cameras in configuration order.</summary>
     public IReadOnlyList<CameraLane> Lanes { get; }
 

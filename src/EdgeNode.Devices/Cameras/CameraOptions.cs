@@ -30,8 +30,12 @@ public sealed record CameraOptions
     [Range(16, 8192)]
     public int Height { get; set; } = 480;
 
-    /// <summary>Target frame rate for sources that pace themselves (synthetic, folder, V4L2).</summary>
-    [Range(0.1, 240)]
+    /// <summary>
+    /// Target frame rate for sources that pace themselves (synthetic, folder, V4L2). 0: as fast as the node takes the
+    /// frames (benchmarks: synthetic replays a few pre-rendered frames, folder replays its images from memory), so no
+    /// source caps the rate being measured.
+    /// </summary>
+    [Range(0.0, 240)]
     public double FramesPerSecond { get; set; } = 10;
 
     /// <summary>V4L2 pixel format: <c>MJPEG</c> (default) or <c>YUYV</c>.</summary>

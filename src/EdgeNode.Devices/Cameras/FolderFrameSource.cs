@@ -49,7 +49,9 @@ public sealed class FolderFrameSource : IFrameSource
     /// <inheritdoc />
     public async IAsyncEnumerable<Frame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / _options.FramesPerSecond), _timeProvider);
+        // FramesPerSecond 0 (uncapped): no pacing, and the images are kept in memory rather than read per frame.
+        var uncapped = _options.FramesPerSecond <= 0;
+        using var timer = uncapped ? null : new PeriodicTimer(TimeSpan.FromSeconds(1 / _options.FramesPerSecond), _timeProvider);
         long sequence = 0;
         while (true)
         {
@@ -57,7 +59,7 @@ public sealed class FolderFrameSource : IFrameSource
             var emitted = 0;
             foreach (var path in files)
             {
-                var jpeg = await LoadJpegAsync(path, cancellationToken);
+                var jpeg = await LoadJpegAsync(path, uncapped, cancellationToken);
                 if (jpeg is null)
                 {
                     continue;
@@ -67,7 +69,10 @@ public sealed class FolderFrameSource : IFrameSource
                 Counters.FrameCaptured();
                 emitted++;
                 yield return Frame.Copy(++sequence, _timeProvider.GetUtcNow(), width, height, FrameFormat.Jpeg, jpeg);
-                await timer.WaitForNextTickAsync(cancellationToken);
+                if (timer is not null)
+                {
+                    await timer.WaitForNextTickAsync(cancellationToken);
+                }
             }
 
             if (emitted == 0)
@@ -91,16 +96,26 @@ public sealed class FolderFrameSource : IFrameSource
         return files;
     }
 
-    private async Task<byte[]?> LoadJpegAsync(string path, CancellationToken cancellationToken)
+    private async Task<byte[]?> LoadJpegAsync(string path, bool keep, CancellationToken cancellationToken)
     {
         try
         {
             var isPng = string.Equals(Path.GetExtension(path), ".png", StringComparison.OrdinalIgnoreCase);
             if (!isPng)
             {
+                if (keep && _converted.TryGetValue(path, out var kept))
+                {
+                    return kept.Jpeg;
+                }
+
                 var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
                 if (JpegInspector.TryReadSize(bytes, out _, out _))
                 {
+                    if (keep)
+                    {
+                        _converted[path] = (File.GetLastWriteTimeUtc(path), bytes);
+                    }
+
                     return bytes;
                 }
 

@@ -38,6 +38,16 @@ public sealed class SyntheticFrameSource : IFrameSource
     {
         var width = _options.Width;
         var height = _options.Height;
+        if (_options.FramesPerSecond <= 0)
+        {
+            await foreach (var replayed in ReplayAsync(width, height, cancellationToken))
+            {
+                yield return replayed;
+            }
+
+            yield break;
+        }
+
         var start = _timeProvider.GetTimestamp();
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / _options.FramesPerSecond), _timeProvider);
         long sequence = 0;
@@ -57,6 +67,29 @@ public sealed class SyntheticFrameSource : IFrameSource
             yield return frame;
         }
         while (await timer.WaitForNextTickAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// Uncapped (<c>FramesPerSecond=0</c>): the scene rendered once at 8 moments an eighth of a second apart, then those
+    /// frames copied out in a loop, as fast as they are taken; rendering would otherwise cost more than the model.
+    /// </summary>
+    private async IAsyncEnumerable<Frame> ReplayAsync(int width, int height, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var scenes = new byte[8][];
+        for (var i = 0; i < scenes.Length; i++)
+        {
+            scenes[i] = new byte[width * height * 3];
+            Render(scenes[i], width, height, i / 8.0);
+        }
+
+        long sequence = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var frame = Frame.Copy(++sequence, _timeProvider.GetUtcNow(), width, height, FrameFormat.Rgb24, scenes[sequence % scenes.Length]);
+            Counters.FrameCaptured();
+            yield return frame;
+            await Task.Yield(); // a consumer that never waits must not turn this into a loop without a yield point
+        }
     }
 
     /// <summary>Draws the scene at <paramref name="seconds"/> into a packed RGB24 buffer.</summary>

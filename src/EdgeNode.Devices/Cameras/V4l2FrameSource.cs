@@ -61,7 +61,7 @@ public sealed class V4l2FrameSource : IFrameSource
         var backoff = new Backoff(_options.RestartDelay, _options.MaxRestartDelay);
         var failures = 0;
         var yuyv = string.Equals(_options.PixelFormat, "YUYV", StringComparison.OrdinalIgnoreCase);
-        var minInterval = TimeSpan.FromSeconds(1 / _options.FramesPerSecond);
+        var minInterval = _options.FramesPerSecond > 0 ? TimeSpan.FromSeconds(1 / _options.FramesPerSecond) : TimeSpan.Zero;
         long sequence = 0;
         while (true)
         {

@@ -1,4 +1,5 @@
 using EdgeNode.Core;
+using EdgeNode.Devices.Pipeline;
 using EdgeNode.Hosting;
 using EdgeNode.Learning;
 using EdgeNode.Messaging.Commands;
@@ -28,7 +29,7 @@ internal static class LearningServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<LearningOptions>>().Value;
-            return new RecentImages(o.RecentImages, o.StoreImages); // the web page's labelling session switches it on
+            return new RecentImages(o.RecentImages, o.StoreImages, frame => LastFrame.ToJpeg(frame, 85)); // the web page's labelling session switches it on
         });
         services.AddSingleton<IFrameObserver, RecentSamplesObserver>();
         services.AddSingleton<ISampleStore>(sp => SqliteSampleStore.OpenAsync(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path).GetAwaiter().GetResult());

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace EdgeNode.Inference;
 
 /// <summary>
-/// <c>IntraOpThreads=auto</c>: opens the model with 1…cores intra-op threads, times a few runs of each and keeps the
-/// fastest. On shared or hyper-threaded CPUs one thread often beats two, and only a measurement on the board says so.
+/// <c>IntraOpThreads=auto</c>: opens the model with 1…cores intra-op threads (stopping once two more threads in a row
+/// gave no gain), times a few runs of each and keeps the fastest. On shared or hyper-threaded CPUs one thread often beats two, and only a measurement on the board says so.
 /// </summary>
 internal static class ThreadTuner
 {
@@ -16,18 +16,19 @@ internal static class ThreadTuner
     public static OnnxInferenceEngine Choose(Func<int, OnnxInferenceEngine> open, int cores, int warmupRuns, ILogger logger, string modelId)
     {
         var counts = Math.Clamp(cores, 1, 64);
-        var means = new double[counts];
+        var means = new List<double>(counts);
         OnnxInferenceEngine? best = null;
         var bestThreads = 0;
         try
         {
-            for (var threads = 1; threads <= counts; threads++)
+            // Stops once two more threads in a row gave no gain: on a many-core board the rest would only lengthen the start.
+            for (var threads = 1; threads <= counts && threads - bestThreads <= 2; threads++)
             {
                 var candidate = open(threads);
                 try
                 {
                     candidate.WarmUp(warmupRuns);
-                    means[threads - 1] = Math.Round(candidate.MeanRunMs(TimedRuns), 3);
+                    means.Add(Math.Round(candidate.MeanRunMs(TimedRuns), 3));
                 }
                 catch
                 {

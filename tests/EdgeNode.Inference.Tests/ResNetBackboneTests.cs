@@ -85,7 +85,7 @@ public sealed class ResNetBackboneTests
 
         var threads = engine.Model.Threads!;
         Assert.True(threads.Tuned);
-        Assert.Equal(Math.Clamp(Environment.ProcessorCount, 1, 64), threads.MeanMsByThreads.Count);
+        Assert.InRange(threads.MeanMsByThreads.Count, Math.Min(Environment.ProcessorCount, 3), Math.Clamp(Environment.ProcessorCount, 1, 64));
         Assert.All(threads.MeanMsByThreads, ms => Assert.True(ms > 0));
         Assert.InRange(threads.Threads, 1, threads.MeanMsByThreads.Count);
         Assert.Equal(threads.MeanMsByThreads.Min(), threads.MeanMsByThreads[threads.Threads - 1]);

@@ -41,7 +41,7 @@ public sealed class MultiCameraTests : IDisposable
 
         // IntraOpThreads=auto is the default: the choice and its timings are reported.
         Assert.True(telemetry.GetProperty("intraOpThreadsTuned").GetBoolean());
-        Assert.Equal(Environment.ProcessorCount, telemetry.GetProperty("threadTimingsMs").GetArrayLength());
+        Assert.InRange(telemetry.GetProperty("threadTimingsMs").GetArrayLength(), Math.Min(Environment.ProcessorCount, 3), Environment.ProcessorCount);
         Assert.InRange(telemetry.GetProperty("intraOpThreads").GetInt32(), 1, Environment.ProcessorCount);
         Assert.Equal(1, telemetry.GetProperty("maxBatch").GetInt32());
         Assert.Contains("IntraOpThreads=auto chose", node.Output, StringComparison.Ordinal);

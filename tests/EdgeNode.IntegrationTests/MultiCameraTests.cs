@@ -15,7 +15,7 @@ public sealed class MultiCameraTests : IDisposable
     {
         await using var broker = await MosquittoBroker.StartAsync();
         await using var probe = await MqttProbe.ConnectAsync(broker.Port, "edgenode/it-cams/#");
-        var env = Cameras("it-cams", broker.Port);
+        var env = Cameras("it-cams", broker.Port, 3);
         env["EdgeNode__Cameras__0__Name"] = "steady";
         env["EdgeNode__Cameras__0__Source"] = "synthetic";
         env["EdgeNode__Cameras__1__Name"] = "dead";
@@ -56,7 +56,7 @@ public sealed class MultiCameraTests : IDisposable
     {
         await using var broker = await MosquittoBroker.StartAsync();
         await using var probe = await MqttProbe.ConnectAsync(broker.Port, "edgenode/it-stop/results");
-        var env = Cameras("it-stop", broker.Port);
+        var env = Cameras("it-stop", broker.Port, 2);
         foreach (var (index, name) in new[] { (0, "left"), (1, "right") })
         {
             env[$"EdgeNode__Cameras__{index}__Name"] = name;
@@ -108,11 +108,11 @@ public sealed class MultiCameraTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private Dictionary<string, string> Cameras(string nodeId, int port)
+    private Dictionary<string, string> Cameras(string nodeId, int port, int cameras)
     {
         var env = NodeEnvironment.For(nodeId, port, _dir.File("edgenode.db"));
         env["EdgeNode__ChangeGate__Enabled"] = "false";
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < cameras; i++)
         {
             env[$"EdgeNode__Cameras__{i}__Width"] = "160";
             env[$"EdgeNode__Cameras__{i}__Height"] = "120";

@@ -13,6 +13,7 @@ namespace EdgeNode.Core;
 /// <param name="Cached">True when the change gate reused the previous result instead of running the model.</param>
 /// <param name="HeadVersion">Version of the on-device head that produced <paramref name="Label"/>, or <see langword="null"/>.</param>
 /// <param name="ModelVersion">Version of the backbone when it was installed by a signed update, or <see langword="null"/>.</param>
+/// <param name="Camera">Name of the camera the frame came from (<c>EdgeNode:Cameras:N:Name</c>, or <c>camera</c>).</param>
 public sealed record InferenceResult(
     string Id,
     long Seq,
@@ -25,4 +26,5 @@ public sealed record InferenceResult(
     double LatencyMs,
     bool Cached = false,
     int? HeadVersion = null,
-    string? ModelVersion = null);
+    string? ModelVersion = null,
+    string? Camera = null);

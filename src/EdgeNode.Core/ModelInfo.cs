@@ -10,7 +10,10 @@ namespace EdgeNode.Core;
 /// <param name="EmbeddingSize">Length of the embedding vector.</param>
 /// <param name="Version">Version of a model installed by a signed update; null for a packaged model without one.</param>
 /// <param name="Source"><see cref="Packaged"/> or <see cref="Installed"/>.</param>
-public sealed record ModelInfo(string Id, string Sha256, string ExecutionProvider, int EmbeddingSize, string? Version = null, string Source = ModelInfo.Packaged)
+/// <param name="Threads">How the session's intra-op thread count was chosen; null when the engine has no such setting.</param>
+/// <param name="InputSize">Side of the square image the model takes (0: unknown); a JPEG need not be decoded larger.</param>
+/// <param name="MaxBatch">Frames one run can take: more than 1 only when the model's input has a dynamic batch dimension.</param>
+public sealed record ModelInfo(string Id, string Sha256, string ExecutionProvider, int EmbeddingSize, string? Version = null, string Source = ModelInfo.Packaged, ThreadChoice? Threads = null, int MaxBatch = 1, int InputSize = 0)
 {
     /// <summary>Shipped with the node (<c>models/manifest.json</c>).</summary>
     public const string Packaged = "packaged";

@@ -8,6 +8,9 @@ public sealed class InferenceOptions
     /// <summary>Configuration section.</summary>
     public const string Section = "EdgeNode:Inference";
 
+    /// <summary>The <see cref="IntraOpThreads"/> value that tunes the thread count at load.</summary>
+    public const string Auto = "auto";
+
     /// <summary>Directory holding <c>manifest.json</c> and the model files; relative paths are resolved against the executable's directory.</summary>
     [Required]
     public string ModelsPath { get; set; } = "models";
@@ -28,9 +31,17 @@ public sealed class InferenceOptions
     /// <summary>The providers to try, in order.</summary>
     public IReadOnlyList<string> EffectiveProviders => Providers.Count > 0 ? [.. Providers] : DefaultProviders;
 
-    /// <summary>Intra-op threads of the session; 0 lets ONNX Runtime use one per core.</summary>
-    [Range(0, 256)]
-    public int IntraOpThreads { get; set; }
+    /// <summary>
+    /// Intra-op threads of the session: <c>auto</c> (default) times 1…cores threads at load and keeps the fastest (on
+    /// shared or hyper-threaded CPUs one thread often beats two); a number fixes it; 0 lets ONNX Runtime use one per core.
+    /// </summary>
+    [RegularExpression("^(?i)(auto|[0-9]{1,3})$", ErrorMessage = "must be 'auto' or a thread count (0 = one per core).")]
+    public string IntraOpThreads { get; set; } = Auto;
+
+    /// <summary>The fixed thread count, or null for <c>auto</c>.</summary>
+    public int? FixedThreads => string.Equals(IntraOpThreads.Trim(), Auto, StringComparison.OrdinalIgnoreCase)
+        ? null
+        : int.Parse(IntraOpThreads, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Runs to warm the session up at load.</summary>
     [Range(0, 100)]

@@ -53,4 +53,7 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Error, "The active model could not be persisted; a restart would return to the previous one: {Reason}")]
     public static partial void StateSaveFailed(ILogger logger, string reason);
+
+    [LoggerMessage(15, LogLevel.Information, "Model {ModelId}: IntraOpThreads=auto chose {Threads} threads (mean run per thread count: {Timings})")]
+    public static partial void ThreadsTuned(ILogger logger, string modelId, int threads, string timings);
 }

@@ -18,19 +18,22 @@ public static class NodeSessionFactory
     /// <param name="configure">Tool-only additions applied after the node's options (profiling, optimized-model dump).</param>
     /// <returns>The session and the preferred provider that was appended.</returns>
     /// <exception cref="ModelLoadException">ONNX Runtime cannot load the model.</exception>
-    public static (InferenceSession Session, string Provider) Open(string path, InferenceOptions options, ILogger logger, Action<SessionOptions>? configure = null) =>
-        Open(sessionOptions => new InferenceSession(path, sessionOptions), path, options, logger, configure);
+    /// <param name="threads">Intra-op threads overriding <see cref="InferenceOptions.IntraOpThreads"/> (the thread tuner tries each count).</param>
+    public static (InferenceSession Session, string Provider) Open(string path, InferenceOptions options, ILogger logger, Action<SessionOptions>? configure = null, int? threads = null) =>
+        Open(sessionOptions => new InferenceSession(path, sessionOptions), path, options, logger, configure, threads);
 
-    /// <summary>Opens a model held in memory; see <see cref="Open(string, InferenceOptions, ILogger, Action{SessionOptions}?)"/>.</summary>
+    /// <summary>Opens a model held in memory; see <see cref="Open(string, InferenceOptions, ILogger, Action{SessionOptions}?, int?)"/>.</summary>
     /// <exception cref="ModelLoadException">ONNX Runtime cannot load the model.</exception>
     public static (InferenceSession Session, string Provider) Open(byte[] model, InferenceOptions options, ILogger logger, Action<SessionOptions>? configure = null) =>
-        Open(sessionOptions => new InferenceSession(model, sessionOptions), "the model", options, logger, configure);
+        Open(sessionOptions => new InferenceSession(model, sessionOptions), "the model", options, logger, configure, null);
 
     private static (InferenceSession Session, string Provider) Open(
-        Func<SessionOptions, InferenceSession> create, string what, InferenceOptions options, ILogger logger, Action<SessionOptions>? configure)
+        Func<SessionOptions, InferenceSession> create, string what, InferenceOptions options, ILogger logger, Action<SessionOptions>? configure, int? threads)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var (sessionOptions, provider) = ExecutionProviders.CreateSessionOptions(options.EffectiveProviders, options.IntraOpThreads, logger);
+
+        // "auto" outside the node's tuner (tools opening a session directly) means the runtime's default.
+        var (sessionOptions, provider) = ExecutionProviders.CreateSessionOptions(options.EffectiveProviders, threads ?? options.FixedThreads ?? 0, logger);
         using (sessionOptions)
         {
             try

@@ -15,29 +15,32 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
     private readonly InferenceSession _session;
     private readonly ImagePreprocessor _preprocessor;
     private readonly RunOptions _runOptions = new();
-    private readonly float[] _input;
+    private readonly InputSlot[] _slots;
     private readonly float[] _output;
-    private readonly OrtValue _inputValue;
     private readonly OrtValue _outputValue;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly Lock _gate = new();
+    private int _nextSlot;
+    private OrtValue[]? _outputValues;
 
     private OnnxInferenceEngine(InferenceSession session, ModelEntry entry, ImagePreprocessor preprocessor, ModelInfo model)
     {
         _session = session;
         _preprocessor = preprocessor;
         Model = model;
-        _input = new float[entry.Input.ElementCount];
+        var inputShape = entry.Input.Shape.Select(d => (long)d).ToArray();
+
+        // Two pinned inputs: one caller pre-processes the next frame straight into the second while the first runs.
+        _slots = [new InputSlot(entry.Input.ElementCount, inputShape), new InputSlot(entry.Input.ElementCount, inputShape)];
         _output = new float[entry.Output.ElementCount];
-        _inputValue = OrtValue.CreateTensorValueFromMemory(_input, entry.Input.Shape.Select(d => (long)d).ToArray());
         _outputValue = OrtValue.CreateTensorValueFromMemory(_output, entry.Output.Shape.Select(d => (long)d).ToArray());
         _inputNames = [entry.Input.Name];
         _outputNames = [entry.Output.Name];
     }
 
     /// <inheritdoc />
-    public ModelInfo Model { get; }
+    public ModelInfo Model { get; private set; }
 
     /// <summary>The pre-processor matching this model.</summary>
     public ImagePreprocessor Preprocessor => _preprocessor;
@@ -86,24 +89,44 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
         var meanPath = Path.Combine(directory, entry.Preprocessing.MeanModel);
         VerifyFile(meanPath, entry.Preprocessing.MeanModelSha256, entry.Preprocessing.MeanModel);
 
-        var (session, provider) = NodeSessionFactory.Open(path, options, logger);
+        var mean = MeanImage.FromPreprocessModel(meanPath, entry.Preprocessing.Size);
+        OnnxInferenceEngine OpenWith(int? threads) => Open(path, entry, mean, options, logger, threads);
 
-        OnnxInferenceEngine engine;
+        if (options.FixedThreads is { } fixedThreads)
+        {
+            var fixedEngine = OpenWith(fixedThreads);
+            fixedEngine.SetThreads(new ThreadChoice(fixedThreads, Tuned: false, []));
+            return WarmedUp(fixedEngine, entry, options, logger, started, warmUp);
+        }
+
+        // Tuning times real runs, so it always warms the candidates up; the chosen one needs no second warm-up.
+        var tuned = ThreadTuner.Choose(t => OpenWith(t), Environment.ProcessorCount, Math.Max(1, options.WarmupRuns), logger, entry.Id);
+        return WarmedUp(tuned, entry, options, logger, started, warmUp: false);
+    }
+
+    private static OnnxInferenceEngine Open(string path, ModelEntry entry, float[] mean, InferenceOptions options, ILogger logger, int? threads)
+    {
+        var (session, provider) = NodeSessionFactory.Open(path, options, logger, threads: threads);
         try
         {
             CheckTensor(session.InputMetadata, entry.Input, "input", entry.Id);
             CheckTensor(session.OutputMetadata, entry.Output, "output", entry.Id);
-            var size = entry.Preprocessing.Size;
-            var preprocessor = new ImagePreprocessor(size, MeanImage.FromPreprocessModel(meanPath, size), entry.Preprocessing.ChannelOrder == "BGR", entry.Preprocessing.Range);
-            var model = entry.Describe(provider);
-            engine = new OnnxInferenceEngine(session, entry, preprocessor, model);
+            var preprocessor = new ImagePreprocessor(entry.Preprocessing.Size, mean, entry.Preprocessing.ChannelOrder == "BGR", entry.Preprocessing.Range);
+
+            // A dynamic first dimension (-1 or a symbolic name) lets one run take several frames; 8 bounds the extra latency.
+            var maxBatch = session.InputMetadata[entry.Input.Name].Dimensions is [<= 0, ..] ? 8 : 1;
+            var model = entry.Describe(provider) with { MaxBatch = maxBatch, InputSize = entry.Preprocessing.Size };
+            return new OnnxInferenceEngine(session, entry, preprocessor, model);
         }
         catch
         {
             session.Dispose();
             throw;
         }
+    }
 
+    private static OnnxInferenceEngine WarmedUp(OnnxInferenceEngine engine, ModelEntry entry, InferenceOptions options, ILogger logger, long started, bool warmUp)
+    {
         var loadedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var warm = Stopwatch.GetTimestamp();
         if (warmUp)
@@ -119,7 +142,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
             }
         }
 
-        Log.ModelLoaded(logger, entry.Id, entry.Precision, entry.Sha256[..12], provider, loadedMs, (long)Stopwatch.GetElapsedTime(warm).TotalMilliseconds);
+        Log.ModelLoaded(logger, entry.Id, entry.Precision, entry.Sha256[..12], engine.Model.ExecutionProvider, loadedMs, (long)Stopwatch.GetElapsedTime(warm).TotalMilliseconds);
         return engine;
     }
 
@@ -135,11 +158,16 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
             throw new ArgumentException($"The embedding needs {_output.Length} floats, got {embedding.Length}.", nameof(embedding));
         }
 
-        lock (_gate)
+        var slot = _slots[(Interlocked.Increment(ref _nextSlot) & int.MaxValue) % _slots.Length];
+        lock (slot.Gate)
         {
-            _preprocessor.Process(frame, _input);
-            RunLocked();
-            _output.CopyTo(embedding);
+            // Outside the run lock: this frame's pre-processing overlaps the other slot's run.
+            _preprocessor.Process(frame, slot.Input);
+            lock (_gate)
+            {
+                RunLocked(slot);
+                _output.CopyTo(embedding);
+            }
         }
 
         return Model;
@@ -148,13 +176,35 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
     /// <summary>Runs the model on an already pre-processed tensor (benchmarks, calibration).</summary>
     public void EmbedTensor(ReadOnlySpan<float> tensor, Span<float> embedding)
     {
-        lock (_gate)
+        var slot = _slots[0];
+        lock (slot.Gate)
         {
-            tensor.CopyTo(_input);
-            RunLocked();
-            _output.CopyTo(embedding);
+            tensor.CopyTo(slot.Input);
+            lock (_gate)
+            {
+                RunLocked(slot);
+                _output.CopyTo(embedding);
+            }
         }
     }
+
+    /// <summary>Mean time in ms of <paramref name="runs"/> runs on the current input (the thread tuner's measure).</summary>
+    internal double MeanRunMs(int runs)
+    {
+        lock (_gate)
+        {
+            var started = Stopwatch.GetTimestamp();
+            for (var i = 0; i < runs; i++)
+            {
+                RunLocked(_slots[0]);
+            }
+
+            return Stopwatch.GetElapsedTime(started).TotalMilliseconds / runs;
+        }
+    }
+
+    /// <summary>Records how the thread count was chosen (the tuner, after it picked this engine).</summary>
+    internal void SetThreads(ThreadChoice choice) => Model = Model with { Threads = choice };
 
     /// <summary>
     /// Runs the model <paramref name="runs"/> times on an all-zero input (the first runs pay for memory planning and
@@ -165,12 +215,12 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
     {
         lock (_gate)
         {
-            Array.Clear(_input);
+            Array.Clear(_slots[0].Input);
             for (var i = 0; i < runs; i++)
             {
                 try
                 {
-                    RunLocked();
+                    RunLocked(_slots[0]);
                 }
                 catch (OnnxRuntimeException ex)
                 {
@@ -191,14 +241,18 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
         _runOptions.Terminate = true;
         lock (_gate)
         {
-            _inputValue.Dispose();
+            foreach (var slot in _slots)
+            {
+                slot.Value.Dispose();
+            }
+
             _outputValue.Dispose();
             _session.Dispose();
             _runOptions.Dispose();
         }
     }
 
-    private void RunLocked() => _session.Run(_runOptions, _inputNames, [_inputValue], _outputNames, [_outputValue]);
+    private void RunLocked(InputSlot slot) => _session.Run(_runOptions, _inputNames, slot.Values, _outputNames, _outputValues ??= [_outputValue]);
 
     private static void VerifyFile(string path, string expectedSha256, string what)
     {

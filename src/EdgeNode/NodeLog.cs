@@ -14,8 +14,14 @@ internal static partial class NodeLog
     [LoggerMessage(3, LogLevel.Information, "Pipeline started: camera {Source}, model {ModelId} on {Provider}, continuing after result seq {Seq}")]
     public static partial void PipelineStarted(ILogger logger, string source, string modelId, string provider, long seq);
 
-    [LoggerMessage(4, LogLevel.Error, "Result {Seq} could not be stored: {Reason}")]
-    public static partial void PipelineStoreFailed(ILogger logger, long seq, string reason);
+    [LoggerMessage(32, LogLevel.Information, "Pipeline: {Cameras} cameras share one session, up to {InFlight} frames in flight, {Batching}")]
+    public static partial void PipelineShape(ILogger logger, int cameras, int inFlight, string batching);
+
+    [LoggerMessage(33, LogLevel.Error, "Camera {Camera} stopped for good, the other cameras run on: {Reason}")]
+    public static partial void CameraEnded(ILogger logger, string camera, string reason);
+
+    [LoggerMessage(4, LogLevel.Error, "Results {FirstSeq} to {LastSeq} could not be stored: {Reason}")]
+    public static partial void PipelineStoreFailed(ILogger logger, long firstSeq, long lastSeq, string reason);
 
     [LoggerMessage(5, LogLevel.Debug, "Telemetry not published: {Reason}")]
     public static partial void TelemetryFailed(ILogger logger, string reason);

@@ -18,7 +18,7 @@ internal static class PreprocessBenchmark
         var manifest = ModelManifest.Load(modelsDir);
         var modelId = args.Length > 1 ? args[1] : manifest.Models[0].Id;
         var iterations = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 100;
-        using var engine = OnnxInferenceEngine.Load(new InferenceOptions { ModelsPath = modelsDir, Model = modelId, Providers = ["CPU"], IntraOpThreads = 2 }, NullLogger.Instance);
+        using var engine = OnnxInferenceEngine.Load(new InferenceOptions { ModelsPath = modelsDir, Model = modelId, Providers = ["CPU"], IntraOpThreads = "2" }, NullLogger.Instance);
         var jpeg = RenderJpeg(640, 480);
         using var frame = Frame.Copy(1, DateTimeOffset.UtcNow, 640, 480, FrameFormat.Jpeg, jpeg);
         var tensor = new float[engine.Preprocessor.TensorLength];

@@ -8,7 +8,7 @@ namespace EdgeNode.Inference.Tests;
 /// <summary>Against the real ResNet18 and ResNetPreprocess.onnx from the NuGet package, as the build lays them out.</summary>
 public sealed class ResNetBackboneTests
 {
-    private static readonly InferenceOptions Options = new() { ModelsPath = RepoPaths.ModelsDirectory, Providers = ["CPU"], IntraOpThreads = 1, WarmupRuns = 1 };
+    private static readonly InferenceOptions Options = new() { ModelsPath = RepoPaths.ModelsDirectory, Providers = ["CPU"], IntraOpThreads = "1", WarmupRuns = 1 };
 
     [Fact]
     public void Preprocessing_MatchesTheResNetPreprocessModel()
@@ -73,5 +73,69 @@ public sealed class ResNetBackboneTests
         using var engine = OnnxInferenceEngine.Load(options, NullLogger.Instance);
 
         Assert.Equal("CPU", engine.Model.ExecutionProvider);
+    }
+
+    [Fact]
+    public void Load_AutoThreads_KeepsTheFastestMeasuredCountAndReportsTheTimings()
+    {
+        var options = new InferenceOptions { ModelsPath = RepoPaths.ModelsDirectory, Providers = ["CPU"], WarmupRuns = 1 };
+        Assert.Equal(InferenceOptions.Auto, options.IntraOpThreads); // the default
+
+        using var engine = OnnxInferenceEngine.Load(options, NullLogger.Instance);
+
+        var threads = engine.Model.Threads!;
+        Assert.True(threads.Tuned);
+        Assert.InRange(threads.MeanMsByThreads.Count, Math.Min(Environment.ProcessorCount, 3), Math.Clamp(Environment.ProcessorCount, 1, 64));
+        Assert.All(threads.MeanMsByThreads, ms => Assert.True(ms > 0));
+        Assert.InRange(threads.Threads, 1, threads.MeanMsByThreads.Count);
+        Assert.Equal(threads.MeanMsByThreads.Min(), threads.MeanMsByThreads[threads.Threads - 1]);
+    }
+
+    [Fact]
+    public void Load_FixedThreads_ReportsThemUntuned()
+    {
+        using var engine = OnnxInferenceEngine.Load(Options, NullLogger.Instance);
+
+        Assert.Equal(1, engine.Model.Threads!.Threads);
+        Assert.False(engine.Model.Threads.Tuned);
+        Assert.Empty(engine.Model.Threads.MeanMsByThreads);
+    }
+
+    [Fact]
+    public void Load_ModelWithAFixedBatchOfOne_RunsOneFrameAtATime()
+    {
+        using var engine = OnnxInferenceEngine.Load(Options, NullLogger.Instance);
+
+        Assert.Equal(1, engine.Model.MaxBatch); // resnet18's input is [1,3,224,224]
+        Assert.Equal(224, engine.Model.InputSize);
+    }
+
+    [Fact]
+    public async Task Embed_TwoCallersAtOnce_EachGetsItsOwnFramesEmbedding()
+    {
+        using var engine = OnnxInferenceEngine.Load(Options, NullLogger.Instance);
+        using var first = Noise(1);
+        using var second = Noise(2);
+        var expectedFirst = new float[512];
+        var expectedSecond = new float[512];
+        engine.Embed(first, expectedFirst);
+        engine.Embed(second, expectedSecond);
+
+        // Pre-processing of one overlaps the other's run (two input slots); neither may see the other's tensor.
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+        {
+            var embedding = new float[512];
+            engine.Embed(i % 2 == 0 ? first : second, embedding);
+            return (i, embedding);
+        })));
+
+        Assert.All(results, r => Assert.Equal(r.i % 2 == 0 ? expectedFirst : expectedSecond, r.embedding));
+    }
+
+    private static Frame Noise(int seed)
+    {
+        var rgb = new byte[320 * 240 * 3];
+        new Random(seed).NextBytes(rgb);
+        return Frame.Copy(seed, DateTimeOffset.UnixEpoch, 320, 240, FrameFormat.Rgb24, rgb);
     }
 }

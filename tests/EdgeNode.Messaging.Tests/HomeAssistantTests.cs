@@ -30,6 +30,26 @@ public sealed class HomeAssistantTests
     ];
 
     [Fact]
+    public void Build_SeveralCameras_EachGetsItsPredictionRateAndLatency()
+    {
+        var topics = new NodeTopics("edgenode", "n1");
+        var one = JsonDocument.Parse(HomeAssistantDiscovery.Build(topics, "0.1.0", [], ["camera"])).RootElement.GetProperty("cmps");
+        var json = HomeAssistantDiscovery.Build(topics, "0.1.0", [], ["door", "yard"]);
+        var root = JsonDocument.Parse(json).RootElement;
+
+        AssertKeys(root);
+        var components = root.GetProperty("cmps").EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
+        Assert.Equal(one.EnumerateObject().Count() + 6, components.Count); // one camera: the node's entities are its own
+        var door = components["n1_door_prediction"];
+        Assert.Equal("edgenode/n1/results", door.GetProperty("stat_t").GetString());
+        Assert.Contains("value_json.camera == 'door'", door.GetProperty("val_tpl").GetString(), StringComparison.Ordinal);
+        Assert.Contains("states(entity_id)", door.GetProperty("val_tpl").GetString(), StringComparison.Ordinal);
+        Assert.Contains("'yard'", components["n1_yard_fps"].GetProperty("val_tpl").GetString(), StringComparison.Ordinal);
+        Assert.Equal("edgenode/n1/telemetry", components["n1_yard_latency"].GetProperty("stat_t").GetString());
+        Assert.Equal(components.Count, components.Values.Select(c => c.GetProperty("uniq_id").GetString()).Distinct().Count());
+    }
+
+    [Fact]
     public void Build_DeviceOriginAndComponents_WithPlatformAndAbbreviatedKeys()
     {
         var topics = new NodeTopics("edgenode", "cam-1");

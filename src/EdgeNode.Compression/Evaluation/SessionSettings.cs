@@ -15,7 +15,7 @@ internal sealed record SessionSettings(int Threads, IReadOnlyList<string> Provid
     /// <summary>The node's options for these settings.</summary>
     public InferenceOptions ToInferenceOptions()
     {
-        var options = new InferenceOptions { IntraOpThreads = Threads };
+        var options = new InferenceOptions { IntraOpThreads = Threads.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         foreach (var provider in Providers)
         {
             options.Providers.Add(provider);

@@ -9,6 +9,13 @@ public sealed record CameraOptions
     public const string Section = "EdgeNode:Camera";
 
     /// <summary>
+    /// The camera's name in results (<c>camera</c>), telemetry and Home Assistant; required and unique in the
+    /// <c>EdgeNode:Cameras</c> list; the one-camera form defaults to <c>camera</c>.
+    /// </summary>
+    [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "letters, digits, '-' and '_' only (1 to 64), as it becomes part of Home Assistant ids.")]
+    public string? Name { get; set; }
+
+    /// <summary>
     /// Which camera: <c>synthetic</c>, <c>folder:&lt;dir&gt;</c>, <c>process:&lt;command line&gt;</c> or
     /// <c>v4l2:/dev/videoN</c>.
     /// </summary>
@@ -23,8 +30,12 @@ public sealed record CameraOptions
     [Range(16, 8192)]
     public int Height { get; set; } = 480;
 
-    /// <summary>Target frame rate for sources that pace themselves (synthetic, folder, V4L2).</summary>
-    [Range(0.1, 240)]
+    /// <summary>
+    /// Target frame rate for sources that pace themselves (synthetic, folder, V4L2). 0: as fast as the node takes the
+    /// frames (benchmarks: synthetic replays a few pre-rendered frames, folder replays its images from memory), so no
+    /// source caps the rate being measured.
+    /// </summary>
+    [Range(0.0, 240)]
     public double FramesPerSecond { get; set; } = 10;
 
     /// <summary>V4L2 pixel format: <c>MJPEG</c> (default) or <c>YUYV</c>.</summary>

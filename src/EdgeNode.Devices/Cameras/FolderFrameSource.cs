@@ -39,7 +39,9 @@ public sealed class FolderFrameSource : CameraSource
     /// <inheritdoc />
     public override async IAsyncEnumerable<Frame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / Options.FramesPerSecond), Clock);
+        // FramesPerSecond 0 (uncapped): no pacing, and the images are kept in memory rather than read per frame.
+        var uncapped = Options.FramesPerSecond <= 0;
+        using var timer = uncapped ? null : new PeriodicTimer(TimeSpan.FromSeconds(1 / Options.FramesPerSecond), Clock);
         long sequence = 0;
         while (true)
         {
@@ -47,7 +49,7 @@ public sealed class FolderFrameSource : CameraSource
             var emitted = 0;
             foreach (var path in files)
             {
-                var jpeg = await LoadJpegAsync(path, cancellationToken);
+                var jpeg = await LoadJpegAsync(path, uncapped, cancellationToken);
                 if (jpeg is null)
                 {
                     continue;
@@ -57,7 +59,10 @@ public sealed class FolderFrameSource : CameraSource
                 Counters.FrameCaptured();
                 emitted++;
                 yield return Frame.Copy(++sequence, Clock.GetUtcNow(), width, height, FrameFormat.Jpeg, jpeg);
-                await timer.WaitForNextTickAsync(cancellationToken);
+                if (timer is not null)
+                {
+                    await timer.WaitForNextTickAsync(cancellationToken);
+                }
             }
 
             if (emitted == 0)
@@ -81,16 +86,26 @@ public sealed class FolderFrameSource : CameraSource
         return files;
     }
 
-    private async Task<byte[]?> LoadJpegAsync(string path, CancellationToken cancellationToken)
+    private async Task<byte[]?> LoadJpegAsync(string path, bool keep, CancellationToken cancellationToken)
     {
         try
         {
             var isPng = string.Equals(Path.GetExtension(path), ".png", StringComparison.OrdinalIgnoreCase);
             if (!isPng)
             {
+                if (keep && _converted.TryGetValue(path, out var kept))
+                {
+                    return kept.Jpeg;
+                }
+
                 var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
                 if (JpegInspector.TryReadSize(bytes, out _, out _))
                 {
+                    if (keep)
+                    {
+                        _converted[path] = (File.GetLastWriteTimeUtc(path), bytes);
+                    }
+
                     return bytes;
                 }
 

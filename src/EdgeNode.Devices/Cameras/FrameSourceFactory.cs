@@ -17,13 +17,18 @@ public sealed class FrameSourceFactory(CaptureCounters counters, TimeProvider ti
 
     /// <summary>Creates the source that <paramref name="options"/> names.</summary>
     /// <exception cref="ArgumentException">The source string has an unknown scheme or an empty argument.</exception>
-    public IFrameSource Create(CameraOptions options)
+    public IFrameSource Create(CameraOptions options) => Create(options, Counters);
+
+    /// <summary>Creates the source that <paramref name="options"/> names, counting into <paramref name="counters"/> (one camera of several).</summary>
+    /// <exception cref="ArgumentException">The source string has an unknown scheme or an empty argument.</exception>
+    public IFrameSource Create(CameraOptions options, CaptureCounters counters)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(counters);
         var source = options.Source.Trim();
         if (source.Equals("synthetic", StringComparison.OrdinalIgnoreCase))
         {
-            return new SyntheticFrameSource(options, Counters, _timeProvider);
+            return new SyntheticFrameSource(options, counters, _timeProvider);
         }
 
         var colon = source.IndexOf(':', StringComparison.Ordinal);
@@ -36,9 +41,9 @@ public sealed class FrameSourceFactory(CaptureCounters counters, TimeProvider ti
 
         return scheme switch
         {
-            "folder" when colon > 0 => new FolderFrameSource(argument, options, Counters, _timeProvider, _loggerFactory.CreateLogger<FolderFrameSource>()),
-            "process" when colon > 0 => new ProcessFrameSource(argument, options, Counters, _timeProvider, _loggerFactory.CreateLogger<ProcessFrameSource>()),
-            "v4l2" when colon > 0 => new V4l2FrameSource(argument, options, Counters, _timeProvider, _loggerFactory.CreateLogger<V4l2FrameSource>()),
+            "folder" when colon > 0 => new FolderFrameSource(argument, options, counters, _timeProvider, _loggerFactory.CreateLogger<FolderFrameSource>()),
+            "process" when colon > 0 => new ProcessFrameSource(argument, options, counters, _timeProvider, _loggerFactory.CreateLogger<ProcessFrameSource>()),
+            "v4l2" when colon > 0 => new V4l2FrameSource(argument, options, counters, _timeProvider, _loggerFactory.CreateLogger<V4l2FrameSource>()),
             _ => throw new ArgumentException(
                 $"Unknown camera source '{source}' (EdgeNode:Camera:Source). Use 'synthetic', 'folder:<dir>', 'process:<command line>' or 'v4l2:/dev/videoN'.",
                 nameof(options)),

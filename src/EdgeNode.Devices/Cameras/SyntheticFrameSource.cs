@@ -28,6 +28,16 @@ public sealed class SyntheticFrameSource : CameraSource
     {
         var width = Options.Width;
         var height = Options.Height;
+        if (Options.FramesPerSecond <= 0)
+        {
+            await foreach (var replayed in ReplayAsync(width, height, cancellationToken))
+            {
+                yield return replayed;
+            }
+
+            yield break;
+        }
+
         var start = Clock.GetTimestamp();
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / Options.FramesPerSecond), Clock);
         long sequence = 0;
@@ -47,6 +57,29 @@ public sealed class SyntheticFrameSource : CameraSource
             yield return frame;
         }
         while (await timer.WaitForNextTickAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// Uncapped (<c>FramesPerSecond=0</c>): the scene rendered once at 8 moments an eighth of a second apart, then those
+    /// frames copied out in a loop, as fast as they are taken; rendering would otherwise cost more than the model.
+    /// </summary>
+    private async IAsyncEnumerable<Frame> ReplayAsync(int width, int height, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var scenes = new byte[8][];
+        for (var i = 0; i < scenes.Length; i++)
+        {
+            scenes[i] = new byte[width * height * 3];
+            Render(scenes[i], width, height, i / 8.0);
+        }
+
+        long sequence = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var frame = Frame.Copy(++sequence, Clock.GetUtcNow(), width, height, FrameFormat.Rgb24, scenes[sequence % scenes.Length]);
+            Counters.FrameCaptured();
+            yield return frame;
+            await Task.Yield(); // a consumer that never waits must not turn this into a loop without a yield point
+        }
     }
 
     /// <summary>Draws the scene at <paramref name="seconds"/> into a packed RGB24 buffer.</summary>

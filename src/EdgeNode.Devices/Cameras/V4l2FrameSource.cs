@@ -51,7 +51,7 @@ public sealed class V4l2FrameSource : CameraSource
         var backoff = new Backoff(Options.RestartDelay, Options.MaxRestartDelay);
         var failures = 0;
         var yuyv = string.Equals(Options.PixelFormat, "YUYV", StringComparison.OrdinalIgnoreCase);
-        var minInterval = TimeSpan.FromSeconds(1 / Options.FramesPerSecond);
+        var minInterval = Options.FramesPerSecond > 0 ? TimeSpan.FromSeconds(1 / Options.FramesPerSecond) : TimeSpan.Zero;
         long sequence = 0;
         while (true)
         {

@@ -13,8 +13,15 @@ public static class HomeAssistantDiscovery
     public static string Topic(string discoveryPrefix, string nodeId) => $"{discoveryPrefix}/device/{nodeId}/config";
 
     /// <summary>The discovery payload.</summary>
-    public static byte[] Build(NodeTopics topics, string softwareVersion, IEnumerable<HomeAssistantSensor> sensors)
+    public static byte[] Build(NodeTopics topics, string softwareVersion, IEnumerable<HomeAssistantSensor> sensors) => Build(topics, softwareVersion, sensors, []);
+
+    /// <summary>
+    /// The discovery message with, for a node of several cameras, each camera's own entities: its last prediction (from
+    /// the results carrying its <c>camera</c>; other cameras' results keep the state), its rate and its p95 latency.
+    /// </summary>
+    public static byte[] Build(NodeTopics topics, string softwareVersion, IEnumerable<HomeAssistantSensor> sensors, IReadOnlyList<string> cameras)
     {
+        ArgumentNullException.ThrowIfNull(cameras);
         ArgumentNullException.ThrowIfNull(topics);
         ArgumentNullException.ThrowIfNull(sensors);
         var node = topics.NodeId;
@@ -48,6 +55,11 @@ public static class HomeAssistantDiscovery
                 DeviceClass(sensor.Quantity));
         }
 
+        foreach (var camera in cameras.Count > 1 ? cameras : [])
+        {
+            AddCamera(components, topics, node, camera);
+        }
+
         var root = new JsonObject
         {
             ["dev"] = new JsonObject
@@ -66,6 +78,17 @@ public static class HomeAssistantDiscovery
             ["cmps"] = components,
         };
         return Encoding.UTF8.GetBytes(root.ToJsonString());
+    }
+
+    private static void AddCamera(JsonObject components, NodeTopics topics, string node, string camera)
+    {
+        // Names are [A-Za-z0-9_-] (validated), so they are safe inside the templates' quotes.
+        var key = Slug(camera);
+        var select = $"(value_json.cameras | selectattr('name', 'eq', '{camera}') | first)";
+        components[$"{node}_{key}_prediction"] = Component("sensor", node, $"{key}_prediction", $"{camera} prediction", topics.Results,
+            $"{{% if value_json.camera == '{camera}' %}}{{{{ value_json.label }}}}{{% else %}}{{{{ states(entity_id) }}}}{{% endif %}}", attributes: null);
+        components[$"{node}_{key}_fps"] = Measurement(node, $"{key}_fps", $"{camera} inference rate", topics.Telemetry, $"{{{{ {select}.fps }}}}", "fps", null);
+        components[$"{node}_{key}_latency"] = Measurement(node, $"{key}_latency", $"{camera} latency p95", topics.Telemetry, $"{{{{ {select}.latencyP95Ms }}}}", "ms", "duration");
     }
 
     private static JsonObject Measurement(string node, string key, string name, string stateTopic, string template, string unit, string? deviceClass)

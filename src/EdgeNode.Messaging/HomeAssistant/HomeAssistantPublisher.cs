@@ -14,7 +14,8 @@ public sealed class HomeAssistantPublisher(
     HomeAssistantOptions options,
     string softwareVersion,
     Func<IReadOnlyList<HomeAssistantSensor>> sensors,
-    ILogger<HomeAssistantPublisher> logger) : IHostedService
+    ILogger<HomeAssistantPublisher> logger,
+    IReadOnlyList<string>? cameras = null) : IHostedService
 {
     private int _published;
 
@@ -44,7 +45,7 @@ public sealed class HomeAssistantPublisher(
     /// <summary>Publishes the discovery message now.</summary>
     public async Task PublishAsync(CancellationToken cancellationToken)
     {
-        var payload = HomeAssistantDiscovery.Build(topics, softwareVersion, sensors());
+        var payload = HomeAssistantDiscovery.Build(topics, softwareVersion, sensors(), cameras ?? []);
         try
         {
             await bus.PublishAsync(new BusMessage(HomeAssistantDiscovery.Topic(options.DiscoveryPrefix, topics.NodeId), payload, 1, Retain: true), cancellationToken);

@@ -1,4 +1,5 @@
 using EdgeNode.Core;
+using EdgeNode.Devices.Pipeline;
 using EdgeNode.Hosting;
 using EdgeNode.Learning;
 using EdgeNode.Learning.Discriminant;
@@ -29,7 +30,7 @@ internal static class LearningServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<LearningOptions>>().Value;
-            return new RecentImages(o.RecentImages, o.StoreImages); // the web page's labelling session switches it on
+            return new RecentImages(o.RecentImages, o.StoreImages, frame => LastFrame.ToJpeg(frame, 85)); // the web page's labelling session switches it on
         });
         services.AddSingleton<IFrameObserver, RecentSamplesObserver>();
         services.AddHostedSingleton<DeferredSampleStore>(); // opens before the training services start

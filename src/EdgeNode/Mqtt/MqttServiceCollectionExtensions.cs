@@ -64,7 +64,8 @@ internal static class MqttServiceCollectionExtensions
             sp.GetRequiredService<IOptions<HomeAssistantOptions>>().Value,
             typeof(MqttServiceCollectionExtensions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
             () => sensors,
-            sp.GetRequiredService<ILogger<HomeAssistantPublisher>>()));
+            sp.GetRequiredService<ILogger<HomeAssistantPublisher>>(),
+            [.. sp.GetRequiredService<IOptions<Pipeline.CameraListOptions>>().Value.Cameras.Select(c => c.Name)]));
         return services;
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using EdgeNode.Core;
-using EdgeNode.Devices.Pipeline;
 using EdgeNode.Learning;
 using EdgeNode.Outbox;
 using Microsoft.Extensions.Logging;
@@ -8,95 +7,218 @@ using Microsoft.Extensions.Logging;
 namespace EdgeNode.Pipeline;
 
 /// <summary>
-/// One frame to one result: change gate → backbone (or the previous result reused) → novelty → head; then every
-/// <see cref="IFrameObserver"/> sees the outcome. Used by one loop at a time (<see cref="PipelineService"/>).
+/// One frame to one result, in two halves around the backbone so that several frames can be in flight:
+/// <see cref="Begin"/> (JPEG decoded once, the camera's change gate, its region) and <see cref="Finish"/> (novelty,
+/// head, the result; then every <see cref="IFrameObserver"/> sees the outcome). Both run on the pipeline's one loop,
+/// in frame order per camera; the per-camera state lives in the <see cref="CameraLane"/>.
 /// </summary>
 internal sealed class FrameProcessor(
-    ChangeGate gate,
     IInferenceEngine engine,
     ActiveHead head,
     InferenceActivity inference,
     IEnumerable<IFrameObserver> observers,
-    FrameRegion region,
     PredictionPolicy policy,
     TimeProvider time,
     ILogger<FrameProcessor> logger)
 {
     private readonly IFrameObserver[] _observers = [.. observers];
-    private float[]? _embedding;
-    private NoveltyTracker? _novelty;
-    private InferenceResult? _last;
 
     /// <summary>The model running now.</summary>
     public ModelInfo Model => engine.Model;
 
-    /// <summary>Processes <paramref name="frame"/> as result number <paramref name="seq"/>; null when it could not be processed (counted and logged).</summary>
-    public InferenceResult? Process(Frame frame, long seq)
+    /// <summary>The engine the frames run on.</summary>
+    public IInferenceEngine Engine => engine;
+
+    /// <summary>Processes <paramref name="frame"/> of <paramref name="lane"/> as result <paramref name="seq"/> on this thread; null when it could not be processed.</summary>
+    public InferenceResult? Process(CameraLane lane, Frame frame, long seq)
     {
-        ArgumentNullException.ThrowIfNull(frame);
-        _embedding ??= new float[engine.Model.EmbeddingSize];
-        _novelty ??= new NoveltyTracker(_embedding.Length);
-        var result = Infer(frame, seq, _embedding, _novelty, out var completed);
-        if (result is not null)
-        {
-            _last = result;
-        }
-
-        var outcome = new FrameOutcome(result, result is null ? default : _embedding, completed);
-        foreach (var observer in _observers)
-        {
-            observer.OnFrame(frame, outcome);
-        }
-
-        return result;
-    }
-
-    private InferenceResult? Infer(Frame frame, long seq, float[] embedding, NoveltyTracker novelty, out long completed)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var id = MessageEnvelope.NewId(time.GetUtcNow());
-        var last = _last;
+        var job = new FrameJob(engine.Model.EmbeddingSize, Embed);
+        job.Reset(lane, frame, engine.Model.EmbeddingSize);
         try
         {
-            var running = engine.Model;
-            if (last is not null && (last.ModelId != running.Id || last.ModelVersion != running.Version))
+            Begin(job);
+            if (job.Input is not null)
             {
-                // The model was swapped: its first result must be its own, not a cached one of the old model, and the
-                // running mean of the old model's embeddings says nothing about the new one's.
-                gate.Reset();
-                novelty.Reset();
+                job.Pending = Task.FromResult(Embed(job));
             }
 
-            if (last is not null && !gate.ShouldInfer(frame))
-            {
-                completed = Stopwatch.GetTimestamp();
-                return last with { Id = id, Seq = seq, Timestamp = frame.Timestamp, FrameSeq = frame.Sequence, LatencyMs = Stopwatch.GetElapsedTime(started, completed).TotalMilliseconds, Cached = true };
-            }
-
-            ModelInfo model;
-            inference.Begin();
-            try
-            {
-                // The region (EdgeNode:Region) is cut out before pre-processing; the change gate above saw the whole frame.
-                using var cropped = region.Crop(frame);
-                model = engine.Embed(cropped ?? frame, embedding);
-            }
-            finally
-            {
-                inference.End();
-            }
-
-            var score = novelty.Observe(embedding);
-            var predicted = head.Classify(embedding);
-            completed = Stopwatch.GetTimestamp();
-            var latency = Stopwatch.GetElapsedTime(started, completed).TotalMilliseconds;
-            return new InferenceResult(id, seq, frame.Timestamp, model.Id, policy.LabelOf(predicted), predicted?.Confidence, score, frame.Sequence, latency, HeadVersion: predicted?.HeadVersion, ModelVersion: model.Version);
+            return Finish(job, seq);
         }
         catch (InvalidDataException ex)
         {
+            job.Error = ex.Message;
+            job.Pending = null;
+            return Finish(job, seq);
+        }
+        finally
+        {
+            job.Input = null;
+            job.Cropped?.Dispose();
+            job.Decoded?.Dispose();
+        }
+    }
+
+    /// <summary>The engine's synchronous call, with the trainer told that inference runs.</summary>
+    public ModelInfo Embed(FrameJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        inference.Begin();
+        try
+        {
+            return engine.Embed(job.Input!, job.Embedding);
+        }
+        finally
+        {
+            inference.End();
+        }
+    }
+
+    /// <summary>
+    /// Starts the inference of a job that <see cref="Begin"/> left with an <see cref="FrameJob.Input"/>: through the
+    /// engine's own asynchronous path when it has one (split inference), else on a pool thread, so the loop can prepare
+    /// the next frame meanwhile.
+    /// </summary>
+    public void Start(FrameJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (engine is IPipelinedInferenceEngine pipelined)
+        {
+            inference.Begin();
+            job.ActivityOpen = true;
+            job.Pending = pipelined.EmbedAsync(job.Input!, job.Embedding, cancellationToken);
+        }
+        else
+        {
+            job.Pending = job.RunOnPool();
+        }
+    }
+
+    /// <summary>
+    /// Decides what the frame needs: a JPEG is decoded once (the gate's thumbnail and the pre-processing read the same
+    /// pixels), the gate may reuse the camera's last result (<see cref="FrameJob.Cached"/>), else the region is cut out
+    /// and <see cref="FrameJob.Input"/> is what the model reads. A frame that cannot be decoded sets <see cref="FrameJob.Error"/>.
+    /// </summary>
+    public void Begin(FrameJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var lane = job.Lane;
+        var frame = job.Frame;
+        job.Started = Stopwatch.GetTimestamp();
+        job.Id = MessageEnvelope.NewId(time.GetUtcNow());
+        var running = engine.Model;
+        lane.Novelty ??= new NoveltyTracker(running.EmbeddingSize);
+        if (lane.Last is { } last && (last.ModelId != running.Id || last.ModelVersion != running.Version))
+        {
+            // The model was swapped: its first result must be its own, not a cached one of the old model, and the
+            // running mean of the old model's embeddings says nothing about the new one's.
+            lane.Gate.Reset();
+            lane.Novelty.Reset();
+        }
+
+        try
+        {
+            var view = frame;
+            if (frame.Format == FrameFormat.Jpeg)
+            {
+                // With a region the crop is in full-frame pixels, so the frame is decoded at full size.
+                job.Decoded = lane.Decoder.Decode(frame, lane.Region.Current is null ? running.InputSize : 0);
+                view = job.Decoded;
+            }
+
+            if (lane.Last is not null && !lane.Gate.ShouldInfer(view))
+            {
+                job.Cached = true;
+                return;
+            }
+
+            // The region (EdgeNode:Region) is cut out before pre-processing; the change gate above saw the whole frame.
+            job.Cropped = lane.Region.Crop(view);
+            job.Input = job.Cropped ?? view;
+        }
+        catch (InvalidDataException ex)
+        {
+            job.Error = ex.Message;
+        }
+    }
+
+    /// <summary>
+    /// Turns the finished job into result <paramref name="seq"/> (null when the frame failed: counted and logged), lets
+    /// every observer see it, and updates the camera's state. <see cref="FrameJob.Pending"/> must be complete.
+    /// </summary>
+    public InferenceResult? Finish(FrameJob job, long seq)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var lane = job.Lane;
+        InferenceResult? result = null;
+        long completed;
+        ReadOnlySpan<float> embedding = default;
+        if (job.Error is null && job.Cached && lane.Last is { } last)
+        {
             completed = Stopwatch.GetTimestamp();
-            NodeLog.FrameFailed(logger, frame.Sequence, ex.Message);
+            result = last with { Id = job.Id, Seq = seq, Timestamp = job.Frame.Timestamp, FrameSeq = job.Frame.Sequence, LatencyMs = Stopwatch.GetElapsedTime(job.Started, completed).TotalMilliseconds, Cached = true };
+            embedding = lane.LastEmbedding;
+        }
+        else if (job.Error is null && job.Pending is { } pending)
+        {
+            result = Inferred(job, pending, seq, out completed, out var size);
+            embedding = job.Embedding.AsSpan(0, size);
+        }
+        else
+        {
+            completed = Stopwatch.GetTimestamp();
+        }
+
+        if (job.Error is not null)
+        {
+            NodeLog.FrameFailed(logger, job.Frame.Sequence, job.Error);
+        }
+
+        if (result is not null)
+        {
+            lane.Remember(result, embedding);
+        }
+
+        var outcome = new FrameOutcome(result, embedding, completed);
+        foreach (var observer in _observers)
+        {
+            observer.OnFrame(job.Frame, outcome);
+        }
+
+        ((IFrameObserver)lane.Metrics).OnFrame(job.Frame, outcome);
+        return result;
+    }
+
+    private InferenceResult? Inferred(FrameJob job, Task<ModelInfo> pending, long seq, out long completed, out int size)
+    {
+        ModelInfo model;
+        try
+        {
+            model = pending.GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or OperationCanceledException)
+        {
+            // Undecodable, or a split-inference call cancelled by the stop: this frame has no result.
+            job.Error = ex.Message;
+            completed = Stopwatch.GetTimestamp();
+            size = 0;
             return null;
         }
+        finally
+        {
+            if (job.ActivityOpen)
+            {
+                job.ActivityOpen = false;
+                inference.End();
+            }
+        }
+
+        size = model.EmbeddingSize;
+
+        var embedding = job.Embedding.AsSpan(0, model.EmbeddingSize);
+        var score = job.Lane.Novelty!.Observe(embedding);
+        var predicted = head.Classify(embedding);
+        completed = Stopwatch.GetTimestamp();
+        var latency = Stopwatch.GetElapsedTime(job.Started, completed).TotalMilliseconds;
+        return new InferenceResult(job.Id, seq, job.Frame.Timestamp, model.Id, policy.LabelOf(predicted), predicted?.Confidence, score, job.Frame.Sequence, latency, HeadVersion: predicted?.HeadVersion, ModelVersion: model.Version, Camera: job.Lane.Name);
     }
 }

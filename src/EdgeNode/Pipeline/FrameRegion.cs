@@ -12,6 +12,9 @@ namespace EdgeNode.Pipeline;
 /// </summary>
 public sealed class FrameRegion(IOptionsMonitor<RegionOptions> options)
 {
+    /// <summary>A region that never changes (a camera of the list with its own <c>Region</c>); null crops nothing.</summary>
+    public static FrameRegion Fixed(RegionOptions? region) => new(new FixedMonitor(region ?? new RegionOptions()));
+
     /// <summary>The region in force; null for the whole frame.</summary>
     public RegionOptions? Current => options.CurrentValue is { IsSet: true } region ? region : null;
 
@@ -91,5 +94,14 @@ public sealed class FrameRegion(IOptionsMonitor<RegionOptions> options)
         {
             ArrayPool<byte>.Shared.Return(scratch);
         }
+    }
+
+    private sealed class FixedMonitor(RegionOptions value) : IOptionsMonitor<RegionOptions>
+    {
+        public RegionOptions CurrentValue => value;
+
+        public RegionOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<RegionOptions, string?> listener) => null;
     }
 }

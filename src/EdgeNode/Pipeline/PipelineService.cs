@@ -1,5 +1,4 @@
 using EdgeNode.Core;
-using EdgeNode.Devices.Pipeline;
 using EdgeNode.Outbox;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,68 +6,181 @@ using Microsoft.Extensions.Logging;
 namespace EdgeNode.Pipeline;
 
 /// <summary>
-/// Capture → bounded drop-oldest channel → <see cref="FrameProcessor"/> → result committed to the outbox
-/// (<see cref="MessageWriter"/>) → publisher. Capture never waits for inference, storage or MQTT; a lost broker only
-/// grows the outbox.
+/// Every camera's capture → its own bounded drop-oldest queue → one inference loop shared by all cameras → the storing
+/// stage (<see cref="ResultCommitter"/>: group commits to the outbox) → publisher. The loop keeps up to
+/// <see cref="IPipelinedInferenceEngine.MaxInFlight"/> frames in flight (2 for an engine without an asynchronous path:
+/// the next frame is decoded, gated and pre-processed while the last one runs) and finishes them in the order it started
+/// them, so results keep frame order per camera. Capture never waits for inference, storage or MQTT; a dead camera
+/// stops only its own queue.
 /// </summary>
 internal sealed class PipelineService(
-    IFrameSource source,
-    FrameChannel channel,
+    CameraSet cameras,
     FrameProcessor processor,
     MessageWriter writer,
     ILogger<PipelineService> logger) : BackgroundService
 {
+    private int _next;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
         var seq = await writer.LastSequenceAsync(MessageKind.Result, stoppingToken);
         var model = processor.Model;
-        NodeLog.PipelineStarted(logger, source.Name, model.Id, model.ExecutionProvider, seq);
+        var lanes = cameras.Lanes;
+        NodeLog.PipelineStarted(logger, string.Join(", ", lanes.Select(l => $"{l.Name} ({l.Source.Name})")), model.Id, model.ExecutionProvider, seq);
+        var inFlight = processor.Engine is IPipelinedInferenceEngine pipelined ? Math.Max(1, pipelined.MaxInFlight) : 2;
+        NodeLog.PipelineShape(logger, lanes.Count, inFlight, model.MaxBatch > 1
+            ? $"the model has a dynamic batch dimension (up to {model.MaxBatch}), but frames run one at a time"
+            : "the model has a fixed batch of 1, so frames run one at a time");
 
+        var committer = new ResultCommitter(writer, logger);
+        var storing = committer.RunAsync();
         using var captureStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var capture = channel.PumpAsync(source, captureStop.Token);
+        var captures = lanes.Select(lane => CaptureAsync(lane, captureStop.Token)).ToArray();
         try
         {
-            await foreach (var frame in channel.Reader.ReadAllAsync(stoppingToken))
-            {
-                using (frame)
-                {
-                    if (processor.Process(frame, seq + 1) is not { } result)
-                    {
-                        continue;
-                    }
-
-                    seq = result.Seq;
-
-                    // Committed before anything else happens to it; never cancelled half-way.
-                    var message = writer.Create(MessageKind.Result, writer.Topics.Results, result.Id, result.Timestamp, result.Seq, result, ResultJson.WriteBody, 320);
-                    try
-                    {
-                        await writer.AppendAsync([message]);
-                    }
-                    catch (IOException ex)
-                    {
-                        // Full disk or I/O error: the store counts and reports it; the node keeps running.
-                        NodeLog.PipelineStoreFailed(logger, result.Seq, ex.Message);
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: the frame in flight was finished and stored above.
+            await InferAsync(inFlight, seq, committer, stoppingToken);
         }
         finally
         {
+            // In-flight frames were finished and handed over above; everything handed over is stored before stopping.
+            committer.Complete();
+            await storing;
             await captureStop.CancelAsync();
-            try
+            await Task.WhenAll(captures);
+        }
+
+        if (lanes.All(l => l.Ended) && lanes.FirstOrDefault(l => l.Failure is not null)?.Failure is { } failure && !stoppingToken.IsCancellationRequested)
+        {
+            throw new InvalidOperationException("Every camera stopped: " + failure.Message, failure);
+        }
+    }
+
+    private async Task InferAsync(int inFlight, long seq, ResultCommitter committer, CancellationToken stoppingToken)
+    {
+        var window = new Queue<FrameJob>(inFlight);
+        var spare = new Stack<FrameJob>(inFlight);
+        var stopping = false;
+        while (true)
+        {
+            while (!stopping && window.Count < inFlight && TryTake(out var lane, out var frame))
             {
-                await capture;
+                var size = processor.Model.EmbeddingSize;
+                var job = spare.Count > 0 ? spare.Pop() : new FrameJob(size, processor.Embed);
+                job.Reset(lane, frame, size);
+                processor.Begin(job);
+                if (job.Input is not null && job.Error is null)
+                {
+                    processor.Start(job, stoppingToken);
+                }
+
+                window.Enqueue(job);
             }
-            catch (OperationCanceledException)
+
+            if (window.Count == 0)
             {
-                // Capture stopped.
+                if (stopping || cameras.Lanes.All(l => l.Ended && l.QueueDepth == 0))
+                {
+                    return;
+                }
+
+                try
+                {
+                    await cameras.Arrivals.WaitAsync(stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    stopping = true;
+                }
+
+                continue;
             }
+
+            var oldest = window.Dequeue();
+            if (oldest.Pending is { } pending)
+            {
+                // Its outcome (an embedding or an error) is read by Finish.
+                await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            stopping |= stoppingToken.IsCancellationRequested;
+            if (processor.Finish(oldest, seq + 1) is { } result)
+            {
+                seq = result.Seq;
+                await committer.AddAsync(result);
+            }
+
+            oldest.Clear();
+            spare.Push(oldest);
+        }
+    }
+
+    /// <summary>Takes the next waiting frame, visiting the cameras in turn so a busy one cannot starve the others.</summary>
+    private bool TryTake(out CameraLane lane, out Frame frame)
+    {
+        var lanes = cameras.Lanes;
+        for (var i = 0; i < lanes.Count; i++)
+        {
+            var candidate = lanes[(_next + i) % lanes.Count];
+            if (candidate.Channel.Reader.TryRead(out var taken))
+            {
+                candidate.Room?.Release();
+                _next = (_next + i + 1) % lanes.Count;
+                lane = candidate;
+                frame = taken;
+                return true;
+            }
+        }
+
+        lane = null!;
+        frame = null!;
+        return false;
+    }
+
+    private async Task CaptureAsync(CameraLane lane, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            await foreach (var frame in lane.Source.ReadFramesAsync(cancellationToken).WithCancellation(cancellationToken))
+            {
+                if (lane.Room is { } room && !await WaitForRoomAsync(room, frame, cancellationToken))
+                {
+                    break;
+                }
+
+                lane.Channel.Write(frame);
+                cameras.Arrivals.Release();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+        {
+            // Sources that can recover restart inside their own loop (with back-off); one that gives up ends its camera only.
+            lane.Failure = ex;
+            NodeLog.CameraEnded(logger, lane.Name, ex.Message);
+        }
+        finally
+        {
+            lane.Ended = true;
+            cameras.Arrivals.Release();
+        }
+    }
+
+    private static async ValueTask<bool> WaitForRoomAsync(SemaphoreSlim room, Frame frame, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await room.WaitAsync(cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            frame.Dispose();
+            return false;
         }
     }
 }

@@ -47,6 +47,7 @@ public static class ResultJson
         writer.WriteNumber("frameSeq", result.FrameSeq);
         writer.WriteNumber("latencyMs", Math.Round(result.LatencyMs, 2));
         writer.WriteBoolean("cached", result.Cached);
+        WriteNullable(writer, "camera", result.Camera);
     }
 
     private static void WriteNullable(Utf8JsonWriter writer, string name, string? value)

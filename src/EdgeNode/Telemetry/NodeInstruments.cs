@@ -16,19 +16,18 @@ internal static class NodeInstruments
     public const string MeterName = "EdgeNode";
 
     /// <summary>Creates the instruments on <paramref name="meters"/>; the meter lives as long as the factory.</summary>
-    public static void Register(IMeterFactory meters, NodeMetrics metrics, CaptureCounters capture, FrameChannel channel, TelemetryCollector telemetry)
+    public static void Register(IMeterFactory meters, NodeMetrics metrics, CameraSet cameras, TelemetryCollector telemetry)
     {
         ArgumentNullException.ThrowIfNull(meters);
         ArgumentNullException.ThrowIfNull(metrics);
-        ArgumentNullException.ThrowIfNull(capture);
-        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(cameras);
         var meter = meters.Create(MeterName);
-        meter.CreateObservableCounter("edgenode.frames.captured", () => capture.FramesCaptured, "{frame}", "Frames captured by the camera.");
-        meter.CreateObservableCounter("edgenode.frames.dropped", () => channel.DroppedFrames, "{frame}", "Frames dropped because inference was behind.");
+        meter.CreateObservableCounter("edgenode.frames.captured", () => cameras.Lanes.Sum(l => l.Counters.FramesCaptured), "{frame}", "Frames captured by the camera.");
+        meter.CreateObservableCounter("edgenode.frames.dropped", () => cameras.DroppedFrames, "{frame}", "Frames dropped because inference was behind.");
         meter.CreateObservableCounter("edgenode.frames.skipped", () => metrics.FramesSkipped, "{frame}", "Frames whose result the change gate reused.");
-        meter.CreateObservableCounter("edgenode.frames.failed", () => metrics.FramesFailed + capture.CorruptFrames, "{frame}", "Frames that were corrupt or failed inference.");
+        meter.CreateObservableCounter("edgenode.frames.failed", () => metrics.FramesFailed + cameras.Lanes.Sum(l => l.Counters.CorruptFrames), "{frame}", "Frames that were corrupt or failed inference.");
         meter.CreateObservableCounter("edgenode.inferences", () => metrics.Inferences, "{inference}", "Backbone inferences run.");
-        meter.CreateObservableGauge("edgenode.queue.depth", () => channel.Count, "{frame}", "Frames waiting for inference.");
+        meter.CreateObservableGauge("edgenode.queue.depth", () => cameras.QueueDepth, "{frame}", "Frames waiting for inference.");
         Gauge(meter, telemetry, "edgenode.outbox.depth", t => t.OutboxDepth, "{message}", "Stored messages not yet acknowledged by the broker.");
         Gauge(meter, telemetry, "edgenode.outbox.oldest_age", t => t.OldestPendingAgeSeconds, "s", "Age of the oldest unacknowledged message.");
         Gauge(meter, telemetry, "edgenode.cpu.utilization", t => t.System.CpuPercent / 100, "1", "Busy share of all CPU cores.");

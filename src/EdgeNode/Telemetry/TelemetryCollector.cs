@@ -19,9 +19,7 @@ namespace EdgeNode.Telemetry;
 internal sealed class TelemetryCollector(
     IOutboxStore store,
     IInferenceEngine engine,
-    IFrameSource source,
-    CaptureCounters capture,
-    FrameChannel channel,
+    CameraSet cameras,
     NodeMetrics metrics,
     SensorService sensors,
     ActiveHead head,
@@ -31,6 +29,7 @@ internal sealed class TelemetryCollector(
     OutboxDeadLetters deadLetters)
 {
     private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly AllocationMeter _allocation = new();
     private volatile TelemetrySnapshot? _latest;
 
     /// <summary>The latest snapshot taken; null before the first.</summary>
@@ -45,17 +44,21 @@ internal sealed class TelemetryCollector(
         var board = await system.ReadAsync(cancellationToken);
         var utcNow = time.GetUtcNow();
         var model = engine.Model; // one read: a model update may swap it
+        var span = TimeSpan.FromTicks(Math.Max(window.Ticks, TimeSpan.FromSeconds(5).Ticks));
+        var lanes = cameras.Lanes;
+        var perCamera = lanes.Select(l => Describe(l, now, span)).ToList();
+        var (bytesPerFrame, gen0) = _allocation.Sample(metrics.Inferences + metrics.FramesSkipped + metrics.FramesFailed);
         var snapshot = new TelemetrySnapshot
         {
             Timestamp = utcNow,
             UptimeSeconds = Stopwatch.GetElapsedTime(_started, now).TotalSeconds,
-            Camera = source.Name,
-            FramesIn = capture.FramesCaptured,
-            FramesDropped = channel.DroppedFrames,
+            Camera = string.Join(", ", lanes.Select(l => l.Source.Name)),
+            FramesIn = lanes.Sum(l => l.Counters.FramesCaptured),
+            FramesDropped = cameras.DroppedFrames,
             FramesSkipped = metrics.FramesSkipped,
-            FramesFailed = metrics.FramesFailed + capture.CorruptFrames,
-            CaptureRestarts = capture.Restarts,
-            QueueDepth = channel.Count,
+            FramesFailed = metrics.FramesFailed + lanes.Sum(l => l.Counters.CorruptFrames),
+            CaptureRestarts = lanes.Sum(l => l.Counters.Restarts),
+            QueueDepth = cameras.QueueDepth,
             Inferences = metrics.Inferences,
             Fps = fps,
             LatencyP50Ms = p50,
@@ -73,8 +76,21 @@ internal sealed class TelemetryCollector(
             System = board,
             Region = region.Current,
             DeadLettered = deadLetters.Count,
+            Cameras = perCamera,
+            Threads = model.Threads,
+            MaxBatch = model.MaxBatch,
+            AllocatedBytesPerFrame = bytesPerFrame,
+            Gen0Per1000Frames = gen0,
         };
         _latest = snapshot;
         return snapshot;
+    }
+
+    private static CameraTelemetry Describe(CameraLane lane, long now, TimeSpan window)
+    {
+        var (_, p95, fps) = lane.Metrics.Snapshot(now, window);
+        var m = lane.Metrics;
+        var c = lane.Counters;
+        return new CameraTelemetry(lane.Name, lane.Source.Name, c.FramesCaptured, lane.Channel.DroppedFrames, m.Inferences, m.FramesSkipped, m.FramesFailed + c.CorruptFrames, c.Restarts, lane.QueueDepth, fps, p95, !lane.Ended);
     }
 }

@@ -66,6 +66,7 @@ internal static class TelemetryJson
         w.WriteBoolean("storageFull", t.StorageFull);
         w.WriteNumber("storageWriteFailures", t.StorageWriteFailures);
         w.WriteNumber("deadLettered", t.DeadLettered);
+        WritePipeline(w, t);
         var s = t.System;
         WriteNullable(w, "cpuPercent", Round(s.CpuPercent, 1));
         WriteNullable(w, "loadAvg1", Round(s.LoadAverage1, 2));
@@ -94,6 +95,50 @@ internal static class TelemetryJson
 
             w.WriteEndArray();
         }
+    }
+
+    private static void WritePipeline(Utf8JsonWriter w, TelemetrySnapshot t)
+    {
+        w.WriteStartArray("cameras");
+        foreach (var c in t.Cameras)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", c.Name);
+            w.WriteString("source", c.Source);
+            w.WriteBoolean("running", c.Running);
+            w.WriteNumber("framesIn", c.FramesIn);
+            w.WriteNumber("framesDropped", c.FramesDropped);
+            w.WriteNumber("inferences", c.Inferences);
+            w.WriteNumber("framesSkipped", c.FramesSkipped);
+            w.WriteNumber("framesFailed", c.FramesFailed);
+            w.WriteNumber("captureRestarts", c.CaptureRestarts);
+            w.WriteNumber("queueDepth", c.QueueDepth);
+            w.WriteNumber("fps", Math.Round(c.Fps, 2));
+            w.WriteNumber("latencyP95Ms", Math.Round(c.LatencyP95Ms, 2));
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        if (t.Threads is { } threads)
+        {
+            w.WriteNumber("intraOpThreads", threads.Threads);
+            w.WriteBoolean("intraOpThreadsTuned", threads.Tuned);
+            w.WriteStartArray("threadTimingsMs");
+            foreach (var ms in threads.MeanMsByThreads)
+            {
+                w.WriteNumberValue(ms);
+            }
+
+            w.WriteEndArray();
+        }
+        else
+        {
+            w.WriteNull("intraOpThreads");
+        }
+
+        w.WriteNumber("maxBatch", t.MaxBatch);
+        w.WriteNumber("allocatedBytesPerFrame", Math.Round(t.AllocatedBytesPerFrame, 1));
+        w.WriteNumber("gen0Per1000Frames", Math.Round(t.Gen0Per1000Frames, 2));
     }
 
     private static double? Round(double? value, int digits) => value is { } v ? Math.Round(v, digits) : null;

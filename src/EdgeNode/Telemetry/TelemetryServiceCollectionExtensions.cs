@@ -28,7 +28,7 @@ internal static class TelemetryServiceCollectionExtensions
         {
             // The instruments read the collector's latest snapshot, so they are created with it.
             var collector = ActivatorUtilities.CreateInstance<TelemetryCollector>(sp);
-            NodeInstruments.Register(sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<NodeMetrics>(), sp.GetRequiredService<CaptureCounters>(), sp.GetRequiredService<FrameChannel>(), collector);
+            NodeInstruments.Register(sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<NodeMetrics>(), sp.GetRequiredService<CameraSet>(), collector);
             return collector;
         });
 

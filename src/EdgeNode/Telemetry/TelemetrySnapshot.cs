@@ -83,6 +83,21 @@ public sealed record TelemetrySnapshot
     /// <summary>Outbox items the broker refused (PUBACK &gt;= 0x80), dead-lettered since start.</summary>
     public long DeadLettered { get; init; }
 
+    /// <summary>Each camera's counters (<c>cameras</c>).</summary>
+    public IReadOnlyList<CameraTelemetry> Cameras { get; init; } = [];
+
+    /// <summary>How the session's intra-op threads were chosen (<c>IntraOpThreads</c>, auto or fixed), or null.</summary>
+    public EdgeNode.Core.ThreadChoice? Threads { get; init; }
+
+    /// <summary>Frames one run of the model can take (1 unless its batch dimension is dynamic).</summary>
+    public int MaxBatch { get; init; } = 1;
+
+    /// <summary>Managed bytes allocated per frame since the last snapshot (whole process).</summary>
+    public double AllocatedBytesPerFrame { get; init; }
+
+    /// <summary>Gen-0 collections per 1,000 frames since the last snapshot.</summary>
+    public double Gen0Per1000Frames { get; init; }
+
     /// <summary>CPU, memory, SoC temperature and throttling.</summary>
     public required SystemSnapshot System { get; init; }
 }

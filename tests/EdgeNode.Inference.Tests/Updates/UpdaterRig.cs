@@ -13,7 +13,7 @@ namespace EdgeNode.Inference.Tests.Updates;
 /// </summary>
 internal sealed class UpdaterRig : IDisposable
 {
-    public static readonly InferenceOptions Inference = new() { ModelsPath = RepoPaths.ModelsDirectory, Providers = ["CPU"], IntraOpThreads = 1, WarmupRuns = 1 };
+    public static readonly InferenceOptions Inference = new() { ModelsPath = RepoPaths.ModelsDirectory, Providers = ["CPU"], IntraOpThreads = "1", WarmupRuns = 1 };
 
     public UpdaterRig()
     {

@@ -1,4 +1,5 @@
 using EdgeNode.Core;
+using EdgeNode.Devices.Cameras;
 using EdgeNode.Devices.Pipeline;
 using EdgeNode.Learning;
 using EdgeNode.Pipeline;
@@ -12,14 +13,14 @@ namespace EdgeNode.Tests.Pipeline;
 public sealed class FrameProcessorTests : IDisposable
 {
     private readonly FakeEngine _engine = new();
-    private readonly ChangeGate _gate = new(Options.Create(new ChangeGateOptions()));
+    private readonly CameraLane _lane = new("camera", new SyntheticFrameSource(new CameraOptions(), new CaptureCounters(), TimeProvider.System), new CaptureCounters(), new ChangeGate(Options.Create(new ChangeGateOptions())), new FrameRegion(Monitor<RegionOptions>()), uncapped: false);
     private readonly InferenceActivity _activity = new();
     private readonly NodeMetrics _metrics = new();
     private readonly RecordingObserver _observer = new();
     private readonly FrameProcessor _processor;
 
     public FrameProcessorTests() =>
-        _processor = new FrameProcessor(_gate, _engine, new ActiveHead(), _activity, [_observer, _metrics], new FrameRegion(Monitor<RegionOptions>()), new PredictionPolicy(Monitor<PredictionOptions>()), new FakeTimeProvider(), NullLogger<FrameProcessor>.Instance);
+        _processor = new FrameProcessor(_engine, new ActiveHead(), _activity, [_observer, _metrics], new PredictionPolicy(Monitor<PredictionOptions>()), new FakeTimeProvider(), NullLogger<FrameProcessor>.Instance);
 
     private static OptionsMonitor<T> Monitor<T>()
         where T : class =>
@@ -30,7 +31,7 @@ public sealed class FrameProcessorTests : IDisposable
     {
         using var frame = Grey(1, 100);
 
-        var result = _processor.Process(frame, seq: 7);
+        var result = _processor.Process(_lane, frame, seq: 7);
 
         Assert.NotNull(result);
         Assert.Equal(7, result.Seq);
@@ -53,9 +54,9 @@ public sealed class FrameProcessorTests : IDisposable
         using var same = Grey(3, 100);
 
         // The gate is first asked about the second frame, which becomes its reference.
-        _processor.Process(first, 1);
-        var inferred = _processor.Process(reference, 2)!;
-        var cached = _processor.Process(same, 3)!;
+        _processor.Process(_lane, first, 1);
+        var inferred = _processor.Process(_lane, reference, 2)!;
+        var cached = _processor.Process(_lane, same, 3)!;
 
         Assert.False(inferred.Cached);
         Assert.True(cached.Cached);
@@ -73,8 +74,8 @@ public sealed class FrameProcessorTests : IDisposable
         using var first = Grey(1, 100);
         using var changed = Grey(2, 200);
 
-        _processor.Process(first, 1);
-        var result = _processor.Process(changed, 2)!;
+        _processor.Process(_lane, first, 1);
+        var result = _processor.Process(_lane, changed, 2)!;
 
         Assert.False(result.Cached);
         Assert.Equal(2, _engine.Calls);
@@ -87,11 +88,11 @@ public sealed class FrameProcessorTests : IDisposable
         using var first = Grey(1, 100);
         using var reference = Grey(2, 100);
         using var same = Grey(3, 100);
-        _processor.Process(first, 1);
-        _processor.Process(reference, 2);
+        _processor.Process(_lane, first, 1);
+        _processor.Process(_lane, reference, 2);
 
         _engine.Model = _engine.Model with { Version = "2" };
-        var result = _processor.Process(same, 3)!;
+        var result = _processor.Process(_lane, same, 3)!;
 
         Assert.False(result.Cached);
         Assert.Equal("2", result.ModelVersion);
@@ -104,7 +105,7 @@ public sealed class FrameProcessorTests : IDisposable
         using var corrupt = Frame.Copy(1, DateTimeOffset.UnixEpoch, 0, 0, FrameFormat.Jpeg, [0xFF, 0xD8, 0x00]);
         _engine.Refuse = true;
 
-        var result = _processor.Process(corrupt, 1);
+        var result = _processor.Process(_lane, corrupt, 1);
 
         Assert.Null(result);
         var seen = Assert.Single(_observer.Seen);
@@ -116,7 +117,7 @@ public sealed class FrameProcessorTests : IDisposable
 
     public void Dispose()
     {
-        _gate.Dispose();
+        _lane.Dispose();
         _activity.Dispose();
     }
 

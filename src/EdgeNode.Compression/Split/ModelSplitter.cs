@@ -44,7 +44,7 @@ public static class ModelSplitter
 
         var (samples, source, jpegBytes) = Inputs(settings, inputShape, cancellationToken);
         var output = model.Graph.Output[0].Name;
-        var activations = Probe(model, offered, output, samples, progress);
+        var activations = Probe(model, offered, samples, progress);
         progress?.Report($"profiling {settings.ProfileRuns} runs for layer times");
         var layers = LayerProfile.Measure(bytes, samples[0], SessionSettings.Cpu(settings.Threads), settings.ProfileRuns, cancellationToken);
         var cuts = offered.Select(t => (t, (IReadOnlyList<long>)activations[t].Shape, activations[t].Elements, GraphSplitter.HeadNodeNames(model, t))).ToList();
@@ -65,7 +65,7 @@ public static class ModelSplitter
             var headBytes = head.ToByteArray();
             var tailBytes = tail.ToByteArray();
             var q = a.ElementType == Tensors.Float ? QuantParams.FromRange(new TensorRange(a.Min, a.Max)) : (QuantParams?)null;
-            fidelity = ChainCheck.Run(headBytes, tailBytes, samples, inputShape, activations[output].Outputs, q);
+            fidelity = ChainCheck.Run(bytes, headBytes, tailBytes, samples, inputShape, q);
             OnnxModelFile.WriteAtomic(Path.Combine(settings.Output, "head.onnx"), headBytes);
             OnnxModelFile.WriteAtomic(Path.Combine(settings.Output, "tail.onnx"), tailBytes);
             var cut = new SplitActivation(chosen.Tensor!, a.Shape, ElementTypes.Name(a.ElementType), q?.Scale, q?.ZeroPoint, a.Elements * 4, a.Elements);
@@ -107,16 +107,16 @@ public static class ModelSplitter
         return (samples, $"{samples.Count} random inputs (give --calibration <image-dir> for real activation ranges)", settings.JpegBytes ?? length / 10);
     }
 
-    private static Dictionary<string, Activation> Probe(ModelProto model, IReadOnlyList<string> tensors, string output, IReadOnlyList<float[]> samples, IProgress<string>? progress)
+    private static Dictionary<string, Activation> Probe(ModelProto model, IReadOnlyList<string> tensors, IReadOnlyList<float[]> samples, IProgress<string>? progress)
     {
-        using var probe = new TensorProbe(model, [.. tensors, output], [.. ModelInput.Of(model)[0].Dims.Select(d => d > 0 ? d : 1)]);
+        using var probe = new TensorProbe(model, tensors, [.. ModelInput.Of(model)[0].Dims.Select(d => d > 0 ? d : 1)]);
         var result = new Dictionary<string, Activation>(StringComparer.Ordinal);
         for (var i = 0; i < samples.Count; i++)
         {
             probe.Run(samples[i], (name, type, shape, values) =>
             {
                 var a = result.TryGetValue(name, out var seen) ? seen : result[name] = new Activation(type, shape);
-                a.Add(name == output, values);
+                a.Add(values);
             });
             progress?.Report($"measuring activations: {i + 1}/{samples.Count}");
         }
@@ -136,9 +136,7 @@ public static class ModelSplitter
 
         public float Max { get; private set; } = float.MinValue;
 
-        public List<float[]> Outputs { get; } = [];
-
-        public void Add(bool keep, ReadOnlySpan<float> values)
+        public void Add(ReadOnlySpan<float> values)
         {
             if (values.IsEmpty)
             {
@@ -147,10 +145,6 @@ public static class ModelSplitter
 
             Min = Math.Min(Min, System.Numerics.Tensors.TensorPrimitives.Min(values));
             Max = Math.Max(Max, System.Numerics.Tensors.TensorPrimitives.Max(values));
-            if (keep)
-            {
-                Outputs.Add(values.ToArray());
-            }
         }
     }
 }

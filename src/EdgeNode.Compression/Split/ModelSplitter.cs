@@ -48,7 +48,7 @@ public static class ModelSplitter
         progress?.Report($"profiling {settings.ProfileRuns} runs for layer times");
         var layers = LayerProfile.Measure(bytes, samples[0], SessionSettings.Cpu(settings.Threads), settings.ProfileRuns, cancellationToken);
         var cuts = offered.Select(t => (t, (IReadOnlyList<long>)activations[t].Shape, activations[t].Elements, GraphSplitter.HeadNodeNames(model, t))).ToList();
-        var candidates = SplitPlanner.Candidates(cuts, layers, [.. model.Graph.Node.Select(n => n.Name)], settings.LinkMbps, settings.PeerSpeed, jpegBytes);
+        var candidates = SplitPlanner.Candidates(cuts, layers, SplitPlanner.NodeNames(model.Graph.Node.Select(n => (n.Name, n.Output.AsEnumerable()))), settings.LinkMbps, settings.PeerSpeed, jpegBytes);
         var (chosen, reason) = settings.At == "auto"
             ? SplitPlanner.Choose(candidates, settings.Objective, settings.LinkMbps, settings.PeerSpeed)
             : (candidates.First(c => c.Tensor == settings.At), $"{settings.At}: asked for with --at");

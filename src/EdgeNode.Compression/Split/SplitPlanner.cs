@@ -12,20 +12,20 @@ internal static class SplitPlanner
     /// <summary>The candidates: no cut, JPEG offload and every tensor cut in graph order.</summary>
     /// <param name="cuts">Each cut tensor with its shape, int8 bytes and the names of its head's nodes.</param>
     /// <param name="layers">This board's per-node times (names as ORT ran them).</param>
-    /// <param name="graphNodes">The names of the graph's nodes, to attribute profiled nodes to.</param>
+    /// <param name="graphNames">Each node name and output tensor name of the graph, with the node it belongs to (<see cref="NodeNames"/>).</param>
     /// <param name="link">The link's bandwidth in Mbit/s.</param>
     /// <param name="peerSpeed">How many times faster the peer runs a node than this board.</param>
     /// <param name="jpegBytes">Bytes of one encoded frame.</param>
     public static IReadOnlyList<SplitCandidate> Candidates(
         IReadOnlyList<(string Tensor, IReadOnlyList<long> Shape, long Bytes, IReadOnlySet<string> HeadNodes)> cuts,
         IReadOnlyList<LayerTime> layers,
-        IReadOnlyList<string> graphNodes,
+        IReadOnlyDictionary<string, string> graphNames,
         double link,
         double peerSpeed,
         long jpegBytes)
     {
         var total = layers.Sum(l => l.MsPerRun);
-        var owners = layers.Select(l => Owner(l.Node, graphNodes)).ToList();
+        var owners = layers.Select(l => Owner(l.Node, graphNames)).ToList();
         var matched = layers.Where((_, i) => owners[i] is not null).Sum(l => l.MsPerRun);
 
         // Time ORT spent in nodes it renamed beyond recognition is spread over the rest in proportion.
@@ -46,6 +46,26 @@ internal static class SplitPlanner
         return candidates;
     }
 
+    /// <summary>Node names and output tensor names, each with the node's name: what profiled names are matched against.</summary>
+    public static IReadOnlyDictionary<string, string> NodeNames(IEnumerable<(string Node, IEnumerable<string> Outputs)> nodes)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (node, outputs) in nodes)
+        {
+            foreach (var output in outputs.Where(o => o.Length > 0))
+            {
+                names.TryAdd(output, node);
+            }
+
+            if (node.Length > 0)
+            {
+                names[node] = node;
+            }
+        }
+
+        return names;
+    }
+
     /// <summary>The best candidate for <paramref name="objective"/> (<c>throughput</c> or <c>latency</c>) and why, in one sentence.</summary>
     public static (SplitCandidate Best, string Reason) Choose(IReadOnlyList<SplitCandidate> candidates, string objective, double link, double peerSpeed)
     {
@@ -62,16 +82,18 @@ internal static class SplitPlanner
         return (best, reason);
     }
 
-    // The graph node a profiled node came from: the same name, or the longest graph name it starts with (ORT
-    // appends suffixes to the nodes it fuses or quantizes).
-    private static string? Owner(string profiled, IReadOnlyList<string> graphNodes)
+    // The graph node a profiled node came from: the longest graph node name or output tensor name it starts with.
+    // ORT appends suffixes to nodes it fuses or quantizes, and its NCHWc pass names a fused chain after the chain's
+    // output (Relu8_out_nchwc), so the time of a fused chain counts at its last node.
+    private static string? Owner(string profiled, IReadOnlyDictionary<string, string> names)
     {
         string? owner = null;
-        foreach (var name in graphNodes)
+        var length = 0;
+        foreach (var (name, node) in names)
         {
-            if (name.Length > 0 && profiled.StartsWith(name, StringComparison.Ordinal) && (owner is null || name.Length > owner.Length))
+            if (name.Length > length && profiled.StartsWith(name, StringComparison.Ordinal))
             {
-                owner = name;
+                (owner, length) = (node, name.Length);
             }
         }
 

@@ -99,6 +99,47 @@ public sealed class SplitCommandTests
         Assert.False(Directory.Exists(folder.File("out")));
     }
 
+    [Theory]
+    [InlineData("100", "jpeg")]
+    [InlineData("0.01", "none")]
+    public async Task Split_AutoWhenNoCutPays_WritesJpegOffloadOrAllLocal(string peerSpeed, string kind)
+    {
+        using var folder = new TempFolder();
+        var model = folder.WriteModel("cnn.onnx", TinyModels.ResidualCnn());
+        var output = folder.File("out");
+        // By latency the outcome does not hang on measured times: any cut sends more than 10 bytes, and a 0.01x peer
+        // only adds time.
+        var (code, _, stderr) = await Run(model, "--at", "auto", "-o", output, "--peer-speed", peerSpeed, "--jpeg-bytes", "10", "--link-mbps", "1000", "--objective", "latency");
+
+        Assert.True(code == 0, stderr);
+        var manifest = SplitManifest.Load(Path.Combine(output, SplitManifest.FileName));
+        Assert.Equal(kind, manifest.Kind);
+        Assert.Null(manifest.Cut);
+        Assert.False(File.Exists(Path.Combine(output, "head.onnx")));
+        if (kind == "jpeg")
+        {
+            Assert.Equal(await File.ReadAllBytesAsync(model), await File.ReadAllBytesAsync(Path.Combine(output, "tail.onnx")));
+        }
+        else
+        {
+            Assert.False(File.Exists(Path.Combine(output, "tail.onnx")));
+        }
+    }
+
+    [Theory]
+    [InlineData("{ not json")]
+    [InlineData("{\"version\": 2, \"kind\": \"tensor\"}")]
+    [InlineData("{\"version\": 1, \"kind\": \"tensor\", \"model\": \"m\", \"modelSha256\": \"x\", \"input\": \"i\", \"output\": \"o\"}")]
+    public async Task SplitManifest_Invalid_IsRefusedNamingTheFileAndLeftAsItWas(string text)
+    {
+        using var folder = new TempFolder();
+        var path = folder.File(SplitManifest.FileName);
+        await File.WriteAllTextAsync(path, text);
+        var ex = Assert.Throws<CompressionException>(() => SplitManifest.Load(path));
+        Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(text, await File.ReadAllTextAsync(path));
+    }
+
     internal static async Task<(int Code, string Stdout, string Stderr)> Run(params string[] args)
     {
         using var stdout = new StringWriter();

@@ -33,6 +33,27 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Bench_PerLayer_ReportsEveryConvInExecutionOrderAndNoOpSummary()
+    {
+        var model = TinyModels.ResidualCnn();
+        var a = _folder.WriteModel("a.onnx", model);
+
+        var code = await BenchCommand.RunAsync([a, "--threads", "1", "--runs", "3", "--warmup", "1", "--per-layer", "--json"], _stdout, _stderr, CancellationToken.None);
+
+        Assert.Equal(0, code);
+        var result = JsonDocument.Parse(_stdout.ToString()).RootElement.GetProperty("models")[0];
+        Assert.False(result.TryGetProperty("profile", out var ops) && ops.ValueKind != JsonValueKind.Null);
+        var layers = result.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("node").GetString()!).ToList();
+
+        // ORT fuses each conv with its BatchNormalization (and Relu) and names the chain after a node or tensor of it;
+        // the stem runs first.
+        var stem = model.Graph.Node.Take(3).SelectMany(n => n.Output.Append(n.Name)).ToList();
+        Assert.True(layers.Count >= model.Graph.Node.Count(n => n.OpType == "Conv"), string.Join(", ", layers));
+        Assert.Contains(stem, s => layers[0].StartsWith(s, StringComparison.Ordinal));
+        Assert.All(result.GetProperty("layers").EnumerateArray(), l => Assert.True(l.GetProperty("msPerRun").GetDouble() >= 0));
+    }
+
+    [Fact]
     public async Task Bench_Profile_ReportsKernelTimeByOpTypeAndRemovesTheProfileFile()
     {
         var a = _folder.WriteModel("a.onnx", TinyModels.ResidualCnn());

@@ -13,7 +13,7 @@ namespace EdgeNode.Compression.Cli;
 
 /// <summary>
 /// <c>edgenode bench &lt;model.onnx&gt; [&lt;model2.onnx&gt; [&lt;model3.onnx&gt;]] [--threads N] [--runs N] [--warmup N] [--provider cpu|cuda|tensorrt]
-/// [--shape NAME=D1xD2…]… [--input NAME=FILL]… [--inputs &lt;tensor-dir&gt;] [--profile] [--json]</c>: times the session the node
+/// [--shape NAME=D1xD2…]… [--input NAME=FILL]… [--inputs &lt;tensor-dir&gt;] [--profile] [--per-layer] [--json]</c>: times the session the node
 /// opens (<see cref="EdgeNode.Inference.NodeSessionFactory"/>) on any ONNX model.
 /// </summary>
 public static class BenchCommand
@@ -37,10 +37,11 @@ public static class BenchCommand
         input.Validators.Add(r => Check(r, text => InputFill.Parse(text)));
         var inputs = new Option<string?>("--inputs") { Description = "Real inputs from tensor files (.npy or .json per input).", HelpName = "tensor-dir" };
         var profile = new Option<bool>("--profile") { Description = "Report kernel time by operator type." };
+        var perLayer = new Option<bool>("--per-layer") { Description = "Report each node's kernel time in execution order (what split --at auto plans with)." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
         var command = new Command("bench", "Session time, latency percentiles, throughput and peak RSS of the session the node opens, for one model or up to three interleaved.")
         {
-            models, threads, runs, warmup, provider, shape, input, inputs, profile, json,
+            models, threads, runs, warmup, provider, shape, input, inputs, profile, perLayer, json,
         };
         command.Validators.Add(r =>
         {
@@ -67,7 +68,7 @@ public static class BenchCommand
 
             var chain = p.GetValue(provider) is { } named ? BenchOptions.Chain(named) : InferenceOptions.DefaultProviders;
             return RunAsync(
-                new BenchOptions(p.GetRequiredValue(models), p.GetValue(threads), p.GetValue(runs), p.GetValue(warmup), chain, p.GetValue(profile), p.GetValue(json), shapes, fills, p.GetValue(inputs)),
+                new BenchOptions(p.GetRequiredValue(models), p.GetValue(threads), p.GetValue(runs), p.GetValue(warmup), chain, p.GetValue(profile), p.GetValue(json), shapes, fills, p.GetValue(inputs), p.GetValue(perLayer)),
                 p.InvocationConfiguration.Output,
                 p.InvocationConfiguration.Error,
                 ct);
@@ -136,13 +137,17 @@ public static class BenchCommand
         {
             foreach (var model in models)
             {
-                var prefix = options.Profile ? Path.Combine(Path.GetTempPath(), $"edgenode-profile-{Environment.ProcessId}-{sessions.Count}") : null;
+                var prefix = options.Profile || options.PerLayer ? Path.Combine(Path.GetTempPath(), $"edgenode-profile-{Environment.ProcessId}-{sessions.Count}") : null;
                 sessions.Add(new ModelSession(model.Bytes, new SessionSettings(options.Threads, options.Providers, prefix), logger));
             }
 
             var stats = LatencyMeter.MeasureInterleaved(sessions, [.. models.Select(m => m.Sample)], options.Warmup, options.Runs, new SynchronousProgress(m => stderr.WriteLine(m)), cancellationToken);
-            var results = models.Select((m, i) => new BenchModelResult(
-                m.Path, new FileInfo(m.Path).Length, sessions[i].CreationTime.TotalMilliseconds, stats[i], options.Profile ? Profile(sessions[i]) : null, m.Inputs)).ToList();
+            var results = models.Select((m, i) =>
+            {
+                var (ops, layers) = options.Profile || options.PerLayer ? Profile(sessions[i]) : (null, null);
+                return new BenchModelResult(
+                    m.Path, new FileInfo(m.Path).Length, sessions[i].CreationTime.TotalMilliseconds, stats[i], options.Profile ? ops : null, m.Inputs, options.PerLayer ? layers : null);
+            }).ToList();
             using var process = Process.GetCurrentProcess();
             return new BenchReport(
                 sessions[0].Provider.ToLowerInvariant(), options.Threads, options.Warmup, results,
@@ -152,7 +157,7 @@ public static class BenchCommand
         finally
         {
             sessions.ForEach(s => s.Dispose());
-            if (options.Profile)
+            if (options.Profile || options.PerLayer)
             {
                 // A run that failed leaves the profiles ONNX Runtime writes when a profiling session closes.
                 foreach (var file in Directory.EnumerateFiles(Path.GetTempPath(), $"edgenode-profile-{Environment.ProcessId}-*"))
@@ -171,12 +176,12 @@ public static class BenchCommand
             return string.Create(CultureInfo.InvariantCulture, $"{t.Name} {input.TypeName}[{string.Join("x", t.Shape)}] {source}");
         })];
 
-    private static IReadOnlyList<OpTime> Profile(ModelSession session)
+    private static (IReadOnlyList<OpTime> Ops, IReadOnlyList<LayerTime> Layers) Profile(ModelSession session)
     {
         var path = session.EndProfiling();
         try
         {
-            return OpProfile.Summarize(path);
+            return (OpProfile.Summarize(path), LayerProfile.Read(path));
         }
         finally
         {
@@ -194,6 +199,9 @@ public static class BenchCommand
                 $"{m.Model}: {m.SizeBytes:N0} bytes, session {m.SessionCreationMs:F0} ms, p50 {m.Latency.P50Ms:F2} ms, p95 {m.Latency.P95Ms:F2} ms, p99 {m.Latency.P99Ms:F2} ms, {m.Latency.ThroughputPerSecond:F1}/s ({m.Latency.Runs} runs)"));
             lines.AddRange((m.Inputs ?? []).Select(i => "  input " + i));
             lines.AddRange((m.Profile ?? []).Select(t => string.Create(c, $"  {t.Op,-40} ×{t.Nodes,-3} {t.MsPerRun,8:F3} ms/run {t.Share,7:P1}")));
+            var cumulative = 0.0;
+            var total = m.Layers?.Sum(l => l.MsPerRun) ?? 0;
+            lines.AddRange((m.Layers ?? []).Select(l => string.Create(c, $"  layer {l.Node,-48} {l.Op,-20} {l.MsPerRun,8:F3} ms/run {(cumulative += l.MsPerRun) / total,7:P1} cumulative")));
         }
 
         for (var i = 0; i < (r.Ratios?.Count ?? 0); i++)

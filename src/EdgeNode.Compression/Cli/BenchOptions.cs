@@ -14,6 +14,7 @@ namespace EdgeNode.Compression.Cli;
 /// <param name="Shapes">Open dimensions per input (<c>--shape input_ids=1x128</c>).</param>
 /// <param name="Fills">Values per input (<c>--input input_ids=tokens:30522</c>).</param>
 /// <param name="InputsDirectory">Real inputs from tensor files (<c>--inputs &lt;dir&gt;</c>).</param>
+/// <param name="PerLayer">Per-node kernel time from ORT's profiler, in execution order.</param>
 internal sealed record BenchOptions(
     IReadOnlyList<string> Models,
     int Threads,
@@ -24,7 +25,8 @@ internal sealed record BenchOptions(
     bool Json,
     IReadOnlyDictionary<string, long[]> Shapes,
     IReadOnlyDictionary<string, InputFill> Fills,
-    string? InputsDirectory)
+    string? InputsDirectory,
+    bool PerLayer = false)
 {
     /// <summary>The node's chain from the named provider down: tensorrt → TensorRT, CUDA, CPU; cuda → CUDA, CPU; cpu → CPU.</summary>
     internal static IReadOnlyList<string> Chain(string provider) => provider switch

@@ -6,4 +6,5 @@ namespace EdgeNode.Compression.Cli;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(CompressionReport))]
 [JsonSerializable(typeof(BenchReport))]
+[JsonSerializable(typeof(EdgeNode.Compression.Split.SplitReport))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;

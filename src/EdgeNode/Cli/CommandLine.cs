@@ -21,6 +21,7 @@ internal static class CommandLine
             ResultsCommand.Create(),
             CompressCommand.Create(),
             BenchCommand.Create(),
+            SplitCommand.Create(),
             LearnCommand.Create(),
             SimulateFleetCommand.Create(),
             ModelCommand.Create(),

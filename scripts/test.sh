@@ -45,7 +45,7 @@ for project in tests/*/*.csproj; do
   case "$name" in *Tests) ;; *) continue ;; esac
   echo "=== $name"
   if ! dotnet test "$project" -c "$configuration" --no-build --filter "Category!=Hardware&Category!=Flaky" \
-      --logger "trx;LogFileName=$name.trx" --results-directory "$results" -v quiet; then
+      --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --results-directory "$results" -v quiet; then
     status=1
   fi
 done

@@ -12,6 +12,9 @@ internal static class OfflineDatabase
     /// <summary>Results stored so far; 0 while the node has not laid out its schema yet.</summary>
     public static long Results(string path) => ScalarOrZero(path, "SELECT COUNT(*) FROM messages WHERE kind = 0");
 
+    /// <summary>Results the node has marked delivered (their PUBACK came back).</summary>
+    public static long Delivered(string path) => ScalarOrZero(path, "SELECT COUNT(*) FROM messages WHERE kind = 0 AND delivered_at IS NOT NULL");
+
     public static long Counter(string path, string name) => ScalarOrZero(path, $"SELECT COALESCE((SELECT value FROM counters WHERE name = '{name}'), 0)");
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using EdgeNode.Compression.Cli;
 using EdgeNode.Compression.Evaluation;
+using EdgeNode.Compression.Inputs;
 using EdgeNode.Compression.Onnx;
 using EdgeNode.Compression.Onnx.Proto;
 using EdgeNode.Compression.Pruning;
@@ -68,10 +69,21 @@ public static class ModelCompressor
 
         var quantized = QuantizationStep.Run(model, options, data, threads, progress, cancellationToken);
         steps.AddRange(quantized.Steps);
+        if (options.DynamicBatch)
+        {
+            var batched = DynamicBatch.Apply(model);
+            steps.Add($"dynamic-batch: {string.Join(", ", batched)} take a '{DynamicBatch.DimensionName}' dimension");
+        }
+
         var outputBytes = model.ToByteArray();
         progress?.Report("checking the output loads in ONNX Runtime");
         using var before = new ModelSession(inputBytes, SessionSettings.Cpu(threads));
         using var after = new ModelSession(outputBytes, SessionSettings.Cpu(threads));
+        if (options.DynamicBatch)
+        {
+            steps.Add(CheckBatch(after));
+        }
+
         OnnxModelFile.WriteAtomic(options.Output, outputBytes);
 
         progress?.Report("measuring");
@@ -107,6 +119,52 @@ public static class ModelCompressor
             Fidelity = fidelity,
             Head = head,
         };
+    }
+
+    /// <summary>Runs two different inputs as one batch and one at a time; the outputs must agree (nothing is written otherwise).</summary>
+    /// <exception cref="CompressionException">The batched run fails or differs: the graph depends on the batch (dynamic activation quantization, a fixed shape).</exception>
+    private static string CheckBatch(ModelSession session)
+    {
+        var (name, shape) = session.SingleFloatInput;
+        var one = shape.Skip(1).Aggregate(1L, (a, b) => a * b);
+        var random = new Random(17);
+        var values = new float[2 * one];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        (float[] Values, long[] Shape) batch;
+        try
+        {
+            batch = session.Run(InputSample.Single(name, [2, .. shape[1..]], values));
+        }
+        catch (CompressionException ex)
+        {
+            throw new CompressionException($"The model does not run with a batch of 2 after --dynamic-batch: {ex.Message}", ex);
+        }
+
+        var first = session.Run(InputSample.Single(name, shape, values[..(int)one])).Values;
+        var second = session.Run(InputSample.Single(name, shape, values[(int)one..])).Values;
+        if (batch.Values.Length != first.Length + second.Length)
+        {
+            throw new CompressionException($"A batch of 2 gave {batch.Values.Length} output values, two runs of 1 gave {first.Length + second.Length}: the output does not follow the batch.");
+        }
+
+        var scale = Math.Max(1e-6f, first.Concat(second).Max(Math.Abs));
+        var worst = 0f;
+        for (var i = 0; i < batch.Values.Length; i++)
+        {
+            var single = i < first.Length ? first[i] : second[i - first.Length];
+            worst = Math.Max(worst, Math.Abs(batch.Values[i] - single));
+        }
+
+        if (worst > 1e-3f * scale)
+        {
+            throw new CompressionException($"A batch of 2 differs from two runs of 1 by {worst:G3} (outputs up to {scale:G3}): the model computes across the batch (dynamic activation quantization does), so its frames cannot be batched.");
+        }
+
+        return $"dynamic-batch check: a batch of 2 equals two runs of 1 within {worst:G3} (outputs up to {scale:G3})";
     }
 
     private static byte[] ReadInput(string path)

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using EdgeNode.Compression.Cli;
+using EdgeNode.Compression.Onnx;
+using EdgeNode.Compression.Onnx.Proto;
 
 namespace EdgeNode.Compression.Tests;
 
@@ -231,6 +233,62 @@ public sealed class CompressCommandTests : IDisposable
         Assert.Contains("Try 'edgenode compress --help'.", _stderr.ToString(), StringComparison.Ordinal);
         Assert.Empty(_stdout.ToString());
         Assert.Empty(Directory.GetFiles(_folder.Path, "out.onnx*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Compress_DynamicBatch_TheModelRunsABatchOfThree_EachAsItRunsAlone()
+    {
+        var input = _folder.WriteModel("cnn.onnx", TinyModels.ResidualCnn());
+        var output = _folder.File("cnn-batch.onnx");
+
+        var code = await Run(input, "-o", output, "--dynamic-batch");
+
+        Assert.Equal(0, code);
+        Assert.Contains("dynamic-batch: image,", _stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("a batch of 2 equals two runs of 1", _stdout.ToString(), StringComparison.Ordinal);
+        var model = OnnxModelFile.Load(output);
+        Assert.Equal("batch", model.Graph.Input[0].Type.TensorType.Shape.Dim[0].DimParam);
+        const int one = 3 * TinyModels.ImageSize * TinyModels.ImageSize;
+        var images = TinyModels.RandomInput(3 * one, seed: 5);
+        var batched = OrtRunner.Run(model, images, [3, 3, TinyModels.ImageSize, TinyModels.ImageSize]);
+        for (var i = 0; i < 3; i++)
+        {
+            var alone = OrtRunner.Run(model, images[(i * one)..((i + 1) * one)], [1, 3, TinyModels.ImageSize, TinyModels.ImageSize]);
+            Assert.True(OrtRunner.MaxAbsDifference(alone, batched[(i * 16)..((i + 1) * 16)]) < 1e-5f, $"frame {i} differs in the batch");
+        }
+    }
+
+    [Fact]
+    public async Task Compress_DynamicBatch_AReshapeFixesTheBatch_RefusedNamingIt_NothingWritten()
+    {
+        var mlp = TinyModels.Mlp();
+        var graph = mlp.Graph;
+        graph.Initializer.Add(Tensors.FromInt64("fixed_shape", [1, 10], 2));
+        var last = graph.Output[0].Name;
+        graph.Node.Add(new NodeProto { Name = "flatten_to_one", OpType = "Reshape", Input = { last, "fixed_shape" }, Output = { "reshaped" } });
+        graph.Output[0].Name = "reshaped";
+        var input = _folder.WriteModel("mlp-reshape.onnx", mlp);
+        var output = _folder.File("out.onnx");
+
+        var code = await Run(input, "-o", output, "--dynamic-batch");
+
+        Assert.Equal(1, code);
+        Assert.Contains("Reshape 'flatten_to_one'", _stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("fixes the batch", _stderr.ToString(), StringComparison.Ordinal);
+        AssertNoOutput(output);
+    }
+
+    [Fact]
+    public async Task Compress_DynamicBatchOfDynamicQuantization_RefusedAsComputingAcrossTheBatch_NothingWritten()
+    {
+        var input = _folder.WriteModel("mlp.onnx", TinyModels.Mlp());
+        var output = _folder.File("out.onnx");
+
+        var code = await Run(input, "-o", output, "--dynamic", "--dynamic-batch");
+
+        Assert.Equal(1, code);
+        Assert.Contains("computes across the batch", _stderr.ToString(), StringComparison.Ordinal);
+        AssertNoOutput(output);
     }
 
     private Task<int> Run(params string[] args) => CompressCommand.RunAsync(args, _stdout, _stderr, CancellationToken.None);

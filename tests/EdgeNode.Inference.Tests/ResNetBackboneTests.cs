@@ -102,12 +102,47 @@ public sealed class ResNetBackboneTests
     }
 
     [Fact]
-    public void Load_ModelWithAFixedBatchOfOne_RunsOneFrameAtATime()
+    public void EmbedBatch_ModelWithAFixedBatchOfOne_RunsOneFrameAtATime_SameEmbeddings()
+    {
+        using var engine = OnnxInferenceEngine.Load(new InferenceOptions { ModelsPath = RepoPaths.ModelsDirectory, Providers = ["CPU"], IntraOpThreads = "1", WarmupRuns = 1, Model = "resnet18-fp32" }, NullLogger.Instance);
+        Assert.Equal(1, engine.Model.MaxBatch); // the packaged fp32 resnet18's input is [1,3,224,224]
+        Assert.Equal(224, engine.Model.InputSize);
+
+        AssertBatchEqualsOneByOne(engine, 3);
+    }
+
+    [Fact]
+    public void EmbedBatch_ShippedInt8Backbone_TakesABatch_EachFrameGetsTheEmbeddingItGetsAlone()
     {
         using var engine = OnnxInferenceEngine.Load(Options, NullLogger.Instance);
+        Assert.Equal(8, engine.Model.MaxBatch); // models/resnet18-int8.onnx was written with compress --dynamic-batch
 
-        Assert.Equal(1, engine.Model.MaxBatch); // resnet18's input is [1,3,224,224]
-        Assert.Equal(224, engine.Model.InputSize);
+        AssertBatchEqualsOneByOne(engine, 3);
+        AssertBatchEqualsOneByOne(engine, 8);
+        AssertBatchEqualsOneByOne(engine, 9); // more than the model takes: one at a time
+    }
+
+    private static void AssertBatchEqualsOneByOne(OnnxInferenceEngine engine, int count)
+    {
+        var frames = Enumerable.Range(0, count).Select(i => Noise(10 + i)).ToList();
+        try
+        {
+            var batched = new float[count * 512];
+            engine.EmbedBatch(frames, batched);
+            for (var i = 0; i < count; i++)
+            {
+                var alone = new float[512];
+                engine.Embed(frames[i], alone);
+                for (var j = 0; j < 512; j++)
+                {
+                    Assert.Equal(alone[j], batched[(i * 512) + j], 4);
+                }
+            }
+        }
+        finally
+        {
+            frames.ForEach(f => f.Dispose());
+        }
     }
 
     [Fact]

@@ -33,19 +33,20 @@ public static class CompressCommand
         var prune = new Option<double>("--prune-channels") { Description = "Fraction of conv output channels to remove (0 for none).", HelpName = "F" }.Fraction();
         var headData = new Option<string?>("--head-data") { Description = "Folder with train/<class> and test/<class> images: report linear-head accuracy and top-1 agreement.", HelpName = "labelled-dir" };
         var fidelityData = new Option<string?>("--fidelity-data") { Description = "Images or tensor samples used only for the fidelity report (the calibration folder is then not split).", HelpName = "dir" };
+        var dynamicBatch = new Option<bool>("--dynamic-batch") { Description = "Give the model a symbolic batch dimension, so the node can run frames of several cameras as one batch (checked: a batch of two equals two runs of one)." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
         var command = new Command("compress", "Quantize (int8 static or dynamic, 4-bit weights) and prune an ONNX model, and report what it gained and lost.")
         {
-            input, output, calibration, count, calibrator, dynamic, int4, blockSize, symmetric, int4Method, sparsity, prune, headData, fidelityData, json,
+            input, output, calibration, count, calibrator, dynamic, int4, blockSize, symmetric, int4Method, dynamicBatch, sparsity, prune, headData, fidelityData, json,
         };
         command.Validators.Add(r =>
         {
             // The token, not GetValue: an unknown method is already an error of its own, and GetValue would throw on it.
             var method = r.GetResult(int4Method) is { Tokens: [var token, ..] } ? token.Value : null;
             var isInt4 = r.GetValue(int4);
-            if (r.GetValue(calibration) is null && !r.GetValue(dynamic) && !isInt4 && r.GetValue(sparsity) == 0 && r.GetValue(prune) == 0)
+            if (r.GetValue(calibration) is null && !r.GetValue(dynamic) && !isInt4 && r.GetValue(sparsity) == 0 && r.GetValue(prune) == 0 && !r.GetValue(dynamicBatch))
             {
-                r.AddError("Nothing to do: give --calibration <dir> for static int8, --dynamic, --int4, --sparsity or --prune-channels.");
+                r.AddError("Nothing to do: give --calibration <dir> for static int8, --dynamic, --int4, --sparsity, --prune-channels or --dynamic-batch.");
             }
             else if (isInt4 && r.GetValue(dynamic))
             {
@@ -85,7 +86,8 @@ public static class CompressCommand
                 p.GetValue(int4),
                 p.GetValue(blockSize) ?? 32,
                 p.GetValue(symmetric),
-                (p.GetValue(int4Method) ?? (p.GetValue(calibration) is null ? "rtn" : "gptq")) == "gptq" ? Int4Method.Gptq : Int4Method.Rtn),
+                (p.GetValue(int4Method) ?? (p.GetValue(calibration) is null ? "rtn" : "gptq")) == "gptq" ? Int4Method.Gptq : Int4Method.Rtn,
+                p.GetValue(dynamicBatch)),
             p.InvocationConfiguration.Output,
             p.InvocationConfiguration.Error,
             ct));

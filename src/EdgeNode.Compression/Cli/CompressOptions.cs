@@ -5,7 +5,7 @@ namespace EdgeNode.Compression.Cli;
 
 /// <summary>
 /// The parsed <c>edgenode compress &lt;input.onnx&gt; -o &lt;output.onnx&gt; [--calibration &lt;image-dir&gt;]
-/// [--calibration-count N] [--calibrator minmax|percentile|entropy] [--dynamic] [--int4 [--block-size N] [--symmetric] [--int4-method rtn|gptq]] [--sparsity S]
+/// [--calibration-count N] [--calibrator minmax|percentile|entropy] [--dynamic] [--int4 [--block-size N] [--symmetric] [--int4-method rtn|gptq]] [--dynamic-batch] [--sparsity S]
 /// [--prune-channels F] [--head-data &lt;labelled-dir&gt;] [--json]</c> command line.
 /// </summary>
 /// <param name="Input">Float model to compress.</param>
@@ -23,6 +23,7 @@ namespace EdgeNode.Compression.Cli;
 /// <param name="BlockSize">4-bit block size along K (32, 64 or 128; any power of two ≥ 16).</param>
 /// <param name="Symmetric">4-bit codes around a fixed zero point (no zero-point tensor) instead of one zero point per block.</param>
 /// <param name="Int4Method">How 4-bit codes are chosen: round to nearest, or GPTQ on the calibration samples (the command line's default when <c>--calibration</c> is given).</param>
+/// <param name="DynamicBatch">Give the output's inputs and outputs a symbolic batch dimension (checked: a batch of two equals two runs of one).</param>
 public sealed record CompressOptions(
     string Input,
     string Output,
@@ -38,4 +39,5 @@ public sealed record CompressOptions(
     bool Int4 = false,
     int BlockSize = 32,
     bool Symmetric = false,
-    Int4Method Int4Method = Int4Method.Rtn);
+    Int4Method Int4Method = Int4Method.Rtn,
+    bool DynamicBatch = false);

@@ -66,6 +66,21 @@ public sealed class SwappableInferenceEngine : IInferenceEngine, IDisposable
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>While a new model is on probation its frames run one at a time, each checked as <see cref="Embed"/> checks it.</remarks>
+    public ModelInfo EmbedBatch(IReadOnlyList<Frame> frames, Span<float> embeddings)
+    {
+        var lease = Acquire();
+        try
+        {
+            return lease.Probation is null ? lease.Engine.EmbedBatch(frames, embeddings) : IInferenceEngine.EmbedEach(this, frames, embeddings);
+        }
+        finally
+        {
+            lease.Release();
+        }
+    }
+
     /// <summary>
     /// Makes <paramref name="next"/> the engine for every later call. With <paramref name="healthInferences"/> &gt; 0
     /// the current engine is kept until that many inferences of <paramref name="next"/> succeeded; the task ends with the verdict.

@@ -64,6 +64,12 @@ internal sealed class FrameJob
         }
     }
 
+    /// <summary>True on the last job of what was started as one unit (a frame alone or a batch): the in-flight count drops when it finishes.</summary>
+    public bool EndsUnit { get; set; }
+
+    /// <summary>The batch this job was the last of, handed back when the job finishes.</summary>
+    public FrameBatch? Batch { get; set; }
+
     /// <summary>True while the job counts as a running inference for the trainer (split inference path).</summary>
     public bool ActivityOpen { get; set; }
 
@@ -83,5 +89,6 @@ internal sealed class FrameJob
         Pending = null;
         Cached = false;
         Error = null;
+        EndsUnit = false;
     }
 }

@@ -22,6 +22,7 @@ internal sealed class FrameProcessor(
     ILogger<FrameProcessor> logger)
 {
     private readonly IFrameObserver[] _observers = [.. observers];
+    private readonly Stack<FrameBatch> _spareBatches = new();
 
     /// <summary>The model running now.</summary>
     public ModelInfo Model => engine.Model;
@@ -90,6 +91,40 @@ internal sealed class FrameProcessor(
         else
         {
             job.Pending = job.RunOnPool();
+        }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="jobs"/> (each left with an <see cref="FrameJob.Input"/> by <see cref="Begin"/>) as one
+    /// batch on a pool thread; the last job carries the batch until <see cref="Release"/>. One job starts as <see cref="Start"/> does.
+    /// </summary>
+    public void StartBatch(IReadOnlyList<FrameJob> jobs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        if (jobs.Count == 1)
+        {
+            Start(jobs[0], cancellationToken);
+            return;
+        }
+
+        var batch = _spareBatches.Count > 0 ? _spareBatches.Pop() : new FrameBatch(engine, inference);
+        var pending = batch.Start(jobs);
+        foreach (var job in jobs)
+        {
+            job.Pending = pending;
+        }
+
+        jobs[^1].Batch = batch;
+    }
+
+    /// <summary>Takes back the batch a finished job carried, for the next batch (the pipeline's loop only).</summary>
+    public void Release(FrameJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.Batch is { } batch)
+        {
+            job.Batch = null;
+            _spareBatches.Push(batch);
         }
     }
 

@@ -29,9 +29,11 @@ internal sealed class PipelineService(
         var lanes = cameras.Lanes;
         NodeLog.PipelineStarted(logger, string.Join(", ", lanes.Select(l => $"{l.Name} ({l.Source.Name})")), model.Id, model.ExecutionProvider, seq);
         var inFlight = processor.Engine is IPipelinedInferenceEngine pipelined ? Math.Max(1, pipelined.MaxInFlight) : 2;
-        NodeLog.PipelineShape(logger, lanes.Count, inFlight, model.MaxBatch > 1
-            ? $"the model has a dynamic batch dimension (up to {model.MaxBatch}), but frames run one at a time"
-            : "the model has a fixed batch of 1, so frames run one at a time");
+        NodeLog.PipelineShape(logger, lanes.Count, inFlight, processor.Engine is IPipelinedInferenceEngine
+            ? "the engine pipelines frames itself, so they run one at a time"
+            : model.MaxBatch > 1
+                ? $"the model has a dynamic batch dimension: frames waiting together run as one batch of up to {model.MaxBatch}"
+                : "the model has a fixed batch of 1, so frames run one at a time");
 
         var committer = new ResultCommitter(writer, logger);
         var storing = committer.RunAsync();
@@ -56,26 +58,40 @@ internal sealed class PipelineService(
         }
     }
 
+    /// <summary>
+    /// Keeps up to <paramref name="inFlight"/> units started (a frame, or a batch of the frames that were waiting
+    /// together when the model takes a batch) and finishes the frames in the order they were taken.
+    /// </summary>
     private async Task InferAsync(int inFlight, long seq, ResultCommitter committer, CancellationToken stoppingToken)
     {
-        var window = new Queue<FrameJob>(inFlight);
-        var spare = new Stack<FrameJob>(inFlight);
+        var window = new Queue<FrameJob>();
+        var spare = new Stack<FrameJob>();
+        var ready = new List<FrameJob>();
+        var units = 0;
         var stopping = false;
         while (true)
         {
-            while (!stopping && window.Count < inFlight && TryTake(out var lane, out var frame))
+            var maxBatch = processor.Engine is IPipelinedInferenceEngine ? 1 : Math.Max(1, processor.Model.MaxBatch);
+            // Frames the change gate answers from cache take no unit; the window bound keeps a fast camera of
+            // unchanged frames from growing it without end.
+            while (!stopping && units < inFlight && window.Count < (inFlight + 1) * maxBatch && TryTake(out var lane, out var frame))
             {
                 var size = processor.Model.EmbeddingSize;
                 var job = spare.Count > 0 ? spare.Pop() : new FrameJob(size, processor.Embed);
                 job.Reset(lane, frame, size);
                 processor.Begin(job);
+                window.Enqueue(job);
                 if (job.Input is not null && job.Error is null)
                 {
-                    processor.Start(job, stoppingToken);
+                    ready.Add(job);
+                    if (ready.Count == maxBatch)
+                    {
+                        units += Launch(ready, stoppingToken);
+                    }
                 }
-
-                window.Enqueue(job);
             }
+
+            units += Launch(ready, stoppingToken);
 
             if (window.Count == 0)
             {
@@ -110,9 +126,29 @@ internal sealed class PipelineService(
                 await committer.AddAsync(result);
             }
 
+            if (oldest.EndsUnit)
+            {
+                units--;
+            }
+
+            processor.Release(oldest);
             oldest.Clear();
             spare.Push(oldest);
         }
+    }
+
+    /// <summary>Starts the frames in <paramref name="ready"/> as one unit (none: nothing) and empties it; returns the units started.</summary>
+    private int Launch(List<FrameJob> ready, CancellationToken stoppingToken)
+    {
+        if (ready.Count == 0)
+        {
+            return 0;
+        }
+
+        processor.StartBatch(ready, stoppingToken);
+        ready[^1].EndsUnit = true;
+        ready.Clear();
+        return 1;
     }
 
     /// <summary>Takes the next waiting frame, visiting the cameras in turn so a busy one cannot starve the others.</summary>

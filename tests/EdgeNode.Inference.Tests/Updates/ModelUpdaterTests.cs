@@ -30,7 +30,7 @@ public sealed class ModelUpdaterTests : IDisposable
         {
             var report = await updater.InstallFileAsync(signed, _rig.Staged, CancellationToken.None);
 
-            Assert.Equal(new ModelInfo("resnet18-int8", signed.Manifest.Sha256, "CPU", 512, "2.0.0", ModelInfo.Installed), report.Model with { Threads = null, InputSize = 0 }); // the descriptor; threads and input size are the loaded session's
+            Assert.Equal(new ModelInfo("resnet18-int8", signed.Manifest.Sha256, "CPU", 512, "2.0.0", ModelInfo.Installed), report.Model with { Threads = null, InputSize = 0, MaxBatch = 1 }); // the descriptor; threads, input size and batch are the loaded session's
             Assert.Equal(ModelInfo.Packaged, report.Previous.Source);
             Assert.Equal("ops", report.KeyId);
             Assert.Equal("passed", report.Health);

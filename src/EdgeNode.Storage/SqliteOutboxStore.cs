@@ -111,7 +111,8 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
             command.CommandText = "SELECT seq, id, kind, topic, payload, created_at FROM messages WHERE delivered_at IS NULL AND seq > $after ORDER BY seq LIMIT $max";
             command.Parameters.AddWithValue("$after", afterSeq);
             command.Parameters.AddWithValue("$max", max);
-            var list = new List<OutboxMessage>(Math.Min(max, 1024));
+            // Small to start: the live lane reads a handful of rows after each commit; a backlog grows the list.
+            var list = new List<OutboxMessage>(Math.Min(max, 16));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

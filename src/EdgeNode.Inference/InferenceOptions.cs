@@ -43,6 +43,13 @@ public sealed class InferenceOptions
         ? null
         : int.Parse(IntraOpThreads, System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Most frames one run takes when the model has a dynamic batch dimension (frames waiting together, from one camera
+    /// or several, run as one batch); 1 runs every frame alone. A model with a fixed batch of 1 always runs one at a time.
+    /// </summary>
+    [Range(1, 64)]
+    public int MaxBatch { get; set; } = 8;
+
     /// <summary>Runs to warm the session up at load.</summary>
     [Range(0, 100)]
     public int WarmupRuns { get; set; } = 2;

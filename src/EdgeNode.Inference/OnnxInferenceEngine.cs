@@ -119,8 +119,8 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
             CheckTensor(session.OutputMetadata, entry.Output, "output", entry.Id);
             var preprocessor = new ImagePreprocessor(entry.Preprocessing.Size, mean, entry.Preprocessing.ChannelOrder == "BGR", entry.Preprocessing.Range);
 
-            // A dynamic first dimension (-1 or a symbolic name) lets one run take several frames; 8 bounds the extra latency.
-            var maxBatch = session.InputMetadata[entry.Input.Name].Dimensions is [<= 0, ..] ? 8 : 1;
+            // A dynamic first dimension (-1 or a symbolic name) lets one run take several frames; MaxBatch bounds the extra latency.
+            var maxBatch = session.InputMetadata[entry.Input.Name].Dimensions is [<= 0, ..] ? options.MaxBatch : 1;
             var model = entry.Describe(provider) with { MaxBatch = maxBatch, InputSize = entry.Preprocessing.Size };
             return new OnnxInferenceEngine(session, entry, preprocessor, model);
         }

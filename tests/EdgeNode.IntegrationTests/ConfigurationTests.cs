@@ -17,6 +17,7 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("EdgeNode__Mqtt__Convention", "mqtt5", "EdgeNode:Mqtt:Convention")]
     [InlineData("EdgeNode__Mqtt__Sparkplug__GroupId", "plant/1", "EdgeNode:Mqtt:Sparkplug:GroupId")]
     [InlineData("EdgeNode__Models__MinShadowCosine", "1.5", "EdgeNode:Models:MinShadowCosine")]
+    [InlineData("EdgeNode__Inference__MaxBatch", "0", "EdgeNode:Inference:MaxBatch")]
     [InlineData("EdgeNode__Telemetry__Otlp__Protocol", "udp", "EdgeNode:Telemetry:Otlp:Protocol")]
     [InlineData("EdgeNode__Telemetry__Otlp__Endpoint", "not a url", "EdgeNode:Telemetry:Otlp:Endpoint")]
     [InlineData("EdgeNode__Health__StallSeconds", "1", "EdgeNode:Health:StallSeconds")]

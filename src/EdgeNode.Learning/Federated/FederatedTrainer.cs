@@ -22,7 +22,10 @@ public sealed class FederatedTrainer(string nodeId, EcdsaSigner signer)
     /// <summary>The node id updates are sent as.</summary>
     public string NodeId { get; } = nodeId;
 
-    /// <summary>Trains from <paramref name="global"/> on <paramref name="local"/>; returns the signed wire bytes and the update.</summary>
+    /// <summary>
+    /// Trains from <paramref name="global"/> on <paramref name="local"/> (or, in a statistics round, sums the local samples'
+    /// discriminant statistics, float32 on the wire); returns the signed wire bytes and the update.
+    /// </summary>
     /// <exception cref="ArgumentException">The samples do not fit the head, or hold a class the fleet head lacks.</exception>
     public (byte[] Wire, HeadUpdate Update) Train(GlobalHead global, SampleSet local, int seed, CancellationToken cancellationToken)
     {
@@ -35,6 +38,13 @@ public sealed class FederatedTrainer(string nodeId, EcdsaSigner signer)
             {
                 throw new ArgumentException($"The local class '{label}' is not in the fleet head.", nameof(local));
             }
+        }
+
+        if (global.Config.Statistics)
+        {
+            // A statistics round: the exact sums of the local samples, not a delta (the next global is their discriminant).
+            var sent = StatisticsContribution.Update(NodeId, global.Round, global.Version, StatisticsContribution.Of(local));
+            return (HeadUpdateWire.Write(sent, signer), sent);
         }
 
         var head = start.Clone();

@@ -37,6 +37,9 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Warning, "Statistics update from {Node} bounded: {Reason}")]
     public static partial void StatisticsBounded(ILogger logger, string node, string reason);
 
+    [LoggerMessage(12, LogLevel.Warning, "The retained global head on {Topic} was replaced ({Reason}); republishing the current one (check the broker ACL)")]
+    public static partial void GlobalReplaced(ILogger logger, string topic, string reason);
+
     [LoggerMessage(20, LogLevel.Warning, "The head-signing key {KeyPath} is readable by its group or others; chmod 600 it (anyone who reads it can sign global heads)")]
     public static partial void KeyFileExposed(ILogger logger, string keyPath);
 }

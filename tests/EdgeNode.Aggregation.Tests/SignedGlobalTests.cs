@@ -71,6 +71,33 @@ public sealed class SignedGlobalTests
         }
     }
 
+    [Fact]
+    public async Task ForgedRetainedGlobalHead_ReplacedByTheAggregator_ANodeComingOnlineLaterReadsTheRealOne()
+    {
+        await using var fleet = await FleetHarness.StartAsync(["node0"], [.. Enumerable.Range(0, 4).Select(Blobs.Label)], Dimension);
+        await fleet.StartAggregatorAsync("--EdgeNode:Aggregator:MinUpdates=1");
+        var first = await fleet.WaitGlobalAsync(0);
+        using var trusted = fleet.AggregatorKeys();
+        using var rogue = EcdsaSigner.Create();
+
+        // No node is online; the forgeries replace v0 as the retained message (RoundSeconds=600: no round closes meanwhile).
+        var forged = first with { Version = long.MaxValue / 2, Round = long.MaxValue / 2 };
+        foreach (var message in new[] { forged.ToBytes(), forged.ToBytes(rogue), "not a head"u8.ToArray() })
+        {
+            await fleet.PublishGlobalAsync(message);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            GlobalHead? retained;
+            while ((retained = await fleet.ReadGlobalAsync()) is null || retained.SignerIn(trusted) is null)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the retained global head is still not the aggregator's");
+            }
+
+            Assert.Equal((0L, first.Sha256), (retained.Version, retained.Sha256));
+        }
+
+        Assert.Equal(0, fleet.Service.Coordinator.Current.Version);
+    }
+
     private static async Task UntilAsync(Func<bool> condition, string what)
     {
         for (var deadline = DateTime.UtcNow.AddSeconds(60); !condition(); await Task.Delay(50))

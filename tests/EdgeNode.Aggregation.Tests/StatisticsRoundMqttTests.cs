@@ -93,6 +93,55 @@ public sealed class StatisticsRoundMqttTests
     }
 
     [Fact]
+    public async Task StatisticsRound_ANodeWithAStatisticsSource_SendsThem_NotThoseOfItsFewStoredSamples()
+    {
+        // As the node's ledger: the statistics of every label, while the store (the reservoir) keeps a few.
+        var stored = new SampleSet(Dimension);
+        for (var i = 0; i < 8; i++)
+        {
+            stored.Add(Data.Train.Row(i), Data.Train.LabelOf(i));
+        }
+
+        var ledger = Sum(StatisticsContribution.Of(Data.Train));
+        await using var fleet = await FleetHarness.StartAsync(NodeIds[..1], Labels, Dimension);
+        await fleet.StartAggregatorAsync("--EdgeNode:Aggregator:StatisticsRound=true", "--EdgeNode:Aggregator:MinUpdates=1");
+        await fleet.WaitGlobalAsync(0);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var mqtt = new MqttOptions { Host = "127.0.0.1", Port = fleet.Broker.Port, EmbeddedBroker = false };
+        await using var bus = new MqttMessageBus(mqtt, new NodeTopics("edgenode", NodeIds[0]), NodeIds[0], NullLogger<MqttMessageBus>.Instance, TimeProvider.System);
+        using var trusted = fleet.AggregatorKeys();
+        var v1 = new TaskCompletionSource<GlobalHead>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var client = new FederatedClient(bus, "edgenode", FleetHarness.Fleet, NodeIds[0], fleet.Signer(NodeIds[0]), () => stored)
+        {
+            TrustedAggregators = trusted,
+            Statistics = (_, _) => ValueTask.FromResult<DiscriminantStatistics?>(ledger.Clone()),
+            GlobalArrived = (global, _) =>
+            {
+                if (global.Version == 1)
+                {
+                    v1.TrySetResult(global);
+                }
+
+                return Task.CompletedTask;
+            },
+        };
+        await client.StartAsync(stop.Token);
+        var loops = Task.WhenAll(bus.RunAsync(stop.Token), client.RunAsync(stop.Token));
+        var head = (await v1.Task.WaitAsync(stop.Token)).ReadHead();
+        await stop.CancelAsync();
+        try
+        {
+            await loops;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+
+        AssertSameHead(LinearDiscriminant.Fit(ledger), head, 1e-6);
+    }
+
+    [Fact]
     public async Task StatisticsRound_ANodeForgingItsCountsTimesAThousand_IsBoundedToMaxNodeSamples()
     {
         var shards = Blobs.Shards(Data.Train, 3, 2);

@@ -81,6 +81,9 @@ public sealed class FederatedNodeTests : IDisposable
         var updates = await probe.WaitUntilAsync(m => FirstUpdate(m) is not null, Startup, "the node's update");
         var update = FirstUpdate(updates)!;
         Assert.Equal((Node, 0L, 1L), (update.NodeId, update.BaseVersion, update.Round));
+
+        // Every label: in a statistics round the ledger's training split and the stored validation samples together.
+        Assert.Equal(8, update.SampleCount);
         Assert.Equal(statisticsRound ? DeltaCodec.Statistics : DeltaCodec.Dense, update.Codec);
         Assert.Equal(statisticsRound ? 512 : initial.ParameterCount, update.ParameterCount);
         var deadline = DateTime.UtcNow + Startup;

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using EdgeNode.Common;
+using EdgeNode.Learning.Discriminant;
 
 namespace EdgeNode.Learning.Federated;
 
@@ -43,8 +44,7 @@ public sealed class FederatedTrainer(string nodeId, EcdsaSigner signer)
         if (global.Config.Statistics)
         {
             // A statistics round: the exact sums of the local samples, not a delta (the next global is their discriminant).
-            var sent = StatisticsContribution.Update(NodeId, global.Round, global.Version, StatisticsContribution.Of(local));
-            return (HeadUpdateWire.Write(sent, signer), sent);
+            return Contribute(global, StatisticsContribution.Of(local));
         }
 
         var head = start.Clone();
@@ -97,6 +97,33 @@ public sealed class FederatedTrainer(string nodeId, EcdsaSigner signer)
 
         var payload = DeltaEncoder.Encode(delta, TensorLayout.Of(head), codec, codec.Codec == DeltaCodec.Dense ? [] : _residual);
         var update = new HeadUpdate(NodeId, global.Round, global.Version, local.Count, (float)report.FinalLoss, codec.Codec, delta.Length, payload);
+        return (HeadUpdateWire.Write(update, signer), update);
+    }
+
+    /// <summary>
+    /// A statistics round's update (<see cref="DeltaCodec.Statistics"/>, float32 on the wire) carrying <paramref name="statistics"/>
+    /// (e.g. the node's ledger of every label it was given), signed as any update.
+    /// </summary>
+    /// <exception cref="ArgumentException">Another dimension than the fleet head's, or samples of a class the fleet head lacks.</exception>
+    public (byte[] Wire, HeadUpdate Update) Contribute(GlobalHead global, DiscriminantStatistics statistics)
+    {
+        ArgumentNullException.ThrowIfNull(global);
+        ArgumentNullException.ThrowIfNull(statistics);
+        var fleet = global.ReadHead();
+        if (statistics.Dimension != fleet.InputSize)
+        {
+            throw new ArgumentException($"The statistics are {statistics.Dimension}-d; the fleet head takes {fleet.InputSize}.", nameof(statistics));
+        }
+
+        for (var c = 0; c < statistics.Classes.Count; c++)
+        {
+            if (statistics.CountOf(c) > 0 && fleet.IndexOf(statistics.Classes[c]) < 0)
+            {
+                throw new ArgumentException($"The local class '{statistics.Classes[c]}' is not in the fleet head.", nameof(statistics));
+            }
+        }
+
+        var update = StatisticsContribution.Update(NodeId, global.Round, global.Version, statistics);
         return (HeadUpdateWire.Write(update, signer), update);
     }
 

@@ -37,6 +37,9 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Warning, "Statistics update from {Node} bounded: {Reason}")]
     public static partial void StatisticsBounded(ILogger logger, string node, string reason);
 
+    [LoggerMessage(13, LogLevel.Error, "Statistics round {Round}: the sum of {Updates} updates could not be fitted ({Reason}); the round stays open until more arrive or the deadline")]
+    public static partial void StatisticsUnfit(ILogger logger, long round, int updates, string reason);
+
     [LoggerMessage(12, LogLevel.Warning, "The retained global head on {Topic} was replaced ({Reason}); republishing the current one (check the broker ACL)")]
     public static partial void GlobalReplaced(ILogger logger, string topic, string reason);
 

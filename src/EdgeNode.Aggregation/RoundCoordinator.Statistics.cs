@@ -1,3 +1,4 @@
+using EdgeNode.Learning;
 using EdgeNode.Learning.Discriminant;
 using EdgeNode.Learning.Federated;
 
@@ -11,6 +12,9 @@ namespace EdgeNode.Aggregation;
 /// </summary>
 public sealed partial class RoundCoordinator
 {
+    // Updates in the round when its sum last could not be fitted: it is tried again with more, or at the deadline.
+    private int _unfitAt = -1;
+
     private StatisticsRound NewStatisticsRound(long round) => new(_keys, new StatisticsRoundOptions
     {
         Dimension = _head.InputSize,
@@ -77,10 +81,14 @@ public sealed partial class RoundCoordinator
         }
     }
 
-    private async Task<RoundClose> CloseStatisticsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<RoundClose?> CloseStatisticsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var round = _statistics!;
         var nodes = round.Nodes;
+        if (nodes.Count <= _unfitAt && now < Current.Deadline)
+        {
+            return null;
+        }
 
         // In the fleet head's class order, so the discriminant's outputs keep it.
         var total = round.Close(_head.Classes);
@@ -91,7 +99,23 @@ public sealed partial class RoundCoordinator
             return new RoundClose(null, StatisticsContribution.Write(_options.InstanceId, Current.Round, Current.Version, total, _siteSigner, StatisticsPrecision.Exact), result);
         }
 
-        var head = LinearDiscriminant.Fit(total, out var report);
+        HeadModel head;
+        DiscriminantReport report;
+        try
+        {
+            head = LinearDiscriminant.Fit(total, out report);
+        }
+        catch (ArgumentException ex)
+        {
+            // Screened statistics fit; should a sum still not, the round stays open (nothing is lost) rather than the host failing.
+            _unfitAt = nodes.Count;
+            Current = Current with { Deadline = now.AddSeconds(_options.RoundSeconds) };
+            await _store.SaveGlobalAsync(Current.ToBytes(), cancellationToken);
+            Log.StatisticsUnfit(_logger, Current.Round, nodes.Count, ex.Message);
+            return new RoundClose(Current, null, null);
+        }
+
+        _unfitAt = -1;
         var next = GlobalHead.Create(head, Current.Version + 1, Current.Round + 1, now.AddSeconds(_options.RoundSeconds), _options.ToTrainingConfig());
         await _store.SaveGlobalAsync(next.ToBytes(), cancellationToken);
         _store.DeleteRoundsBefore(next.Round);

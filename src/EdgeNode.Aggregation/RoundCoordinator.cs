@@ -264,6 +264,7 @@ public sealed partial class RoundCoordinator : IDisposable
 
         _forwarded = false;
         _statistics = global.Config.Statistics ? NewStatisticsRound(global.Round) : null;
+        _unfitAt = -1;
         lock (_round)
         {
             _round.Clear();

@@ -4,7 +4,7 @@ using EdgeNode.Learning.Federated;
 namespace EdgeNode.Aggregation;
 
 /// <summary>Options bound from <c>EdgeNode:Aggregator</c>.</summary>
-public sealed class AggregatorOptions
+public sealed class AggregatorOptions : IValidatableObject
 {
     /// <summary>Configuration section.</summary>
     public const string Section = "EdgeNode:Aggregator";
@@ -118,6 +118,16 @@ public sealed class AggregatorOptions
     [Range(0.0, 1e9)]
     public float ClipNorm { get; set; }
 
+    /// <summary>
+    /// The first round (global v0) is a statistics round: nodes send their discriminant statistics instead of a delta,
+    /// the aggregator sums them exactly and publishes their discriminant as v1; gradient rounds refine it from there.
+    /// </summary>
+    public bool StatisticsRound { get; set; }
+
+    /// <summary>Statistics round: a sender counts as at most this many samples; one claiming more is scaled down to it (forged counts are bounded).</summary>
+    [Range(1.0, 1e12)]
+    public double MaxNodeSamples { get; set; } = 10_000;
+
     /// <summary>Hierarchy: forward this site's partial aggregate to the parent fleet's aggregator and follow its global head.</summary>
     public string? ParentFleet { get; set; }
 
@@ -126,6 +136,18 @@ public sealed class AggregatorOptions
 
     /// <summary>Hierarchy: this site's private key (PKCS#8 PEM) for signing forwarded aggregates.</summary>
     public string? SigningKeyPath { get; set; }
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // The host's statistics round sums without noise: with DP on, it would publish the fleet's exact statistics.
+        if (StatisticsRound && DpNoiseMultiplier > 0)
+        {
+            yield return new ValidationResult(
+                "StatisticsRound (EdgeNode__Aggregator__StatisticsRound) is not noised by the aggregator host; turn it off or set DpNoiseMultiplier (EdgeNode__Aggregator__DpNoiseMultiplier) to 0.",
+                [nameof(StatisticsRound), nameof(DpNoiseMultiplier)]);
+        }
+    }
 
     /// <summary>The aggregation settings these options mean.</summary>
     public AggregationOptions ToAggregation() => new()

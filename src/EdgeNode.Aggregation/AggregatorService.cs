@@ -10,7 +10,8 @@ namespace EdgeNode.Aggregation;
 /// <summary>
 /// Runs the MQTT connection, takes updates from the shared subscription (acknowledged only after they are
 /// persisted), closes rounds on a 100 ms tick and publishes the global head retained; a site forwards its
-/// partial aggregate to the parent fleet and republishes the parent's global head.
+/// partial aggregate to the parent fleet and republishes the parent's global head. A retained global head on its topic
+/// that this aggregator did not sign (or an older one) is replaced with the current one at the next tick.
 /// </summary>
 public sealed class AggregatorService(
     MqttMessageBus bus,
@@ -26,6 +27,7 @@ public sealed class AggregatorService(
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[]? _forwardPending;
     private EcdsaSigner? _headSigner;
+    private EcdsaKeyRing? _ownKey;
     /// <summary>The coordinator (state of the open round).</summary>
     public RoundCoordinator Coordinator => coordinator;
 
@@ -38,6 +40,9 @@ public sealed class AggregatorService(
         await coordinator.InitializeAsync(stoppingToken);
         using var headSigner = await LoadHeadSignerAsync(stoppingToken);
         _headSigner = headSigner;
+        using var ownKey = new EcdsaKeyRing();
+        ownKey.Register("self", headSigner.ExportPublicKeyPem());
+        _ownKey = ownKey;
         bus.Connected += _ =>
         {
             // Subscriptions are in place when Connected fires; the global goes out (again) at the next tick.
@@ -46,6 +51,7 @@ public sealed class AggregatorService(
             return Task.CompletedTask;
         };
         await bus.SubscribeAsync(_topics.SharedUpdates(options.ShareGroup), OnUpdateAsync, stoppingToken);
+        await bus.SubscribeAsync(_topics.Global, OnOwnGlobalAsync, stoppingToken);
         if (options.ParentFleet is { } parent)
         {
             await bus.SubscribeAsync(new FleetTopics(mqtt.TopicPrefix, parent).Global, OnParentGlobalAsync, stoppingToken);
@@ -169,6 +175,33 @@ public sealed class AggregatorService(
         {
             Log.UpdateReceived(logger, message.Topic, outcome);
         }
+    }
+
+    // The retained global is what a node that comes online reads first. Whatever replaced it (a forged or unsigned head
+    // that got past the ACL, an old head replayed, a cleared retained message) would hide the real head from such a node
+    // until the next round closed, and without its update the round might never close: put the real one back.
+    private Task OnOwnGlobalAsync(BusMessage message, CancellationToken cancellationToken)
+    {
+        string? problem;
+        try
+        {
+            var seen = GlobalHead.Parse(message.Payload);
+            problem = seen.SignerIn(_ownKey!) is null ? "not signed by this aggregator"
+                : seen.Version < coordinator.Current.Version ? "an older version"
+                : null;
+        }
+        catch (InvalidDataException ex)
+        {
+            problem = ex.Message;
+        }
+
+        if (problem is not null)
+        {
+            Log.GlobalReplaced(logger, message.Topic, problem);
+            _globalPending = true;
+        }
+
+        return Task.CompletedTask;
     }
 
     private async Task OnParentGlobalAsync(BusMessage message, CancellationToken cancellationToken)

@@ -31,6 +31,18 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Warning, "The parent's global head on {Topic} is not valid: {Reason}")]
     public static partial void ParentGlobalInvalid(ILogger logger, string topic, string reason);
 
+    [LoggerMessage(10, LogLevel.Information, "Statistics round {Round} closed: {Updates} updates, {Samples} samples summed, shrinkage {Shrinkage}; discriminant published as global v{Version}")]
+    public static partial void StatisticsRoundClosed(ILogger logger, long round, int updates, double samples, double shrinkage, long version);
+
+    [LoggerMessage(11, LogLevel.Warning, "Statistics update from {Node} bounded: {Reason}")]
+    public static partial void StatisticsBounded(ILogger logger, string node, string reason);
+
+    [LoggerMessage(13, LogLevel.Error, "Statistics round {Round}: the sum of {Updates} updates could not be fitted ({Reason}); the round stays open until more arrive or the deadline")]
+    public static partial void StatisticsUnfit(ILogger logger, long round, int updates, string reason);
+
+    [LoggerMessage(12, LogLevel.Warning, "The retained global head on {Topic} was replaced ({Reason}); republishing the current one (check the broker ACL)")]
+    public static partial void GlobalReplaced(ILogger logger, string topic, string reason);
+
     [LoggerMessage(20, LogLevel.Warning, "The head-signing key {KeyPath} is readable by its group or others; chmod 600 it (anyone who reads it can sign global heads)")]
     public static partial void KeyFileExposed(ILogger logger, string keyPath);
 }

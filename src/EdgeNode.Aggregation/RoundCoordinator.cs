@@ -8,9 +8,10 @@ namespace EdgeNode.Aggregation;
 /// <summary>
 /// The round state machine: verifies and persists updates, counts each node once per round, closes the round at
 /// the minimum count or the deadline, and produces the next global head (or, for a site, the partial aggregate
-/// to forward). Thread-safe; transport-free.
+/// to forward). A statistics round (<c>config.statistics</c>) sums discriminant statistics instead and publishes their
+/// discriminant (<c>RoundCoordinator.Statistics.cs</c>). Thread-safe; transport-free.
 /// </summary>
-public sealed class RoundCoordinator : IDisposable
+public sealed partial class RoundCoordinator : IDisposable
 {
     private readonly AggregatorOptions _options;
     private readonly AggregationOptions _aggregation;
@@ -27,6 +28,7 @@ public sealed class RoundCoordinator : IDisposable
     private HeadModel _head = null!;
     private int[] _layout = [];
     private bool _forwarded;
+    private StatisticsRound? _statistics;
 
     /// <summary>Creates the coordinator; call <see cref="InitializeAsync"/> before use.</summary>
     public RoundCoordinator(AggregatorOptions options, EcdsaKeyRing keys, EcdsaSigner? siteSigner, TimeProvider time, ILogger<RoundCoordinator> logger)
@@ -51,7 +53,7 @@ public sealed class RoundCoordinator : IDisposable
         {
             lock (_round)
             {
-                return _round.Count;
+                return _statistics?.Count ?? _round.Count;
             }
         }
     }
@@ -70,7 +72,8 @@ public sealed class RoundCoordinator : IDisposable
         else
         {
             var head = HeadSerializer.Deserialize(await File.ReadAllBytesAsync(_options.InitialHeadPath, cancellationToken)).Head;
-            Current = GlobalHead.Create(head, 0, 1, _time.GetUtcNow().AddSeconds(_options.RoundSeconds), _options.ToTrainingConfig());
+            var config = _options.ToTrainingConfig() with { Statistics = _options.StatisticsRound };
+            Current = GlobalHead.Create(head, 0, 1, _time.GetUtcNow().AddSeconds(_options.RoundSeconds), config);
             await _store.SaveGlobalAsync(Current.ToBytes(), cancellationToken);
         }
 
@@ -78,6 +81,12 @@ public sealed class RoundCoordinator : IDisposable
         _replays = new ReplayGuard(_store);
         foreach (var message in _store.LoadUpdates(Current.Round))
         {
+            if (_statistics is not null)
+            {
+                ResumeStatistics(message);
+                continue;
+            }
+
             var (outcome, reason) = UpdateScreen.Check(message, _keys, Current, _head, _layout, _options, out var delta, out _);
             if (outcome == UpdateOutcome.Accepted)
             {
@@ -103,6 +112,11 @@ public sealed class RoundCoordinator : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            if (_statistics is not null)
+            {
+                return await OfferStatisticsAsync(message, topicNode, cancellationToken);
+            }
+
             var (outcome, reason) = UpdateScreen.Check(message, _keys, Current, _head, _layout, _options, out var delta, out var round);
             if (outcome != UpdateOutcome.Accepted)
             {
@@ -151,18 +165,24 @@ public sealed class RoundCoordinator : IDisposable
         try
         {
             var now = _time.GetUtcNow();
-            var due = _round.Count >= _options.MinUpdates || now >= Current.Deadline;
+            var count = _statistics?.Count ?? _round.Count;
+            var due = count >= _options.MinUpdates || now >= Current.Deadline;
             if (!due || _forwarded)
             {
                 return null;
             }
 
-            if (_round.Count == 0)
+            if (count == 0)
             {
                 // Nothing arrived: keep the head, move the deadline.
                 Current = Current with { Deadline = now.AddSeconds(_options.RoundSeconds) };
                 await _store.SaveGlobalAsync(Current.ToBytes(), cancellationToken);
                 return new RoundClose(Current, null, null);
+            }
+
+            if (_statistics is not null)
+            {
+                return await CloseStatisticsAsync(now, cancellationToken);
             }
 
             var result = RobustAggregator.Aggregate([.. _round.Values], Current.Version, _aggregation, _noise);
@@ -237,12 +257,14 @@ public sealed class RoundCoordinator : IDisposable
         Current = global;
         _head = global.ReadHead();
         _layout = TensorLayout.Of(_head);
-        if (keepRound)
+        if (keepRound && (_statistics is not null) == global.Config.Statistics)
         {
             return;
         }
 
         _forwarded = false;
+        _statistics = global.Config.Statistics ? NewStatisticsRound(global.Round) : null;
+        _unfitAt = -1;
         lock (_round)
         {
             _round.Clear();

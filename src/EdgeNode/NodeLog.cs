@@ -59,6 +59,12 @@ internal static partial class NodeLog
     [LoggerMessage(16, LogLevel.Information, "Adopted global head v{GlobalVersion} as head v{HeadVersion} ({Classes} classes)")]
     public static partial void FederatedAdopted(ILogger logger, long globalVersion, int headVersion, int classes);
 
+    [LoggerMessage(40, LogLevel.Information, "Statistics round of global head v{Version}: sending the statistics of {Samples} labels (the ledger's training split and the stored validation samples)")]
+    public static partial void FederatedStatistics(ILogger logger, long version, double samples);
+
+    [LoggerMessage(41, LogLevel.Information, "Statistics round of global head v{Version}: the ledger holds labels of class '{Label}', which the fleet head lacks; sending the statistics of the stored samples of the fleet's classes instead")]
+    public static partial void FederatedStatisticsFallback(ILogger logger, long version, string label);
+
     [LoggerMessage(17, LogLevel.Information, "Training from global head v{Version} on {Samples} local samples ({Skipped} skipped: other backbone or class not in the fleet head)")]
     public static partial void FederatedTraining(ILogger logger, long version, int samples, int skipped);
 

@@ -16,4 +16,21 @@ public sealed class AggregatorOptionsTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains(name, string.Join(";", error.Failures), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Start_StatisticsRoundWithDpNoise_FailsNamingBoth()
+    {
+        using var host = AggregatorHost.Create(["--EdgeNode:Aggregator:StatisticsRound=true", "--EdgeNode:Aggregator:DpNoiseMultiplier=1"]).Build();
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("EdgeNode__Aggregator__StatisticsRound", string.Join(";", error.Failures), StringComparison.Ordinal);
+        Assert.Contains("EdgeNode__Aggregator__DpNoiseMultiplier", string.Join(";", error.Failures), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_MaxNodeSamplesBelowOne_FailsNamingIt()
+    {
+        using var host = AggregatorHost.Create(["--EdgeNode:Aggregator:MaxNodeSamples=0.5"]).Build();
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("MaxNodeSamples", string.Join(";", error.Failures), StringComparison.Ordinal);
+    }
 }

@@ -155,6 +155,19 @@ internal sealed class FleetHarness : IAsyncDisposable
         throw new TimeoutException($"No global head v{version} within the timeout.");
     }
 
+    /// <summary>The retained global head as a node that just came online reads it, or null (none within a second, or unparsable).</summary>
+    public async Task<GlobalHead?> ReadGlobalAsync(string fleet = Fleet)
+    {
+        try
+        {
+            return await ReadRetainedAsync($"edgenode/fleet/{fleet}/fl/global");
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
+    }
+
     public async Task PublishAsync(string node, byte[] update, string fleet = Fleet)
     {
         foreach (var chunk in MessageChunks.Split(update, 256 * 1024))

@@ -22,8 +22,10 @@ public sealed class FederatedNodeTests : IDisposable
     private static readonly TimeSpan Reply = TimeSpan.FromSeconds(20);
     private readonly TempDirectory _dir = new();
 
-    [Fact]
-    public async Task Node_TrainsFromGlobal_SignedUpdateAggregated_AdoptsNextGlobal()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Node_TrainsFromGlobal_SignedUpdateAggregated_AdoptsNextGlobal(bool statisticsRound)
     {
         await using var broker = await MosquittoBroker.StartAsync();
         await using var probe = await MqttProbe.ConnectAsync(broker.Port, $"edgenode/{Node}/telemetry", $"edgenode/{Node}/results", $"edgenode/fleet/{Fleet}/fl/updates/{Node}");
@@ -65,6 +67,7 @@ public sealed class FederatedNodeTests : IDisposable
             "--EdgeNode:Aggregator:InitialHeadPath=" + _dir.File("initial.head"),
             "--EdgeNode:Aggregator:MinUpdates=1",
             "--EdgeNode:Aggregator:RoundSeconds=600",
+            "--EdgeNode:Aggregator:StatisticsRound=" + (statisticsRound ? "true" : "false"),
         ]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         using var aggregator = builder.Build();
@@ -73,8 +76,16 @@ public sealed class FederatedNodeTests : IDisposable
         await service.Ready;
 
         // The node's update for round 1 (version 0) verifies under its registered key, and closes the round.
-        var updates = await probe.WaitUntilAsync(m => m.Any(x => x.Topic.Contains("/fl/updates/", StringComparison.Ordinal)), Startup, "the node's update");
-        Assert.NotEmpty(updates);
+        // In a statistics round (announced by v0's config.statistics) the update carries the node's statistics (codec 16, 3 chunks for d = 512).
+        Assert.Equal(statisticsRound, service.Coordinator.Current.Config.Statistics);
+        var updates = await probe.WaitUntilAsync(m => FirstUpdate(m) is not null, Startup, "the node's update");
+        var update = FirstUpdate(updates)!;
+        Assert.Equal((Node, 0L, 1L), (update.NodeId, update.BaseVersion, update.Round));
+
+        // Every label: in a statistics round the ledger's training split and the stored validation samples together.
+        Assert.Equal(8, update.SampleCount);
+        Assert.Equal(statisticsRound ? DeltaCodec.Statistics : DeltaCodec.Dense, update.Codec);
+        Assert.Equal(statisticsRound ? 512 : initial.ParameterCount, update.ParameterCount);
         var deadline = DateTime.UtcNow + Startup;
         while (service.Coordinator.Current.Version < 1)
         {
@@ -92,6 +103,20 @@ public sealed class FederatedNodeTests : IDisposable
         await node.WaitForOutputAsync("Adopted global head v1", Startup);
         Assert.False(node.HasExited, node.Output);
         await aggregator.StopAsync();
+    }
+
+    private static HeadUpdate? FirstUpdate(IReadOnlyList<ReceivedMessage> messages)
+    {
+        var assembler = new EdgeNode.Common.ChunkAssembler();
+        foreach (var m in messages.Where(x => x.Topic.Contains("/fl/updates/", StringComparison.Ordinal)))
+        {
+            if (assembler.Add(m.Bytes, Node) is { } whole)
+            {
+                return HeadUpdateWire.Read(whole).Update;
+            }
+        }
+
+        return null;
     }
 
     public void Dispose() => _dir.Dispose();

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using EdgeNode.Common;
 using EdgeNode.Core;
+using EdgeNode.Learning.Discriminant;
 
 namespace EdgeNode.Learning.Federated;
 
@@ -69,6 +70,13 @@ public sealed class FederatedClient
     /// </summary>
     public EcdsaKeyRing? TrustedAggregators { get; set; }
 
+    /// <summary>
+    /// In a statistics round (<see cref="FederatedTrainingConfig.Statistics"/>), the node's statistics to send, e.g. its ledger
+    /// of every label it was given, which outlives the replay reservoir. Null, or a null or empty result: the statistics
+    /// of the samples the constructor's source returns.
+    /// </summary>
+    public Func<GlobalHead, CancellationToken, ValueTask<DiscriminantStatistics?>>? Statistics { get; set; }
+
     /// <summary>Raised when an update could not be built or sent (the next global retries).</summary>
     public event Action<string, Exception>? Failed;
 
@@ -96,15 +104,19 @@ public sealed class FederatedClient
 
                 try
                 {
-                    var samples = await _samples(global, cancellationToken);
-                    if (samples.Count == 0)
+                    var resend = _last is { } last && last.Version == global.Version;
+                    var statistics = !resend && global.Config.Statistics && Statistics is { } source ? await source(global, cancellationToken) : null;
+                    var samples = statistics is { Count: > 0 } ? null : await _samples(global, cancellationToken);
+                    if (samples is { Count: 0 })
                     {
                         continue;
                     }
 
                     // The same version again (an aggregator restart re-announces it): resend the update, which the aggregator counts once.
-                    var wire = _last is { } last && last.Version == global.Version
-                        ? last.Wire
+                    var wire = resend
+                        ? _last!.Value.Wire
+                        : samples is null
+                        ? _trainer.Contribute(global, statistics!).Wire
                         : (await LowPriorityWork.RunAsync("federated-training", () => _trainer.Train(global, samples, unchecked((int)global.Version), cancellationToken))).Wire;
                     _last = (global.Version, wire);
                     foreach (var chunk in MessageChunks.Split(wire, _maxChunkBytes))

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using EdgeNode.Common;
+using EdgeNode.Learning.Discriminant;
 
 namespace EdgeNode.Learning.Federated;
 
@@ -22,7 +23,10 @@ public sealed class FederatedTrainer(string nodeId, EcdsaSigner signer)
     /// <summary>The node id updates are sent as.</summary>
     public string NodeId { get; } = nodeId;
 
-    /// <summary>Trains from <paramref name="global"/> on <paramref name="local"/>; returns the signed wire bytes and the update.</summary>
+    /// <summary>
+    /// Trains from <paramref name="global"/> on <paramref name="local"/> (or, in a statistics round, sums the local samples'
+    /// discriminant statistics, float32 on the wire); returns the signed wire bytes and the update.
+    /// </summary>
     /// <exception cref="ArgumentException">The samples do not fit the head, or hold a class the fleet head lacks.</exception>
     public (byte[] Wire, HeadUpdate Update) Train(GlobalHead global, SampleSet local, int seed, CancellationToken cancellationToken)
     {
@@ -35,6 +39,12 @@ public sealed class FederatedTrainer(string nodeId, EcdsaSigner signer)
             {
                 throw new ArgumentException($"The local class '{label}' is not in the fleet head.", nameof(local));
             }
+        }
+
+        if (global.Config.Statistics)
+        {
+            // A statistics round: the exact sums of the local samples, not a delta (the next global is their discriminant).
+            return Contribute(global, StatisticsContribution.Of(local));
         }
 
         var head = start.Clone();
@@ -87,6 +97,33 @@ public sealed class FederatedTrainer(string nodeId, EcdsaSigner signer)
 
         var payload = DeltaEncoder.Encode(delta, TensorLayout.Of(head), codec, codec.Codec == DeltaCodec.Dense ? [] : _residual);
         var update = new HeadUpdate(NodeId, global.Round, global.Version, local.Count, (float)report.FinalLoss, codec.Codec, delta.Length, payload);
+        return (HeadUpdateWire.Write(update, signer), update);
+    }
+
+    /// <summary>
+    /// A statistics round's update (<see cref="DeltaCodec.Statistics"/>, float32 on the wire) carrying <paramref name="statistics"/>
+    /// (e.g. the node's ledger of every label it was given), signed as any update.
+    /// </summary>
+    /// <exception cref="ArgumentException">Another dimension than the fleet head's, or samples of a class the fleet head lacks.</exception>
+    public (byte[] Wire, HeadUpdate Update) Contribute(GlobalHead global, DiscriminantStatistics statistics)
+    {
+        ArgumentNullException.ThrowIfNull(global);
+        ArgumentNullException.ThrowIfNull(statistics);
+        var fleet = global.ReadHead();
+        if (statistics.Dimension != fleet.InputSize)
+        {
+            throw new ArgumentException($"The statistics are {statistics.Dimension}-d; the fleet head takes {fleet.InputSize}.", nameof(statistics));
+        }
+
+        for (var c = 0; c < statistics.Classes.Count; c++)
+        {
+            if (statistics.CountOf(c) > 0 && fleet.IndexOf(statistics.Classes[c]) < 0)
+            {
+                throw new ArgumentException($"The local class '{statistics.Classes[c]}' is not in the fleet head.", nameof(statistics));
+            }
+        }
+
+        var update = StatisticsContribution.Update(NodeId, global.Round, global.Version, statistics);
         return (HeadUpdateWire.Write(update, signer), update);
     }
 

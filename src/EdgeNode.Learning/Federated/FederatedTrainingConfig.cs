@@ -24,6 +24,13 @@ public sealed record FederatedTrainingConfig
     /// </summary>
     public bool Scaffold { get; init; }
 
+    /// <summary>
+    /// The round is a statistics round (issue 15): nodes send their discriminant statistics (counts, sums, second moment;
+    /// <see cref="DeltaCodec.Statistics"/>) instead of a gradient delta, and the next global head is the discriminant of
+    /// their exact sum. The training settings then apply to the gradient rounds that follow.
+    /// </summary>
+    public bool Statistics { get; init; }
+
     /// <summary>Local mini-batch size.</summary>
     public int BatchSize { get; init; } = 32;
 

@@ -80,6 +80,7 @@ public sealed record GlobalHead(long Version, long Round, DateTimeOffset Deadlin
             w.WriteNumber("localSteps", Config.LocalSteps);
             w.WriteNumber("dynamic", Config.Dynamic);
             w.WriteBoolean("scaffold", Config.Scaffold);
+            w.WriteBoolean("statistics", Config.Statistics);
             w.WriteEndObject();
             w.WriteEndObject();
         }
@@ -142,6 +143,9 @@ public sealed record GlobalHead(long Version, long Round, DateTimeOffset Deadlin
                 LocalSteps = c.TryGetProperty("localSteps", out var steps) ? steps.GetInt32() : 0,
                 Dynamic = c.TryGetProperty("dynamic", out var dynamic) ? dynamic.GetSingle() : 0,
                 Scaffold = c.TryGetProperty("scaffold", out var scaffold) && scaffold.GetBoolean(),
+
+                // Absent before the statistics round: a gradient round.
+                Statistics = c.TryGetProperty("statistics", out var statistics) && statistics.GetBoolean(),
             };
             var global = new GlobalHead(
                 root.GetProperty("version").GetInt64(),

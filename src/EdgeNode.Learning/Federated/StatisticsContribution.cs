@@ -43,8 +43,14 @@ public static class StatisticsContribution
     public static byte[] Write(string nodeId, long round, long baseVersion, DiscriminantStatistics statistics, EcdsaSigner signer, StatisticsPrecision precision = StatisticsPrecision.Compact)
     {
         ArgumentNullException.ThrowIfNull(statistics);
+        return HeadUpdateWire.Write(Update(nodeId, round, baseVersion, statistics, precision), signer);
+    }
+
+    /// <summary>The unsigned update (codec <see cref="DeltaCodec.Statistics"/>, sample count ⌈N⌉) carrying <paramref name="statistics"/>.</summary>
+    public static HeadUpdate Update(string nodeId, long round, long baseVersion, DiscriminantStatistics statistics, StatisticsPrecision precision = StatisticsPrecision.Compact)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
         var count = (int)Math.Min(int.MaxValue, Math.Ceiling(statistics.Count));
-        var update = new HeadUpdate(nodeId, round, baseVersion, count, 0, DeltaCodec.Statistics, statistics.Dimension, StatisticsCodec.Encode(statistics, precision));
-        return HeadUpdateWire.Write(update, signer);
+        return new HeadUpdate(nodeId, round, baseVersion, count, 0, DeltaCodec.Statistics, statistics.Dimension, StatisticsCodec.Encode(statistics, precision));
     }
 }

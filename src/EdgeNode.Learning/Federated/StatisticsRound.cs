@@ -41,31 +41,43 @@ public sealed class StatisticsRound
     /// <summary>(ε, δ = 1e-5) of the round when it is noised; 0 otherwise.</summary>
     public double Epsilon => _options.NoiseMultiplier > 0 ? StatisticsNoise.Epsilon(_options.NoiseMultiplier) : 0;
 
-    /// <summary>Variance of the noise on each second-moment entry of <see cref="Close"/>'s sum (0 without DP), for noise-aware shrinkage.</summary>
+    /// <summary>Variance of the noise on each second-moment entry of <see cref="Close(Random?)"/>'s sum (0 without DP), for noise-aware shrinkage.</summary>
     public double MomentNoiseVariance => _options.NoiseMultiplier > 0 ? Math.Pow(StatisticsNoise.Deviations(_options.NoiseMultiplier, _options.UnitSamples, _options.ClipNorm).Moment, 2) : 0;
 
     /// <summary>Screens one whole update message and takes it when good and new.</summary>
     public (StatisticsVerdict Verdict, string? Reason) Offer(ReadOnlyMemory<byte> message)
     {
-        var (statistics, node, reason) = Screen(message);
-        if (statistics is null)
-        {
-            return (StatisticsVerdict.Rejected, reason);
-        }
+        var (statistics, node, reason) = Check(message);
+        return statistics is null ? (StatisticsVerdict.Rejected, reason) : Take(node, statistics);
+    }
 
+    /// <summary>
+    /// Screens one whole update message (signature, codec, dimension, round, finite values, consistency) without taking it:
+    /// the decoded statistics and the signed node id, or null statistics and the reason. Changes nothing.
+    /// </summary>
+    public (DiscriminantStatistics? Statistics, string Node, string? Reason) Check(ReadOnlyMemory<byte> message) => Screen(message);
+
+    /// <summary>Takes <paramref name="statistics"/> (from <see cref="Check"/>) as <paramref name="node"/>'s, scaled down to its sample bound; the first one of a node counts.</summary>
+    public (StatisticsVerdict Verdict, string? Reason) Take(string node, DiscriminantStatistics statistics)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(statistics);
         var limit = _limits.GetValueOrDefault(node, _options.MaxSamplesPerNode);
         var bounded = statistics.Count > limit;
-        if (bounded)
-        {
-            statistics.Scale(limit / statistics.Count);
-        }
-
         lock (_accepted)
         {
-            if (!_accepted.TryAdd(node, statistics))
+            if (_accepted.ContainsKey(node))
             {
                 return (StatisticsVerdict.Duplicate, null);
             }
+
+            if (bounded)
+            {
+                statistics = statistics.Clone();
+                statistics.Scale(limit / statistics.Count);
+            }
+
+            _accepted.Add(node, statistics);
         }
 
         return bounded
@@ -73,11 +85,45 @@ public sealed class StatisticsRound
             : (StatisticsVerdict.Accepted, null);
     }
 
+    /// <summary>Whether <paramref name="node"/> has contributed to the round.</summary>
+    public bool Contains(string node)
+    {
+        lock (_accepted)
+        {
+            return _accepted.ContainsKey(node);
+        }
+    }
+
+    /// <summary>The nodes that contributed, in id order.</summary>
+    public IReadOnlyList<string> Nodes
+    {
+        get
+        {
+            lock (_accepted)
+            {
+                return [.. _accepted.Keys];
+            }
+        }
+    }
+
     /// <summary>The sum of the updates taken (in node-id order, so the result does not depend on arrival), noised when DP is on.</summary>
     /// <exception cref="InvalidOperationException">No update was taken.</exception>
-    public DiscriminantStatistics Close(Random? noise = null)
+    public DiscriminantStatistics Close(Random? noise = null) => Close([], noise);
+
+    /// <summary>
+    /// As <see cref="Close(Random?)"/>, with <paramref name="classes"/> first in the sum's class order (the fleet head's order,
+    /// so the fitted head keeps it); classes only the updates name follow in node-id order.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No update was taken.</exception>
+    public DiscriminantStatistics Close(IEnumerable<string> classes, Random? noise = null)
     {
+        ArgumentNullException.ThrowIfNull(classes);
         var total = new DiscriminantStatistics(_options.Dimension);
+        foreach (var label in classes)
+        {
+            total.AddClass(label);
+        }
+
         lock (_accepted)
         {
             if (_accepted.Count == 0)

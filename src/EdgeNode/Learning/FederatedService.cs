@@ -3,6 +3,7 @@ using EdgeNode.Common;
 using EdgeNode.Core;
 using EdgeNode.Hosting;
 using EdgeNode.Learning;
+using EdgeNode.Learning.Discriminant;
 using EdgeNode.Learning.Federated;
 using EdgeNode.Messaging;
 using EdgeNode.Storage;
@@ -25,6 +26,8 @@ internal sealed class FederatedService(
     IOptions<MqttOptions> mqtt,
     IOptions<StorageOptions> storage,
     ISampleStore samples,
+    StatisticsLedger ledger,
+    IOptions<LearningOptions> learning,
     IInferenceEngine engine,
     ActiveHead active,
     HeadRepository repository,
@@ -48,7 +51,11 @@ internal sealed class FederatedService(
         var keyPath = string.IsNullOrWhiteSpace(o.KeyPath) ? Path.Combine(dataDirectory, "keys", "federated.key") : o.KeyPath;
         using var signer = await LoadOrCreateKeyAsync(keyPath, stoppingToken);
         using var aggregators = LoadAggregatorKeys(string.IsNullOrWhiteSpace(o.AggregatorKeysPath) ? Path.Combine(dataDirectory, "keys", "aggregators") : o.AggregatorKeysPath);
-        var client = new FederatedClient(bus, mqtt.Value.TopicPrefix, o.Fleet, identity.NodeId, signer, LocalSamplesAsync, o.MaxChunkBytes) { TrustedAggregators = aggregators };
+        var client = new FederatedClient(bus, mqtt.Value.TopicPrefix, o.Fleet, identity.NodeId, signer, LocalSamplesAsync, o.MaxChunkBytes)
+        {
+            TrustedAggregators = aggregators,
+            Statistics = LocalStatisticsAsync,
+        };
         client.Failed += (_, ex) => NodeLog.FederatedRoundFailed(logger, ex.Message);
         if (o.AdoptGlobal)
         {
@@ -92,6 +99,48 @@ internal sealed class FederatedService(
 
         NodeLog.FederatedTraining(logger, global.Version, set.Count, skipped);
         return set;
+    }
+
+    /// <summary>
+    /// A statistics round's statistics: the ledger's (every training label, also those the replay reservoir dropped) plus the
+    /// stored validation samples, which the ledger leaves to the local gate; null (the stored samples instead) when the
+    /// ledger holds a class the fleet head lacks, whose samples cannot be taken back out of its second moment.
+    /// </summary>
+    private async ValueTask<DiscriminantStatistics?> LocalStatisticsAsync(GlobalHead global, CancellationToken cancellationToken)
+    {
+        var fleetHead = global.ReadHead();
+        var model = engine.Model;
+        IReadOnlyList<LabeledSample> stored;
+        try
+        {
+            stored = await samples.ListAsync(new SampleQuery(ModelId: model.Id, Limit: int.MaxValue, IncludeEmbedding: true), cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            NodeLog.FederatedRoundFailed(logger, "reading the sample store: " + ex.Message);
+            return null;
+        }
+
+        var statistics = await ledger.SnapshotAsync(model.Id, model.EmbeddingSize, stored, cancellationToken);
+        foreach (var sample in stored)
+        {
+            if (sample.Embedding is { } e && e.Length == model.EmbeddingSize && EmbeddingGuard.IsFinite(e) && sample.ModelId == model.Id && GatedTraining.IsValidation(sample.Id, learning.Value.ValidationFraction))
+            {
+                statistics.Add(e, sample.Label);
+            }
+        }
+
+        for (var c = 0; c < statistics.Classes.Count; c++)
+        {
+            if (statistics.CountOf(c) > 0 && fleetHead.IndexOf(statistics.Classes[c]) < 0)
+            {
+                NodeLog.FederatedStatisticsFallback(logger, global.Version, statistics.Classes[c]);
+                return null;
+            }
+        }
+
+        NodeLog.FederatedStatistics(logger, global.Version, statistics.Count);
+        return statistics;
     }
 
     private async Task AdoptAsync(GlobalHead global, CancellationToken cancellationToken)

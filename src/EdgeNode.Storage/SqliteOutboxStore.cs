@@ -25,10 +25,16 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
     private readonly SqliteConnection _readConnection;
     private readonly SqliteWriter _writer;
     private readonly SemaphoreSlim _readGate = new(1, 1);
+    private readonly ILogger _logger;
+    private long _damagedBatches;
+    private long _consecutiveDamaged;
+    private long _damageLost;
+    private long _damagedAfter = long.MaxValue;
 
-    private SqliteOutboxStore(string path, SqliteConnection writeConnection, SqliteConnection readConnection, SqliteWriter writer, SizeBudget budget)
+    private SqliteOutboxStore(string path, SqliteConnection writeConnection, SqliteConnection readConnection, SqliteWriter writer, SizeBudget budget, ILogger logger)
     {
         Path = path;
+        _logger = logger;
         _writeConnection = writeConnection;
         _readConnection = readConnection;
         _writer = writer;
@@ -63,7 +69,7 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
             reader = DatabaseFile.Create(options.Path, readOnly: true);
             await reader.OpenAsync(cancellationToken);
             Log.Opened(logger, options.Path, SchemaMigrations.LatestVersion, state.Pending, budget.CapBytes, options.Durability);
-            return new SqliteOutboxStore(options.Path, connection, reader, new SqliteWriter(connection, retention, state, options, time, logger), budget);
+            return new SqliteOutboxStore(options.Path, connection, reader, new SqliteWriter(connection, retention, state, options, time, logger), budget, logger);
         }
         catch
         {
@@ -112,16 +118,34 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
             command.Parameters.AddWithValue("$after", afterSeq);
             command.Parameters.AddWithValue("$max", max);
             var list = new List<OutboxMessage>(Math.Min(max, 1024));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            try
             {
-                list.Add(new OutboxMessage(
-                    reader.GetInt64(0),
-                    reader.GetString(1),
-                    (MessageKind)reader.GetInt32(2),
-                    reader.GetString(3),
-                    (byte[])reader.GetValue(4),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    list.Add(new OutboxMessage(
+                        reader.GetInt64(0),
+                        reader.GetString(1),
+                        (MessageKind)reader.GetInt32(2),
+                        reader.GetString(3),
+                        (byte[])reader.GetValue(4),
+                        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))));
+                }
+            }
+            catch (SqliteException ex) when (SqliteErrors.IsDamage(ex))
+            {
+                throw Damaged(ex, afterSeq);
+            }
+
+            // Only a read that covers the row after the failed one clears the run: the drain reads the healthy start
+            // of the backlog again at every session, and that says nothing about the damage further on.
+            if (afterSeq <= _damagedAfter && (list.Count < max || list[^1].Seq > _damagedAfter))
+            {
+                var failures = Interlocked.Exchange(ref _consecutiveDamaged, 0);
+                if (failures > 0)
+                {
+                    Log.DamageReadRecovered(_logger, Path, failures);
+                }
             }
 
             return list;
@@ -165,13 +189,26 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
                 var created = await DatabaseFile.ScalarAsync(_readConnection, "SELECT created_at FROM messages WHERE delivered_at IS NULL ORDER BY seq LIMIT 1", cancellationToken);
                 oldest = created == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(created);
             }
+            catch (SqliteException ex) when (SqliteErrors.IsDamage(ex))
+            {
+                // The drain's reads count the damage (the counters below); the oldest item's age is unknown meanwhile.
+            }
             finally
             {
                 _readGate.Release();
             }
         }
 
-        return new OutboxStats(state.Pending, oldest, state.Dropped, state.LastSeq, full, failures);
+        return new OutboxStats(
+            state.Pending,
+            oldest,
+            state.Dropped,
+            state.LastSeq,
+            full,
+            failures,
+            Interlocked.Read(ref _damagedBatches),
+            Interlocked.Read(ref _consecutiveDamaged),
+            Interlocked.Read(ref _damageLost));
     }
 
     /// <summary>
@@ -210,6 +247,21 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
             _readGate.Release();
             _readGate.Dispose();
         }
+    }
+
+    /// <summary>Counts a read that failed on a damaged file and says what it costs.</summary>
+    private StorageDamagedException Damaged(SqliteException ex, long afterSeq)
+    {
+        _damagedAfter = afterSeq;
+        var lost = _writer.Snapshot().State.Pending;
+        Interlocked.Exchange(ref _damageLost, lost);
+        Interlocked.Increment(ref _damagedBatches);
+        if (Interlocked.Increment(ref _consecutiveDamaged) == 1)
+        {
+            Log.DamagedWhileRunning(_logger, Path, ex.Message, lost);
+        }
+
+        return new StorageDamagedException($"Database {Path} is damaged: undelivered items cannot be read ({ex.Message}); {lost} undelivered items are in the damaged file.", ex);
     }
 
     internal static string SequenceCounter(MessageKind kind) => "seq:" + kind.ToString().ToLowerInvariant();

@@ -26,10 +26,7 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
     private readonly SqliteWriter _writer;
     private readonly SemaphoreSlim _readGate = new(1, 1);
     private readonly ILogger _logger;
-    private long _damagedBatches;
-    private long _consecutiveDamaged;
-    private long _damageLost;
-    private long _damagedAfter = long.MaxValue;
+    private readonly DamageTracker _damage = new();
 
     private SqliteOutboxStore(string path, SqliteConnection writeConnection, SqliteConnection readConnection, SqliteWriter writer, SizeBudget budget, ILogger logger)
     {
@@ -134,18 +131,18 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
             }
             catch (SqliteException ex) when (SqliteErrors.IsDamage(ex))
             {
-                throw Damaged(ex, afterSeq);
+                var pending = _writer.Snapshot().State.Pending;
+                if (_damage.ReadFailed(afterSeq, pending))
+                {
+                    Log.DamagedWhileRunning(_logger, Path, ex.Message, pending);
+                }
+
+                throw new StorageDamagedException($"Database {Path} is damaged: undelivered items cannot be read ({ex.Message}); {pending} undelivered items are in the damaged file.", ex);
             }
 
-            // Only a read that covers the row after the failed one clears the run: the drain reads the healthy start
-            // of the backlog again at every session, and that says nothing about the damage further on.
-            if (afterSeq <= _damagedAfter && (list.Count < max || list[^1].Seq > _damagedAfter))
+            if (_damage.ReadSucceeded(afterSeq, list.Count, max, list.Count > 0 ? list[^1].Seq : 0) is { } run)
             {
-                var failures = Interlocked.Exchange(ref _consecutiveDamaged, 0);
-                if (failures > 0)
-                {
-                    Log.DamageReadRecovered(_logger, Path, failures);
-                }
+                Log.DamageReadRecovered(_logger, Path, run);
             }
 
             return list;
@@ -160,9 +157,29 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
     public async ValueTask MarkDeliveredAsync(IReadOnlyCollection<long> seqs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(seqs);
-        if (seqs.Count > 0)
+        if (seqs.Count == 0)
+        {
+            return;
+        }
+
+        try
         {
             await _writer.WriteAsync(WriteRequest.MarkDelivered(seqs), cancellationToken);
+        }
+        catch (StorageDamagedException ex)
+        {
+            var pending = _writer.Snapshot().State.Pending;
+            if (_damage.MarkFailed(seqs.Min(), pending))
+            {
+                Log.DamagedWhileRunning(_logger, Path, ex.Message, pending);
+            }
+
+            throw;
+        }
+
+        if (_damage.MarkSucceeded(seqs.Min(), seqs.Max()) is { } run)
+        {
+            Log.DamageReadRecovered(_logger, Path, run);
         }
     }
 
@@ -179,6 +196,7 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
     public async ValueTask<OutboxStats> GetStatsAsync(CancellationToken cancellationToken)
     {
         var (state, full, failures) = _writer.Snapshot();
+        var damage = _damage.Snapshot();
         DateTimeOffset? oldest = null;
         if (state.Pending > 0)
         {
@@ -206,9 +224,9 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
             state.LastSeq,
             full,
             failures,
-            Interlocked.Read(ref _damagedBatches),
-            Interlocked.Read(ref _consecutiveDamaged),
-            Interlocked.Read(ref _damageLost));
+            damage.Total,
+            damage.InARow,
+            damage.Lost);
     }
 
     /// <summary>
@@ -247,21 +265,6 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
             _readGate.Release();
             _readGate.Dispose();
         }
-    }
-
-    /// <summary>Counts a read that failed on a damaged file and says what it costs.</summary>
-    private StorageDamagedException Damaged(SqliteException ex, long afterSeq)
-    {
-        _damagedAfter = afterSeq;
-        var lost = _writer.Snapshot().State.Pending;
-        Interlocked.Exchange(ref _damageLost, lost);
-        Interlocked.Increment(ref _damagedBatches);
-        if (Interlocked.Increment(ref _consecutiveDamaged) == 1)
-        {
-            Log.DamagedWhileRunning(_logger, Path, ex.Message, lost);
-        }
-
-        return new StorageDamagedException($"Database {Path} is damaged: undelivered items cannot be read ({ex.Message}); {lost} undelivered items are in the damaged file.", ex);
     }
 
     internal static string SequenceCounter(MessageKind kind) => "seq:" + kind.ToString().ToLowerInvariant();

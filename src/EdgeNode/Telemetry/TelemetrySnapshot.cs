@@ -77,13 +77,13 @@ public sealed record TelemetrySnapshot
     /// <summary>Writes that failed.</summary>
     public required long StorageWriteFailures { get; init; }
 
-    /// <summary>Reads of undelivered items that failed on a damaged database file, since start (<c>storageDamagedBatches</c>).</summary>
+    /// <summary>Drain batches (reads, delivery marks) that failed on a damaged database file, since start (<c>storageDamagedBatches</c>).</summary>
     public long StorageDamagedBatches { get; init; }
 
-    /// <summary>Such failed reads since the last one that succeeded (health: unhealthy from <see cref="Health.StorageDamage.UnhealthyAfter"/>).</summary>
+    /// <summary>Such failures since the drain last got past them (health: unhealthy from <see cref="Health.StorageDamage.UnhealthyAfter"/>).</summary>
     public long StorageDamagedInARow { get; init; }
 
-    /// <summary>Undelivered items in the damaged file at the latest failed read (<c>storageDamageLost</c>).</summary>
+    /// <summary>Undelivered items in the damaged file at the latest failure (<c>storageDamageLost</c>).</summary>
     public long StorageDamageLost { get; init; }
 
     /// <summary>The region classified instead of the whole frame (<c>EdgeNode:Region</c>); null for the whole frame.</summary>

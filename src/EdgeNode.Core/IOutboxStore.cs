@@ -37,4 +37,19 @@ public interface IOutboxStore
 /// <param name="LastSeq">Highest store-assigned <see cref="OutboxMessage.Seq"/> so far (0 when empty).</param>
 /// <param name="StorageFull">True while writes fail because the disk (or the size cap) is full.</param>
 /// <param name="WriteFailures">Items that could not be stored at all since start (full disk, I/O error).</param>
-public readonly record struct OutboxStats(long Pending, DateTimeOffset? OldestPending, long Dropped, long LastSeq = 0, bool StorageFull = false, long WriteFailures = 0);
+/// <param name="DamagedBatches">Batches of the drain (reads of undelivered items, delivery marks) that failed because the file is damaged, since start.</param>
+/// <param name="ConsecutiveDamagedBatches">Such failures since the drain last got past the places that failed (0 once it does).</param>
+/// <param name="DamageLost">
+/// Undelivered items in the file when the latest damaged batch failed: they cannot be sent from it, and the restart's
+/// recovery moves the file aside with them; 0 while no read has failed.
+/// </param>
+public readonly record struct OutboxStats(
+    long Pending,
+    DateTimeOffset? OldestPending,
+    long Dropped,
+    long LastSeq = 0,
+    bool StorageFull = false,
+    long WriteFailures = 0,
+    long DamagedBatches = 0,
+    long ConsecutiveDamagedBatches = 0,
+    long DamageLost = 0);

@@ -6,7 +6,10 @@ namespace EdgeNode.Core;
 /// </summary>
 public interface ISampleStore
 {
-    /// <summary>Offers a labelled sample to its class's reservoir of <paramref name="capacityPerClass"/> slots.</summary>
+    /// <summary>
+    /// Offers a labelled sample to its class's reservoir of <paramref name="capacityPerClass"/> slots. Throws
+    /// <see cref="SampleRefusedException"/>, having written nothing, when a bound of the store or the file is reached.
+    /// </summary>
     ValueTask<SampleAddResult> AddAsync(NewSample sample, int capacityPerClass, CancellationToken cancellationToken);
 
     /// <summary>Samples matching <paramref name="query"/>, newest first.</summary>

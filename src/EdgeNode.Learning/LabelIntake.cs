@@ -75,7 +75,17 @@ public sealed class LabelIntake(ISampleStore store, RecentEmbeddings recent, Lab
         // The image goes with the sample only where it was kept (StoreImages) and is still in the ring.
         // A missing image must stay null: a null byte[] converts to an empty, non-null ReadOnlyMemory.
         ReadOnlyMemory<byte>? image = images?.Find(entry.ResultId) is { } jpeg ? new ReadOnlyMemory<byte>(jpeg) : (ReadOnlyMemory<byte>?)null;
-        var added = await store.AddAsync(new NewSample(label, source, entry.ModelId, entry.Embedding, now, entry.ResultId, image), capacityPerClass, cancellationToken);
+        SampleAddResult added;
+        try
+        {
+            added = await store.AddAsync(new NewSample(label, source, entry.ModelId, entry.Embedding, now, entry.ResultId, image), capacityPerClass, cancellationToken);
+        }
+        catch (SampleRefusedException ex)
+        {
+            // A bound of the store or the file: nothing was written (undelivered results keep their room).
+            return LabelOutcome.Fail(ex.Code, ex.Message);
+        }
+
         return new LabelOutcome(true, ResultId: entry.ResultId, Stored: added.Stored, SampleId: added.Stored ? added.Id : null);
     }
 }

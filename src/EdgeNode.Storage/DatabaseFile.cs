@@ -21,6 +21,7 @@ internal static class DatabaseFile
         {
             try
             {
+                ProbeFolder(path);
                 return await OpenCheckedAsync(path, cancellationToken);
             }
             catch (SqliteException ex) when (SqliteErrors.IsDamage(ex) && File.Exists(path))
@@ -30,14 +31,14 @@ internal static class DatabaseFile
                 CorruptCopies.Prune(path, logger);
                 return await OpenCheckedAsync(path, cancellationToken);
             }
-            catch (SqliteException ex) when (attempt < OpenAttempts)
+            catch (Exception ex) when (IsNotDamage(ex) && attempt < OpenAttempts)
             {
                 // Not damage (full disk, EIO, permissions, read-only filesystem): the file stays, the open is retried.
                 Log.OpenRetrying(logger, path, attempt, OpenAttempts, ex.Message, delay.TotalSeconds);
                 await Task.Delay(delay, time, cancellationToken);
                 delay *= 2;
             }
-            catch (SqliteException ex)
+            catch (Exception ex) when (IsNotDamage(ex))
             {
                 throw new IOException($"Database {path} cannot be opened after {OpenAttempts} attempts ({ex.Message}). It is not damaged and was left where it is, with its undelivered data: free space, fix the permissions or remount the filesystem read-write, then start the node again.", ex);
             }
@@ -48,6 +49,30 @@ internal static class DatabaseFile
     internal const int OpenAttempts = 4;
 
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(0.25);
+
+    /// <summary>SQLITE_READONLY: what a write to the file would fail with.</summary>
+    private const int ReadOnly = 8;
+
+    private static bool IsNotDamage(Exception ex) => ex is SqliteException or IOException or UnauthorizedAccessException;
+
+    /// <summary>
+    /// The folder must take new files (the WAL, its index, the node's other state): a read-only filesystem or an
+    /// immutable folder is found here, before SQLite would open an existing file read-only without a word.
+    /// </summary>
+    private static void ProbeFolder(string path)
+    {
+        var probe = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", "." + Path.GetFileName(path) + ".probe-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        try
+        {
+            using (new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"the folder of {path} is read-only ({ex.Message})", ex);
+        }
+    }
 
     /// <summary>Opens a connection (no migration) for reading; <paramref name="readOnly"/> forbids any write.</summary>
     public static SqliteConnection Create(string path, bool readOnly) => new(new SqliteConnectionStringBuilder
@@ -71,6 +96,13 @@ internal static class DatabaseFile
         try
         {
             await connection.OpenAsync(cancellationToken);
+            if (SQLitePCL.raw.sqlite3_db_readonly(connection.Handle, "main") == 1)
+            {
+                // SQLite falls back to read-only when it cannot open the file for writing (a read-only filesystem,
+                // an immutable file): every write would fail later, so the start fails here and the file stays.
+                throw new SqliteException($"{path} is read-only: the filesystem or the file refuses writes", ReadOnly);
+            }
+
             var version = await ScalarAsync(connection, "PRAGMA user_version", cancellationToken);
             if (version > SchemaMigrations.LatestVersion)
             {

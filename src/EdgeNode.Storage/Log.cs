@@ -19,6 +19,12 @@ internal static partial class Log
     [LoggerMessage(14, LogLevel.Warning, "Could not delete the damaged copy {Path}: {Reason}")]
     public static partial void CorruptCopyNotDeleted(ILogger logger, string path, string reason);
 
+    [LoggerMessage(15, LogLevel.Error, "Database {Path} is damaged: the drain's reads or delivery marks fail ({Reason}); {Lost} undelivered items are in the damaged file; repeated failures make the node unhealthy and the restart moves the file aside")]
+    public static partial void DamagedWhileRunning(ILogger logger, string path, string reason, long lost);
+
+    [LoggerMessage(16, LogLevel.Information, "Database {Path}: the drain got past the damage after {Failures} damaged reads or marks")]
+    public static partial void DamageReadRecovered(ILogger logger, string path, long failures);
+
     [LoggerMessage(3, LogLevel.Error, "Storage full: {Count} items could not be stored ({Reason}); retention evicted what its policy allows, the node keeps running")]
     public static partial void StorageFull(ILogger logger, int count, string reason);
 

@@ -25,10 +25,13 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
     private readonly SqliteConnection _readConnection;
     private readonly SqliteWriter _writer;
     private readonly SemaphoreSlim _readGate = new(1, 1);
+    private readonly ILogger _logger;
+    private readonly DamageTracker _damage = new();
 
-    private SqliteOutboxStore(string path, SqliteConnection writeConnection, SqliteConnection readConnection, SqliteWriter writer, SizeBudget budget)
+    private SqliteOutboxStore(string path, SqliteConnection writeConnection, SqliteConnection readConnection, SqliteWriter writer, SizeBudget budget, ILogger logger)
     {
         Path = path;
+        _logger = logger;
         _writeConnection = writeConnection;
         _readConnection = readConnection;
         _writer = writer;
@@ -63,7 +66,7 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
             reader = DatabaseFile.Create(options.Path, readOnly: true);
             await reader.OpenAsync(cancellationToken);
             Log.Opened(logger, options.Path, SchemaMigrations.LatestVersion, state.Pending, budget.CapBytes, options.Durability);
-            return new SqliteOutboxStore(options.Path, connection, reader, new SqliteWriter(connection, retention, state, options, time, logger), budget);
+            return new SqliteOutboxStore(options.Path, connection, reader, new SqliteWriter(connection, retention, state, options, time, logger), budget, logger);
         }
         catch
         {
@@ -113,16 +116,34 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
             command.Parameters.AddWithValue("$max", max);
             // Small to start: the live lane reads a handful of rows after each commit; a backlog grows the list.
             var list = new List<OutboxMessage>(Math.Min(max, 16));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            try
             {
-                list.Add(new OutboxMessage(
-                    reader.GetInt64(0),
-                    reader.GetString(1),
-                    (MessageKind)reader.GetInt32(2),
-                    reader.GetString(3),
-                    (byte[])reader.GetValue(4),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    list.Add(new OutboxMessage(
+                        reader.GetInt64(0),
+                        reader.GetString(1),
+                        (MessageKind)reader.GetInt32(2),
+                        reader.GetString(3),
+                        (byte[])reader.GetValue(4),
+                        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))));
+                }
+            }
+            catch (SqliteException ex) when (SqliteErrors.IsDamage(ex))
+            {
+                var pending = _writer.Snapshot().State.Pending;
+                if (_damage.ReadFailed(afterSeq, pending))
+                {
+                    Log.DamagedWhileRunning(_logger, Path, ex.Message, pending);
+                }
+
+                throw new StorageDamagedException($"Database {Path} is damaged: undelivered items cannot be read ({ex.Message}); {pending} undelivered items are in the damaged file.", ex);
+            }
+
+            if (_damage.ReadSucceeded(afterSeq, list.Count, max, list.Count > 0 ? list[^1].Seq : 0) is { } run)
+            {
+                Log.DamageReadRecovered(_logger, Path, run);
             }
 
             return list;
@@ -137,9 +158,29 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
     public async ValueTask MarkDeliveredAsync(IReadOnlyCollection<long> seqs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(seqs);
-        if (seqs.Count > 0)
+        if (seqs.Count == 0)
+        {
+            return;
+        }
+
+        try
         {
             await _writer.WriteAsync(WriteRequest.MarkDelivered(seqs), cancellationToken);
+        }
+        catch (StorageDamagedException ex)
+        {
+            var pending = _writer.Snapshot().State.Pending;
+            if (_damage.MarkFailed(seqs.Min(), pending))
+            {
+                Log.DamagedWhileRunning(_logger, Path, ex.Message, pending);
+            }
+
+            throw;
+        }
+
+        if (_damage.MarkSucceeded(seqs.Min(), seqs.Max()) is { } run)
+        {
+            Log.DamageReadRecovered(_logger, Path, run);
         }
     }
 
@@ -156,6 +197,7 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
     public async ValueTask<OutboxStats> GetStatsAsync(CancellationToken cancellationToken)
     {
         var (state, full, failures) = _writer.Snapshot();
+        var damage = _damage.Snapshot();
         DateTimeOffset? oldest = null;
         if (state.Pending > 0)
         {
@@ -166,13 +208,26 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
                 var created = await DatabaseFile.ScalarAsync(_readConnection, "SELECT created_at FROM messages WHERE delivered_at IS NULL ORDER BY seq LIMIT 1", cancellationToken);
                 oldest = created == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(created);
             }
+            catch (SqliteException ex) when (SqliteErrors.IsDamage(ex))
+            {
+                // The drain's reads count the damage (the counters below); the oldest item's age is unknown meanwhile.
+            }
             finally
             {
                 _readGate.Release();
             }
         }
 
-        return new OutboxStats(state.Pending, oldest, state.Dropped, state.LastSeq, full, failures);
+        return new OutboxStats(
+            state.Pending,
+            oldest,
+            state.Dropped,
+            state.LastSeq,
+            full,
+            failures,
+            damage.Total,
+            damage.InARow,
+            damage.Lost);
     }
 
     /// <summary>

@@ -10,24 +10,47 @@ namespace EdgeNode.Storage;
 /// when configured, the image, with a per-class reservoir of fixed size. Readable by other tools (a web page
 /// lists it by class and time through <see cref="ListAsync"/> or plain SQL).
 /// </summary>
+/// <remarks>
+/// Its connection writes the file the outbox writes, under the same cap (<see cref="SampleBounds"/>): classes and sample
+/// bytes are bounded, and a sample is refused (<see cref="SampleRefusedException"/>, nothing written) rather than let
+/// retention evict undelivered results to make room for it.
+/// </remarks>
 public sealed class SqliteSampleStore : ISampleStore, IAsyncDisposable
 {
+    /// <summary>Classes held when no bound is given (<c>EdgeNode__Learning__MaxClasses</c>'s default).</summary>
+    public const int DefaultMaxClasses = 256;
+
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Random _random;
+    private readonly SampleBounds _bounds;
+    private long _heldBytes;
 
-    private SqliteSampleStore(SqliteConnection connection, Random random)
+    private SqliteSampleStore(SqliteConnection connection, Random random, SampleBounds bounds, long heldBytes)
     {
         _connection = connection;
         _random = random;
+        _bounds = bounds;
+        _heldBytes = heldBytes;
     }
 
-    /// <summary>Opens (creating and migrating when needed) the database at <paramref name="path"/>.</summary>
+    /// <summary>Opens (creating and migrating when needed) the database at <paramref name="path"/>, with the default cap and bounds.</summary>
     /// <param name="path">Database file, shared with the outbox.</param>
     /// <param name="seed">Seeds the reservoir's choices (tests); null for a random seed.</param>
     /// <param name="cancellationToken">Cancels the open.</param>
-    public static async Task<SqliteSampleStore> OpenAsync(string path, int? seed = null, CancellationToken cancellationToken = default)
+    public static Task<SqliteSampleStore> OpenAsync(string path, int? seed = null, CancellationToken cancellationToken = default) =>
+        OpenAsync(new StorageOptions { Path = path }, DefaultMaxClasses, seed, cancellationToken);
+
+    /// <summary>
+    /// Opens the database of <paramref name="options"/> under its size cap (the same <c>max_page_count</c> as the
+    /// outbox's connection: one cap for the whole file) and its bound on sample bytes, with at most
+    /// <paramref name="maxClasses"/> classes.
+    /// </summary>
+    public static async Task<SqliteSampleStore> OpenAsync(StorageOptions options, int maxClasses, int? seed = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxClasses);
+        var path = options.Path;
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory))
@@ -40,7 +63,15 @@ public sealed class SqliteSampleStore : ISampleStore, IAsyncDisposable
         {
             await connection.OpenAsync(cancellationToken);
             await SchemaMigrations.ApplyAsync(connection, cancellationToken);
-            return new SqliteSampleStore(connection, seed is { } s ? new Random(s) : new Random());
+            var bounds = SampleBounds.For(options, maxClasses, (int)await DatabaseFile.ScalarAsync(connection, "PRAGMA page_size", cancellationToken));
+            await using (var pragmas = connection.CreateCommand())
+            {
+                pragmas.CommandText = bounds.ConnectionPragmas;
+                await pragmas.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            var held = await DatabaseFile.ScalarAsync(connection, "SELECT COALESCE(SUM(length(embedding) + COALESCE(length(image), 0)), 0) FROM samples", cancellationToken);
+            return new SqliteSampleStore(connection, seed is { } s ? new Random(s) : new Random(), bounds, held);
         }
         catch
         {
@@ -59,29 +90,24 @@ public sealed class SqliteSampleStore : ISampleStore, IAsyncDisposable
         try
         {
             await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
-            var seen = Convert.ToInt64(await ScalarAsync(transaction, "INSERT INTO sample_classes (label, seen) VALUES ($label, 1) ON CONFLICT(label) DO UPDATE SET seen = seen + 1 RETURNING seen", cancellationToken, ("$label", sample.Label)), CultureInfo.InvariantCulture);
-            var slot = Reservoir.ChooseSlot(seen, capacityPerClass, _random);
-            if (slot < 0)
+            try
             {
+                var result = await AddInAsync(transaction, sample, capacityPerClass, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                return new SampleAddResult(false, 0, null);
+                _heldBytes += result.AddedBytes;
+                return result.Added;
             }
-
-            var evicted = await ScalarAsync(transaction, "DELETE FROM samples WHERE label = $label AND slot = $slot RETURNING id", cancellationToken, ("$label", sample.Label), ("$slot", slot));
-            var id = Convert.ToInt64(await ScalarAsync(
-                transaction,
-                "INSERT INTO samples (label, slot, source, model_id, result_id, created_at, embedding, image) VALUES ($label, $slot, $source, $model, $result, $created, $embedding, $image) RETURNING id",
-                cancellationToken,
-                ("$label", sample.Label),
-                ("$slot", slot),
-                ("$source", sample.Source),
-                ("$model", sample.ModelId),
-                ("$result", sample.ResultId),
-                ("$created", sample.CreatedAt.ToUnixTimeMilliseconds()),
-                ("$embedding", MemoryMarshal.AsBytes(sample.Embedding.Span).ToArray()),
-                ("$image", sample.Image?.ToArray())), CultureInfo.InvariantCulture);
-            await transaction.CommitAsync(cancellationToken);
-            return new SampleAddResult(true, id, evicted is null or DBNull ? null : Convert.ToInt64(evicted, CultureInfo.InvariantCulture));
+            catch (SqliteException ex) when (SqliteErrors.IsFull(ex))
+            {
+                // SQLite refused to grow the file past the cap (max_page_count) or the disk is full.
+                await transaction.RollbackAsync(CancellationToken.None);
+                throw _bounds.Full(ex);
+            }
+            catch (SampleRefusedException)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                throw;
+            }
         }
         finally
         {
@@ -160,6 +186,7 @@ public sealed class SqliteSampleStore : ISampleStore, IAsyncDisposable
         try
         {
             await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
+            var bytes = Convert.ToInt64(await ScalarAsync(transaction, "SELECT COALESCE((SELECT length(embedding) + COALESCE(length(image), 0) FROM samples WHERE id = $id), 0)", cancellationToken, ("$id", id)), CultureInfo.InvariantCulture);
             var label = await ScalarAsync(transaction, "DELETE FROM samples WHERE id = $id RETURNING label", cancellationToken, ("$id", id));
             if (label is null or DBNull)
             {
@@ -168,6 +195,7 @@ public sealed class SqliteSampleStore : ISampleStore, IAsyncDisposable
 
             await ScalarAsync(transaction, "UPDATE sample_classes SET seen = MAX(seen - 1, 0) WHERE label = $label", cancellationToken, ("$label", label));
             await transaction.CommitAsync(cancellationToken);
+            _heldBytes -= bytes;
             return true;
         }
         finally
@@ -189,6 +217,39 @@ public sealed class SqliteSampleStore : ISampleStore, IAsyncDisposable
             _gate.Release();
             _gate.Dispose();
         }
+    }
+
+    /// <summary>The add inside its transaction; a bound reached throws <see cref="SampleRefusedException"/> for a rollback.</summary>
+    private async Task<(SampleAddResult Added, long AddedBytes)> AddInAsync(SqliteTransaction transaction, NewSample sample, int capacityPerClass, CancellationToken cancellationToken)
+    {
+        var known = await ScalarAsync(transaction, "SELECT 1 FROM sample_classes WHERE label = $label", cancellationToken, ("$label", sample.Label)) is not (null or DBNull);
+        _bounds.CheckClass(sample.Label, Convert.ToInt64(await ScalarAsync(transaction, "SELECT COUNT(*) FROM sample_classes", cancellationToken), CultureInfo.InvariantCulture), known);
+        var seen = Convert.ToInt64(await ScalarAsync(transaction, "INSERT INTO sample_classes (label, seen) VALUES ($label, 1) ON CONFLICT(label) DO UPDATE SET seen = seen + 1 RETURNING seen", cancellationToken, ("$label", sample.Label)), CultureInfo.InvariantCulture);
+        var slot = Reservoir.ChooseSlot(seen, capacityPerClass, _random);
+        if (slot < 0)
+        {
+            return (new SampleAddResult(false, 0, null), 0);
+        }
+
+        var bytes = (sample.Embedding.Length * sizeof(float)) + (sample.Image?.Length ?? 0);
+        var replacedBytes = Convert.ToInt64(await ScalarAsync(transaction, "SELECT COALESCE((SELECT length(embedding) + COALESCE(length(image), 0) FROM samples WHERE label = $label AND slot = $slot), 0)", cancellationToken, ("$label", sample.Label), ("$slot", slot)), CultureInfo.InvariantCulture);
+        _bounds.CheckBytes(_heldBytes - replacedBytes, bytes);
+        var evicted = await ScalarAsync(transaction, "DELETE FROM samples WHERE label = $label AND slot = $slot RETURNING id", cancellationToken, ("$label", sample.Label), ("$slot", slot));
+        var id = Convert.ToInt64(await ScalarAsync(
+            transaction,
+            "INSERT INTO samples (label, slot, source, model_id, result_id, created_at, embedding, image) VALUES ($label, $slot, $source, $model, $result, $created, $embedding, $image) RETURNING id",
+            cancellationToken,
+            ("$label", sample.Label),
+            ("$slot", slot),
+            ("$source", sample.Source),
+            ("$model", sample.ModelId),
+            ("$result", sample.ResultId),
+            ("$created", sample.CreatedAt.ToUnixTimeMilliseconds()),
+            ("$embedding", MemoryMarshal.AsBytes(sample.Embedding.Span).ToArray()),
+            ("$image", sample.Image?.ToArray())), CultureInfo.InvariantCulture);
+        var used = Convert.ToInt64(await ScalarAsync(transaction, "SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM pragma_freelist_count())", cancellationToken), CultureInfo.InvariantCulture);
+        _bounds.CheckFile(used);
+        return (new SampleAddResult(true, id, evicted is null or DBNull ? null : Convert.ToInt64(evicted, CultureInfo.InvariantCulture)), bytes - replacedBytes);
     }
 
     private async Task<object?> ScalarAsync(SqliteTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)

@@ -267,8 +267,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
             Log.WriteFailed(_logger, batch.Count, ex.Message);
         }
 
-        Exception error = full
-            ? new StorageFullException($"Storage full: {ex.Message}", ex)
+        Exception error = full ? new StorageFullException($"Storage full: {ex.Message}", ex)
+            : SqliteErrors.IsDamage(ex) ? new StorageDamagedException($"Database {_options.Path} is damaged: the write failed ({ex.Message}).", ex)
             : new IOException($"Storage write failed: {ex.Message}", ex);
         foreach (var request in batch)
         {

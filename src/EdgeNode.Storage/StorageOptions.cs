@@ -25,6 +25,17 @@ public sealed class StorageOptions
     [Range(0.25, 1_048_576)]
     public double MaxSizeMegabytes { get; set; } = 512;
 
+    /// <summary>
+    /// <c>EdgeNode__Storage__MaxSampleMegabytes</c>: the most the training samples (embeddings and images) may take in
+    /// the database, and never more than a quarter of <see cref="MaxSizeMegabytes"/> (<see cref="SampleBudgetBytes"/>):
+    /// samples past it are refused (<c>samples_full</c>), so they never crowd out undelivered results.
+    /// </summary>
+    [Range(0.01, 1_048_576)]
+    public double MaxSampleMegabytes { get; set; } = 64;
+
+    /// <summary>The samples' byte bound in force: <see cref="MaxSampleMegabytes"/>, at most a quarter of the cap.</summary>
+    public long SampleBudgetBytes => (long)(Math.Min(MaxSampleMegabytes, MaxSizeMegabytes / 4) * 1024 * 1024);
+
     /// <summary>Delivered items older than this (by creation time) are deleted.</summary>
     [Range(0.001, 87_600)]
     public double DeliveredRetentionHours { get; set; } = 168;

@@ -165,6 +165,27 @@ public sealed class LabelIntakeTests : IAsyncLifetime
 
     private static ReadOnlyMemory<byte> Json(string text) => Encoding.UTF8.GetBytes(text);
 
+    [Fact]
+    public async Task Label_NewClassPastMaxClasses_TooManyClassesWithTheKey_NothingStored()
+    {
+        await _store.DisposeAsync();
+        _store = await SqliteSampleStore.OpenAsync(new StorageOptions { Path = _path }, maxClasses: 2, seed: 1);
+        _recent.Record("r1", _time.GetUtcNow(), [1f, 2f, 3f], "resnet18");
+        var intake = Intake();
+        Assert.True((await intake.LabelAsync("r1", "cat", "mqtt", default)).Ok);
+        Assert.True((await intake.LabelAsync("r1", "dog", "mqtt", default)).Ok);
+
+        var outcome = await intake.LabelAsync("r1", "bird", "mqtt", default);
+
+        Assert.False(outcome.Ok);
+        Assert.Equal("too_many_classes", outcome.ErrorCode);
+        Assert.Contains("EdgeNode__Learning__MaxClasses", outcome.Message, StringComparison.Ordinal);
+        Assert.Equal(["cat", "dog"], (await _store.CountByClassAsync(default)).Select(c => c.Label));
+        Assert.Equal(2, (await _store.ListAsync(new SampleQuery(), default)).Count);
+        // A known class is still taken.
+        Assert.True((await intake.LabelAsync("r1", "cat", "mqtt", default)).Ok);
+    }
+
     private LabelIntake Intake(double perMinute = 600, int burst = 100) =>
         new(_store, _recent, new LabelRateLimiter(_time, perMinute, burst), _time, maxLabelLength: 64, capacityPerClass: 100);
 }

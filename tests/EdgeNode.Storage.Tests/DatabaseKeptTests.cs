@@ -29,6 +29,57 @@ public sealed class DatabaseKeptTests
     }
 
     [Fact]
+    public async Task Open_KilledNodesDatabaseOnReadOnlyFilesystem_KeptByteForByte_IOExceptionNamesThePath()
+    {
+        // The state a kill -9 leaves (database, -wal and -shm): SQLite would open it read-only without complaint.
+        using var fs = Tmpfs.Mount(4 * 1024 * 1024);
+        var path = fs.File("edgenode.db");
+        await CreateAsKilledAsync(path);
+        Assert.True(File.Exists(path + "-wal"), "the killed node's WAL is missing");
+        fs.MakeReadOnly();
+        var before = Snapshot(fs.Path);
+        var logger = new ListLogger();
+
+        var ex = await Assert.ThrowsAsync<IOException>(() => SqliteOutboxStore.OpenAsync(new StorageOptions { Path = path }, TimeProvider.System, logger));
+
+        Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("read-only", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("not damaged", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot(fs.Path));
+        Assert.Empty(Directory.GetFiles(fs.Path, "*.corrupt-*"));
+        Assert.DoesNotContain(logger.Entries, e => e.Message.Contains("moved aside", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Open_DatabaseInImmutableFolder_KeptByteForByte_IOExceptionNamesThePath()
+    {
+        // Only the folder refuses writes (chattr +i, which root cannot bypass): the files in it stay writable, so SQLite
+        // would open them read-write, but no WAL, model or state file could be created next to them.
+        using var fs = Tmpfs.Mount(4 * 1024 * 1024);
+        var folder = Directory.CreateDirectory(fs.File("data")).FullName;
+        var path = System.IO.Path.Combine(folder, "edgenode.db");
+        await CreateAsKilledAsync(path);
+        fs.SetImmutable("data", immutable: true);
+        var before = Snapshot(folder);
+        var logger = new ListLogger();
+
+        IOException ex;
+        try
+        {
+            ex = await Assert.ThrowsAsync<IOException>(() => SqliteOutboxStore.OpenAsync(new StorageOptions { Path = path }, TimeProvider.System, logger));
+        }
+        finally
+        {
+            fs.SetImmutable("data", immutable: false);
+        }
+
+        Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("read-only", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot(folder));
+        Assert.Empty(Directory.GetFiles(folder, "*.corrupt-*"));
+    }
+
+    [Fact]
     public async Task Open_DatabaseOnFullFilesystem_KeptNotMovedAside_BacklogIntact()
     {
         using var fs = Tmpfs.Mount(2 * 1024 * 1024);
@@ -67,6 +118,27 @@ public sealed class DatabaseKeptTests
         SqliteConnection.ClearAllPools();
         return await File.ReadAllBytesAsync(path);
     }
+
+    /// <summary>Writes a backlog and copies the files while the store is open, as a killed process leaves them.</summary>
+    private static async Task CreateAsKilledAsync(string path)
+    {
+        var staging = path + ".staging";
+        var time = TimeProvider.System;
+        await using (var store = await SqliteOutboxStore.OpenAsync(staging, time))
+        {
+            await store.AppendAsync([.. Enumerable.Range(1, 20).Select(i => Messages.Result(i, time.GetUtcNow()))], default);
+            foreach (var suffix in (string[])["", "-wal", "-shm"])
+            {
+                File.Copy(staging + suffix, path + suffix);
+            }
+        }
+
+        SqliteConnection.ClearAllPools();
+        File.Delete(staging);
+    }
+
+    private static Dictionary<string, string> Snapshot(string directory) => Directory.GetFiles(directory)
+        .ToDictionary(f => System.IO.Path.GetFileName(f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
 
     private static void AssertKept(string directory, string path, byte[] before)
     {

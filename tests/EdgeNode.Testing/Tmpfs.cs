@@ -28,6 +28,12 @@ public sealed class Tmpfs : IDisposable
     /// <summary>Remounts it read-only (EROFS for every write).</summary>
     public void MakeReadOnly() => Run("mount", "-o", "remount,ro", Path);
 
+    /// <summary>
+    /// Sets or clears the immutable attribute (<c>chattr +i</c>) of the file or folder <paramref name="name"/> in the mount:
+    /// even root can then neither write it nor create or delete entries in it; the files in an immutable folder stay writable.
+    /// </summary>
+    public void SetImmutable(string name, bool immutable) => Run("chattr", immutable ? "+i" : "-i", File(name));
+
     /// <summary>Fills the free space with a file, so the next write that needs a block fails with ENOSPC.</summary>
     public void Fill()
     {

@@ -30,7 +30,8 @@ internal static class HealthServiceCollectionExtensions
         services.AddHealthChecks()
             .AddCheck<PipelineHealthCheck>("pipeline", tags: [HealthState.LivenessTag])
             .AddCheck<BrokerHealthCheck>("broker")
-            .AddCheck<ResourcesHealthCheck>("resources");
+            // Liveness too: it is unhealthy only for a database damaged while running, which the restart repairs.
+            .AddCheck<ResourcesHealthCheck>("resources", tags: [HealthState.LivenessTag]);
         services.AddSingleton<ICommandHandler, HealthCommandHandler>();
         return services;
     }

@@ -5,19 +5,30 @@ using Microsoft.Extensions.Options;
 namespace EdgeNode.Health;
 
 /// <summary>
-/// Degraded when storage refuses writes, sensors fail, or the SoC is throttled or hot, from the latest
-/// telemetry snapshot (none of these is cured by a restart).
+/// From the latest telemetry snapshot: unhealthy when the database is damaged while running (<see cref="StorageDamage"/>:
+/// a restart is the cure, its recovery moves the file aside), degraded when storage refuses writes, sensors fail, or
+/// the SoC is throttled or hot (none of these is cured by a restart).
 /// </summary>
 internal sealed class ResourcesHealthCheck(TelemetryCollector telemetry, IOptionsMonitor<HealthOptions> options) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Evaluate(telemetry.Latest, options.CurrentValue));
+
+    /// <summary>The verdict on <paramref name="t"/> (null: no telemetry yet).</summary>
+    internal static HealthCheckResult Evaluate(TelemetrySnapshot? t, HealthOptions options)
     {
-        if (telemetry.Latest is not { } t)
+        if (t is null)
         {
-            return Task.FromResult(HealthCheckResult.Healthy("No telemetry yet."));
+            return HealthCheckResult.Healthy("No telemetry yet.");
         }
 
         var problems = new List<string>();
+        var damage = StorageDamage.Problem(t.StorageDamagedInARow, t.StorageDamagedBatches, t.StorageDamageLost);
+        if (damage is not null)
+        {
+            problems.Add(damage);
+        }
+
         if (t.StorageFull)
         {
             problems.Add("storage is full: new results are refused");
@@ -33,13 +44,14 @@ internal sealed class ResourcesHealthCheck(TelemetryCollector telemetry, IOption
             problems.Add("the SoC is throttled");
         }
 
-        if (t.System.SocTemperatureC is { } celsius && celsius >= options.CurrentValue.HotSocCelsius)
+        if (t.System.SocTemperatureC is { } celsius && celsius >= options.HotSocCelsius)
         {
             problems.Add($"the SoC is at {celsius:F1} °C");
         }
 
-        return Task.FromResult(problems.Count == 0
-            ? HealthCheckResult.Healthy("Storage, sensors and SoC are fine.")
-            : HealthCheckResult.Degraded(string.Join("; ", problems) + "."));
+        var description = string.Join("; ", problems) + ".";
+        return problems.Count == 0 ? HealthCheckResult.Healthy("Storage, sensors and SoC are fine.")
+            : damage is not null ? HealthCheckResult.Unhealthy(description)
+            : HealthCheckResult.Degraded(description);
     }
 }

@@ -8,8 +8,9 @@ namespace EdgeNode.Learning;
 /// <summary>
 /// The node's <see cref="ISampleStore"/> (the <c>samples</c> table of the node's database), opened by a hosted service
 /// before the training services start (<see cref="DeferredStore{TStore}"/>); labels that arrive earlier wait for it.
+/// It applies the database's size cap and the bounds on classes and sample bytes (docs/storage.md, Samples).
 /// </summary>
-internal sealed class DeferredSampleStore(IOptions<StorageOptions> options) : DeferredStore<SqliteSampleStore>, ISampleStore
+internal sealed class DeferredSampleStore(IOptions<StorageOptions> options, IOptions<LearningOptions> learning) : DeferredStore<SqliteSampleStore>, ISampleStore
 {
     public async ValueTask<SampleAddResult> AddAsync(NewSample sample, int capacityPerClass, CancellationToken cancellationToken) =>
         await (await StoreAsync(cancellationToken)).AddAsync(sample, capacityPerClass, cancellationToken);
@@ -24,5 +25,5 @@ internal sealed class DeferredSampleStore(IOptions<StorageOptions> options) : De
         await (await StoreAsync(cancellationToken)).RemoveAsync(id, cancellationToken);
 
     protected override Task<SqliteSampleStore> OpenAsync(CancellationToken cancellationToken) =>
-        SqliteSampleStore.OpenAsync(options.Value.Path, cancellationToken: cancellationToken);
+        SqliteSampleStore.OpenAsync(options.Value, learning.Value.MaxClasses, cancellationToken: cancellationToken);
 }

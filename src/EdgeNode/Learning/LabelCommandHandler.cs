@@ -7,7 +7,7 @@ namespace EdgeNode.Learning;
 /// <summary>
 /// <c>cmd/label</c> <c>{"result": "&lt;id&gt;" | "last", "label": "cat"}</c>: stores the result's embedding as a training
 /// sample; replies <c>{"ok": true, "result", "label", "stored"}</c> or an error (<c>unknown_result</c>, <c>invalid_label</c>,
-/// <c>invalid_embedding</c>, <c>rate_limited</c>, <c>bad_request</c>).
+/// <c>invalid_embedding</c>, <c>rate_limited</c>, <c>too_many_classes</c>, <c>samples_full</c>, <c>storage_full</c>, <c>bad_request</c>).
 /// </summary>
 internal sealed class LabelCommandHandler(LabelIntake intake, HeadTrainingService training) : ICommandHandler
 {

@@ -15,6 +15,13 @@ public sealed class LearningOptions
     [Range(1, 100_000)]
     public int ReplayPerClass { get; set; } = 200;
 
+    /// <summary>
+    /// <c>EdgeNode__Learning__MaxClasses</c>: the most classes the sample store holds; a label naming a new class past
+    /// it is refused (<c>too_many_classes</c>). With <see cref="ReplayPerClass"/> it bounds the number of samples.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxClasses { get; set; } = 256;
+
     /// <summary>Accepted labels that trigger a background training run.</summary>
     [Range(1, 100_000)]
     public int RetrainAfterLabels { get; set; } = 10;

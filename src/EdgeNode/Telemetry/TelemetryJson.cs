@@ -65,6 +65,8 @@ internal static class TelemetryJson
 
         w.WriteBoolean("storageFull", t.StorageFull);
         w.WriteNumber("storageWriteFailures", t.StorageWriteFailures);
+        w.WriteNumber("storageDamagedBatches", t.StorageDamagedBatches);
+        w.WriteNumber("storageDamageLost", t.StorageDamageLost);
         w.WriteNumber("deadLettered", t.DeadLettered);
         WritePipeline(w, t);
         var s = t.System;

@@ -77,6 +77,15 @@ public sealed record TelemetrySnapshot
     /// <summary>Writes that failed.</summary>
     public required long StorageWriteFailures { get; init; }
 
+    /// <summary>Drain batches (reads, delivery marks) that failed on a damaged database file, since start (<c>storageDamagedBatches</c>).</summary>
+    public long StorageDamagedBatches { get; init; }
+
+    /// <summary>Such failures since the drain last got past them (health: unhealthy from <see cref="Health.StorageDamage.UnhealthyAfter"/>).</summary>
+    public long StorageDamagedInARow { get; init; }
+
+    /// <summary>Undelivered items in the damaged file at the latest failure (<c>storageDamageLost</c>).</summary>
+    public long StorageDamageLost { get; init; }
+
     /// <summary>The region classified instead of the whole frame (<c>EdgeNode:Region</c>); null for the whole frame.</summary>
     public EdgeNode.Pipeline.RegionOptions? Region { get; init; }
 

@@ -28,6 +28,8 @@ internal static class WebErrors
         "unauthorized" => StatusCodes.Status401Unauthorized,
         "csrf" => StatusCodes.Status403Forbidden,
         "payload_too_large" => StatusCodes.Status413PayloadTooLarge,
+        "too_many_classes" => StatusCodes.Status409Conflict,
+        "samples_full" or "storage_full" => StatusCodes.Status507InsufficientStorage,
         _ => StatusCodes.Status400BadRequest,
     };
 

@@ -14,7 +14,7 @@ public sealed class DeferredSampleStoreTests : IDisposable
     [Fact]
     public async Task AddAsync_BeforeStart_WaitsForTheOpeningAndStoresTheSample()
     {
-        await using var store = new DeferredSampleStore(Options.Create(new StorageOptions { Path = _dir.File("edgenode.db") }));
+        await using var store = new DeferredSampleStore(Options.Create(new StorageOptions { Path = _dir.File("edgenode.db") }), Options.Create(new LearningOptions()));
         var sample = new NewSample("cat", "mqtt", "resnet18-int8", new float[] { 1, 2, 3 }, DateTimeOffset.UnixEpoch);
 
         var early = store.AddAsync(sample, 10, CancellationToken.None).AsTask();
@@ -27,11 +27,24 @@ public sealed class DeferredSampleStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task AddAsync_NewClassPastLearningMaxClasses_RefusedWithTooManyClasses_NothingStored()
+    {
+        await using var store = new DeferredSampleStore(Options.Create(new StorageOptions { Path = _dir.File("edgenode.db") }), Options.Create(new LearningOptions { MaxClasses = 1 }));
+        await store.StartAsync(CancellationToken.None);
+        await store.AddAsync(new NewSample("cat", "mqtt", "resnet18-int8", new float[] { 1, 2, 3 }, DateTimeOffset.UnixEpoch), 10, CancellationToken.None);
+
+        var refused = await Assert.ThrowsAsync<SampleRefusedException>(async () => await store.AddAsync(new NewSample("dog", "mqtt", "resnet18-int8", new float[] { 1, 2, 3 }, DateTimeOffset.UnixEpoch), 10, CancellationToken.None));
+
+        Assert.Equal("too_many_classes", refused.Code);
+        Assert.Equal(["cat"], (await store.CountByClassAsync(CancellationToken.None)).Select(c => c.Label));
+    }
+
+    [Fact]
     public async Task StartAsync_DatabaseUnderAFile_FailsAndWaitingCallsFailWithTheSameErrorCreatingNothing()
     {
         var blocker = _dir.File("not-a-directory");
         await File.WriteAllTextAsync(blocker, "x");
-        await using var store = new DeferredSampleStore(Options.Create(new StorageOptions { Path = Path.Combine(blocker, "edgenode.db") }));
+        await using var store = new DeferredSampleStore(Options.Create(new StorageOptions { Path = Path.Combine(blocker, "edgenode.db") }), Options.Create(new LearningOptions()));
 
         var waiting = store.ListAsync(new SampleQuery(), CancellationToken.None).AsTask();
         var error = await Assert.ThrowsAnyAsync<IOException>(() => store.StartAsync(CancellationToken.None));

@@ -6,7 +6,8 @@
 #   scripts/bench-node.sh [seconds] [model-id] [threads]
 #
 # Scenarios: raw (synthetic 640x480 RGB, pre-rendered and replayed) and mjpeg (a folder of 640x480 JPEGs from
-# ffmpeg's test pattern, replayed from memory, decoded by the node), each with 1 and 4 cameras; change gate off.
+# ffmpeg's test pattern, replayed from memory, decoded by the node), each with 1 and 4 cameras; change gate off;
+# raw4-alone is raw4 with EdgeNode__Inference__MaxBatch=1 (every frame alone), the same-run baseline of batching.
 # Baseline: `edgenode bench <model> --threads T` before and after the node runs, averaged. Per scenario: results/s
 # from the database over the measured window, the ratio to bare Run, p95 latency per camera and allocated bytes
 # per frame from the node's telemetry, peak RSS (VmHWM), and time from process start to the first published
@@ -29,8 +30,8 @@ bare() {
     | python3 -c "import json,sys; print(json.load(sys.stdin)['models'][0]['latency']['throughputPerSecond'])"
 }
 
-scenario() { # name kind cameras
-  local name=$1 kind=$2 cameras=$3 dir="$work/$1" env=()
+scenario() { # name kind cameras [max-batch]
+  local name=$1 kind=$2 cameras=$3 max_batch=${4:-8} dir="$work/$1" env=()
   mkdir -p "$dir"
   local port; port=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])")
   for ((i = 0; i < cameras; i++)); do
@@ -41,7 +42,7 @@ scenario() { # name kind cameras
   done
   local started; started=$(date +%s.%N)
   (cd "$dir" && exec env EdgeNode__NodeId=bench EdgeNode__Mqtt__Port="$port" EdgeNode__ChangeGate__Enabled=false \
-    EdgeNode__Inference__Model="$model_id" EdgeNode__Inference__IntraOpThreads="$threads" EdgeNode__Inference__Providers__0=CPU \
+    EdgeNode__Inference__Model="$model_id" EdgeNode__Inference__IntraOpThreads="$threads" EdgeNode__Inference__Providers__0=CPU EdgeNode__Inference__MaxBatch="$max_batch" \
     EdgeNode__Telemetry__IntervalSeconds=2 EdgeNode__Web__Enabled=false "${env[@]}" \
     dotnet "$OLDPWD/$out/edgenode.dll" >"$dir/node.log" 2>&1) &
   local node=$!
@@ -75,7 +76,7 @@ PY
 
 base1=$(bare 100)
 results=()
-for s in "raw1 raw 1" "mjpeg1 mjpeg 1" "raw4 raw 4" "mjpeg4 mjpeg 4"; do
+for s in "raw1 raw 1" "mjpeg1 mjpeg 1" "raw4 raw 4" "mjpeg4 mjpeg 4" "raw4-alone raw 4 1"; do
   # shellcheck disable=SC2086
   line=$(scenario $s); echo "$line"; results+=("$line")
 done
@@ -90,5 +91,6 @@ print(json.dumps({"model": model, "threads": int(threads), "bare_run_per_s": rou
                   "ratio_raw_1cam": round(r["raw1"]["results_per_s"] / base, 3),
                   "ratio_mjpeg_1cam": round(r["mjpeg1"]["results_per_s"] / base, 3),
                   "four_over_one_raw": round(r["raw4"]["results_per_s"] / max(r["raw1"]["results_per_s"], 1e-9), 3),
-                  "four_over_one_mjpeg": round(r["mjpeg4"]["results_per_s"] / max(r["mjpeg1"]["results_per_s"], 1e-9), 3)}))
+                  "four_over_one_mjpeg": round(r["mjpeg4"]["results_per_s"] / max(r["mjpeg1"]["results_per_s"], 1e-9), 3),
+                  "raw4_batched_over_alone": round(r["raw4"]["results_per_s"] / max(r["raw4-alone"]["results_per_s"], 1e-9), 3)}))
 PY

@@ -4,6 +4,7 @@ using EdgeNode.Hosting;
 using EdgeNode.Split.Wire;
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeNode.Split;
@@ -14,7 +15,7 @@ namespace EdgeNode.Split;
 /// tail pushes back on its heads through HTTP/2 flow control; frames for another model are refused
 /// (<see cref="StatusCode.FailedPrecondition"/>, naming both hashes).
 /// </summary>
-internal sealed class SplitTailService(TailModel tail, SplitStatus status, NodeIdentity identity, ILogger<SplitTailService> logger) : Wire.SplitTail.SplitTailBase
+internal sealed class SplitTailService(TailModel tail, SplitStatus status, NodeIdentity identity, IHostApplicationLifetime lifetime, ILogger<SplitTailService> logger) : Wire.SplitTail.SplitTailBase
 {
     public override Task<HelloReply> Hello(HelloRequest request, ServerCallContext context)
     {
@@ -32,11 +33,15 @@ internal sealed class SplitTailService(TailModel tail, SplitStatus status, NodeI
         var activation = new float[session.InputLength];
         var output = new float[session.OutputLength];
         var peer = context.Peer;
+
+        // A stopping node ends its streams at once (the heads fall back and reconnect) rather than holding Kestrel's stop.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var token = ended.Token;
         status.StreamOpened();
         NodeLog.SplitStreamOpened(logger, peer, status.Streams);
         try
         {
-            while (await requestStream.MoveNext(context.CancellationToken))
+            while (await requestStream.MoveNext(token))
             {
                 var frame = requestStream.Current;
                 Refuse(frame.ModelSha256, frame.TailSha256, peer);
@@ -51,11 +56,11 @@ internal sealed class SplitTailService(TailModel tail, SplitStatus status, NodeI
                 }
 
                 // Little-endian float32 on every board the node runs on (x64, arm64).
-                await responseStream.WriteAsync(new Embedding { Seq = frame.Seq, Values = ByteString.CopyFrom(MemoryMarshal.AsBytes(output.AsSpan())) }, context.CancellationToken);
+                await responseStream.WriteAsync(new Embedding { Seq = frame.Seq, Values = ByteString.CopyFrom(MemoryMarshal.AsBytes(output.AsSpan())) }, token);
                 status.CountTail();
             }
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             // The head went away or the node stops: the stream ends here.
         }

@@ -1,0 +1,94 @@
+using EdgeNode.Core;
+using EdgeNode.Hosting;
+using EdgeNode.Inference;
+using EdgeNode.Messaging;
+using EdgeNode.Split;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeNode.Tests.Split;
+
+/// <summary>
+/// A tail board in process: the node's own split registration (<c>AddSplit</c>/<c>MapSplit</c>, role tail) on a real
+/// Kestrel host listening on a real loopback port, with the node's MQTT bus (connected only when a broker is given).
+/// </summary>
+internal sealed class TailHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly MqttMessageBus _bus;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _busLoop;
+
+    private TailHost(WebApplication app, MqttMessageBus bus, Task busLoop, string url)
+    {
+        _app = app;
+        _bus = bus;
+        _busLoop = busLoop;
+        Url = url;
+    }
+
+    /// <summary>The tail's URL (the head's EdgeNode__Split__Peer).</summary>
+    public string Url { get; }
+
+    /// <summary>The tail's split status (frames served, streams).</summary>
+    public SplitStatus Status => _app.Services.GetRequiredService<SplitStatus>();
+
+    public static async Task<TailHost> StartAsync(string cut, int port, string node = "tail1", int? brokerPort = null, IDictionary<string, string?>? extra = null)
+    {
+        var url = $"http://127.0.0.1:{port}";
+        var builder = WebApplication.CreateSlimBuilder();
+        var settings = new Dictionary<string, string?>
+        {
+            ["EdgeNode:Split:Role"] = "tail",
+            ["EdgeNode:Split:Cut"] = cut,
+            ["EdgeNode:Split:Listen"] = url,
+            ["EdgeNode:Split:StatusSeconds"] = "1",
+            ["EdgeNode:Inference:IntraOpThreads"] = "1",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.ClearProviders();
+        var topics = new NodeTopics("edgenode", node);
+        var mqtt = new MqttOptions { Host = "127.0.0.1", Port = brokerPort ?? 1, EmbeddedBroker = false, ReconnectDelaySeconds = 0.1 };
+        var bus = new MqttMessageBus(mqtt, topics, "edgenode-" + node, NullLogger<MqttMessageBus>.Instance, TimeProvider.System);
+        builder.Services.AddSingleton<IMessageBus>(bus);
+        builder.Services.AddSingleton(new NodeIdentity(node, topics));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<MqttOptions>();
+        builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section);
+        builder.AddSplit();
+        var app = builder.Build().MapSplit();
+        await app.StartAsync();
+        var stop = new CancellationTokenSource();
+        var loop = brokerPort is null ? Task.CompletedTask : bus.RunAsync(stop.Token);
+        var host = new TailHost(app, bus, loop, url);
+        host._stop.Token.Register(stop.Cancel);
+        return host;
+    }
+
+    /// <summary>Stops the tail as a node stops: Kestrel closes its streams, the retained announcement is cleared.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _stop.CancelAsync();
+        try
+        {
+            await _busLoop;
+        }
+        catch (OperationCanceledException)
+        {
+            // the bus loop ends with the stop
+        }
+
+        await _app.DisposeAsync();
+        await _bus.DisposeAsync();
+        _stop.Dispose();
+    }
+}

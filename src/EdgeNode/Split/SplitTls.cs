@@ -33,7 +33,9 @@ internal sealed class SplitTls : IDisposable
         {
             var authorities = new X509Certificate2Collection();
             authorities.ImportFromPemFile(options.CaFile!);
-            var certificate = X509Certificate2.CreateFromPemFile(options.CertFile!, options.KeyFile);
+            var certificate = string.IsNullOrEmpty(options.KeyPassword)
+                ? X509Certificate2.CreateFromPemFile(options.CertFile!, options.KeyFile)
+                : X509Certificate2.CreateFromEncryptedPemFile(options.CertFile!, options.KeyPassword, options.KeyFile);
             return new SplitTls(authorities, certificate);
         }
         catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)

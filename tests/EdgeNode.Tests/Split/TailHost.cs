@@ -38,7 +38,7 @@ internal sealed class TailHost : IAsyncDisposable
 
     public static async Task<TailHost> StartAsync(string cut, int port, string node = "tail1", int? brokerPort = null, IDictionary<string, string?>? extra = null)
     {
-        var url = $"http://127.0.0.1:{port}";
+        var url = $"{(extra?.ContainsKey("EdgeNode:Mqtt:Tls:CertFile") == true ? "https" : "http")}://127.0.0.1:{port}";
         var builder = WebApplication.CreateSlimBuilder();
         var settings = new Dictionary<string, string?>
         {
@@ -61,7 +61,7 @@ internal sealed class TailHost : IAsyncDisposable
         builder.Services.AddSingleton<IMessageBus>(bus);
         builder.Services.AddSingleton(new NodeIdentity(node, topics));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddOptions<MqttOptions>();
+        builder.Services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section);
         builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section);
         builder.AddSplit();
         var app = builder.Build().MapSplit();

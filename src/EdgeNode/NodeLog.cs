@@ -139,4 +139,7 @@ internal static partial class NodeLog
 
     [LoggerMessage(208, LogLevel.Warning, "Split: ignored a discovery message on {Topic}: {Reason}")]
     public static partial void SplitDiscoveryIgnored(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(209, LogLevel.Information, "Split: stopped; {Remote} frames were finished by the tail, {Local} ran locally")]
+    public static partial void SplitStopped(ILogger logger, long remote, long local);
 }

@@ -75,6 +75,7 @@ internal sealed class SplitLink(
         }
 
         status.Degrade("the node is stopping", null);
+        NodeLog.SplitStopped(logger, status.RemoteFrames, status.LocalFrames);
     }
 
     /// <summary>Streams to <paramref name="peer"/> until the stream closes; empty when frames went through it, else why not.</summary>

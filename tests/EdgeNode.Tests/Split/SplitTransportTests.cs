@@ -55,6 +55,57 @@ public sealed class SplitTransportTests
     }
 
     [Fact]
+    public async Task OneTail_ServesThreeHeadsAtOnce_EachGetsItsOwnAnswersInOrder()
+    {
+        using var models = SplitModels.Create();
+        await using var tail = await TailHost.StartAsync(models.CutFolder, FreePort.Next());
+        using var whole = models.LoadWhole();
+        var heads = new List<HeadSide>();
+        try
+        {
+            for (var h = 0; h < 3; h++)
+            {
+                heads.Add(await HeadSide.StartAsync(models, tail.Url, "fp32"));
+            }
+
+            await Eventually.TrueAsync(() => heads.All(h => h.Status.Mode == "active") && tail.Status.Streams == 3, "three heads streaming to one tail");
+            var runs = heads.Select((head, h) => Task.Run(async () =>
+            {
+                for (var i = 0; i < 8; i++)
+                {
+                    // Each head has three frames in flight at once, like the pipeline keeps them.
+                    var frames = Enumerable.Range(0, 3).Select(k => NoiseFrame((h * 1000) + (i * 10) + k, (i * 3) + k + 1)).ToList();
+                    var embeddings = frames.Select(_ => new float[16]).ToList();
+                    await Task.WhenAll(frames.Select((f, k) => head.Engine.EmbedAsync(f, embeddings[k], CancellationToken.None)));
+                    var first = new float[16];
+                    whole.Embed(frames[0], first);
+                    for (var k = 0; k < frames.Count; k++)
+                    {
+                        var local = new float[16];
+                        whole.Embed(frames[k], local);
+                        Assert.True(k == 0 || TensorPrimitives.Distance(local, first) > 1e-3 * TensorPrimitives.Norm(local), "the frames' own embeddings must be ten times the tolerance apart");
+                        // fp32 activations: the chained halves give the whole model's output to float rounding, far closer
+                        // than any other frame's (checked above), so an answer matched to the wrong frame fails here.
+                        Assert.True(TensorPrimitives.Distance(embeddings[k], local) <= 1e-4 * TensorPrimitives.Norm(local), $"head {h}, frame {i}/{k}: {TensorPrimitives.Distance(embeddings[k], local)} from its own frame's embedding");
+                        frames[k].Dispose();
+                    }
+                }
+            })).ToList();
+            await Task.WhenAll(runs);
+
+            Assert.All(heads, h => Assert.Equal(24, h.Status.RemoteFrames));
+            Assert.Equal(72, tail.Status.TailFrames);
+        }
+        finally
+        {
+            foreach (var head in heads)
+            {
+                await head.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Hello_ForAnotherModel_IsRefusedNamingBothHashesAndTheTailKeepsServing()
     {
         using var models = SplitModels.Create();
@@ -159,6 +210,28 @@ public sealed class SplitTransportTests
         for (var i = 0; i < pixels.Length; i++)
         {
             pixels[i] = (byte)(level + (i % 97));
+        }
+
+        return Core.Frame.Copy(sequence, DateTimeOffset.UnixEpoch.AddSeconds(sequence), 32, 24, FrameFormat.Rgb24, pixels);
+    }
+
+    /// <summary>A frame of its own colour field (a random colour per corner, blended): frames far apart in the tiny CNN's output.</summary>
+    private static Frame NoiseFrame(int seed, long sequence)
+    {
+        var random = new Random(seed);
+        var corners = Enumerable.Range(0, 12).Select(_ => random.Next(256)).ToArray();
+        var pixels = new byte[32 * 24 * 3];
+        for (var y = 0; y < 24; y++)
+        {
+            for (var x = 0; x < 32; x++)
+            {
+                for (var c = 0; c < 3; c++)
+                {
+                    var top = (corners[c] * (31 - x) + corners[3 + c] * x) / 31.0;
+                    var bottom = (corners[6 + c] * (31 - x) + corners[9 + c] * x) / 31.0;
+                    pixels[(((y * 32) + x) * 3) + c] = (byte)(((top * (23 - y)) + (bottom * y)) / 23.0);
+                }
+            }
         }
 
         return Core.Frame.Copy(sequence, DateTimeOffset.UnixEpoch.AddSeconds(sequence), 32, 24, FrameFormat.Rgb24, pixels);

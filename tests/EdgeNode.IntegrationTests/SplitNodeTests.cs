@@ -29,6 +29,22 @@ public sealed partial class SplitNodeTests : IDisposable
     }
 
     [Fact]
+    public async Task Head_WithACutThatIsNotATensorCut_Exits78NamingCut()
+    {
+        File.WriteAllText(_dir.File("split.json"), """{"version":1,"model":"m.onnx","modelSha256":"00","input":"Input247","output":"Pooling395_Output_0","kind":"none"}""");
+        var env = NodeEnvironment.For("it-split-none", FreePort.Next(), _dir.File("edgenode.db"));
+        env["EdgeNode__Split__Role"] = "head";
+        env["EdgeNode__Split__Peer"] = "http://127.0.0.1:50051";
+        env["EdgeNode__Split__Cut"] = _dir.Path;
+
+        var (code, output) = await NodeProcess.RunToExitAsync(_dir.Path, env, TimeSpan.FromSeconds(120));
+
+        Assert.Equal(78, code);
+        Assert.Contains("EdgeNode:Split:Cut (EdgeNode__Split__Cut)", output, StringComparison.Ordinal);
+        Assert.Contains("'none' split", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HeadAndTail_TailKilledAndRestarted_EveryFrameHasOneResultAndSplitResumes()
     {
         var cut = _dir.File("cut");

@@ -11,7 +11,7 @@ namespace EdgeNode.Split;
 /// <summary>
 /// Split inference's discovery and status on MQTT (activations never go over MQTT): a tail keeps a retained
 /// <c>{prefix}/{node}/split/tail</c> (its URL, model and tail hashes, cut, streams, frames) and clears it when it stops; a
-/// head keeps a retained <c>{prefix}/{node}/split/head</c> (its tail, mode, reason, frame counts) and, with
+/// head keeps a retained <c>{prefix}/{node}/split/head</c> (its tail, mode, reason, frame counts; cleared too) and, with
 /// <c>EdgeNode__Split__Peer=auto</c>, follows <c>{prefix}/+/split/tail</c> into <see cref="SplitPeers"/>.
 /// Republished every <c>EdgeNode__Split__StatusSeconds</c> and at each (re)connect.
 /// </summary>
@@ -44,9 +44,10 @@ internal sealed class SplitDiscoveryService(
     {
         bus.Connected -= PublishAsync;
         await base.StopAsync(cancellationToken);
-        if (tail is not null && bus.IsConnected)
+        if (bus.IsConnected)
         {
-            // An empty retained message removes the announcement: heads stop choosing a tail that is gone.
+            // An empty retained message removes the status: heads stop choosing a tail that is gone, and a head that
+            // stopped is no longer listed as served.
             await TryPublishAsync(new BusMessage(Topic, ReadOnlyMemory<byte>.Empty, 1, Retain: true), cancellationToken);
         }
     }
@@ -67,7 +68,7 @@ internal sealed class SplitDiscoveryService(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping; StopAsync clears a tail's announcement.
+            // Stopping; StopAsync clears the retained status.
         }
     }
 

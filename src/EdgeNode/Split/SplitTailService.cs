@@ -32,6 +32,7 @@ internal sealed class SplitTailService(TailModel tail, SplitStatus status, NodeI
         var session = tail.Session;
         var activation = new float[session.InputLength];
         var output = new float[session.OutputLength];
+        var reply = new byte[session.OutputLength * sizeof(float)];
         var peer = context.Peer;
 
         // A stopping node ends its streams at once (the heads fall back and reconnect) rather than holding Kestrel's stop.
@@ -55,8 +56,10 @@ internal sealed class SplitTailService(TailModel tail, SplitStatus status, NodeI
                     throw new RpcException(new Status(StatusCode.Internal, ex.Message));
                 }
 
-                // Little-endian float32 on every board the node runs on (x64, arm64).
-                await responseStream.WriteAsync(new Embedding { Seq = frame.Seq, Values = ByteString.CopyFrom(MemoryMarshal.AsBytes(output.AsSpan())) }, token);
+                // Little-endian float32 on every board the node runs on (x64, arm64); the write serializes the reply, so
+                // one buffer per stream serves every frame.
+                MemoryMarshal.AsBytes(output.AsSpan()).CopyTo(reply);
+                await responseStream.WriteAsync(new Embedding { Seq = frame.Seq, Values = UnsafeByteOperations.UnsafeWrap(reply) }, token);
                 status.CountTail();
             }
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using EdgeNode.Compression.Split;
@@ -57,7 +58,8 @@ internal sealed class TailStream : IDisposable
             return !_pending.TryRemove(seq, out _) && await pending.Task.ConfigureAwait(false);
         }
 
-        _ = SendAsync(Encode(seq, activation.Span));
+        var buffer = ArrayPool<byte>.Shared.Rent(_int8 ? activation.Length : activation.Length * sizeof(float));
+        _ = SendAsync(Encode(seq, activation.Span, buffer), buffer);
         try
         {
             return await pending.Task.WaitAsync(_deadline, _time, cancellationToken).ConfigureAwait(false);
@@ -105,25 +107,33 @@ internal sealed class TailStream : IDisposable
         _cancel.Dispose();
     }
 
-    private Activation Encode(long seq, ReadOnlySpan<float> activation)
+    /// <summary>The frame's message over <paramref name="buffer"/> (pooled; returned once the message is written).</summary>
+    private Activation Encode(long seq, ReadOnlySpan<float> activation, byte[] buffer)
     {
-        ByteString data;
+        int length;
         if (_int8)
         {
-            var codes = new byte[activation.Length];
-            ActivationCodec.Quantize(activation, _cut.Scale, _cut.ZeroPoint, codes);
-            data = UnsafeByteOperations.UnsafeWrap(codes);
+            length = activation.Length;
+            ActivationCodec.Quantize(activation, _cut.Scale, _cut.ZeroPoint, buffer.AsSpan(0, length));
         }
         else
         {
-            data = ByteString.CopyFrom(MemoryMarshal.AsBytes(activation));
+            length = activation.Length * sizeof(float);
+            MemoryMarshal.AsBytes(activation).CopyTo(buffer);
         }
 
         var manifest = _cut.Manifest;
-        return new Activation { Seq = seq, ModelSha256 = manifest.ModelSha256, TailSha256 = manifest.TailSha256, Encoding = _int8 ? Encoding.Int8 : Encoding.Fp32, Data = data };
+        return new Activation
+        {
+            Seq = seq,
+            ModelSha256 = manifest.ModelSha256,
+            TailSha256 = manifest.TailSha256,
+            Encoding = _int8 ? Encoding.Int8 : Encoding.Fp32,
+            Data = UnsafeByteOperations.UnsafeWrap(buffer.AsMemory(0, length)),
+        };
     }
 
-    private async Task SendAsync(Activation message)
+    private async Task SendAsync(Activation message, byte[] buffer)
     {
         try
         {
@@ -140,6 +150,11 @@ internal sealed class TailStream : IDisposable
         catch (Exception ex) when (ex is RpcException or OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)
         {
             Close("sending to the tail failed: " + Describe(ex));
+        }
+        finally
+        {
+            // The write serialized the message (or never will): the buffer is free again.
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

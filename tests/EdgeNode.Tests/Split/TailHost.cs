@@ -19,13 +19,14 @@ internal sealed class TailHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly MqttMessageBus _bus;
-    private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _stop;
     private readonly Task _busLoop;
 
-    private TailHost(WebApplication app, MqttMessageBus bus, Task busLoop, string url)
+    private TailHost(WebApplication app, MqttMessageBus bus, CancellationTokenSource stop, Task busLoop, string url)
     {
         _app = app;
         _bus = bus;
+        _stop = stop;
         _busLoop = busLoop;
         Url = url;
     }
@@ -68,9 +69,7 @@ internal sealed class TailHost : IAsyncDisposable
         await app.StartAsync();
         var stop = new CancellationTokenSource();
         var loop = brokerPort is null ? Task.CompletedTask : bus.RunAsync(stop.Token);
-        var host = new TailHost(app, bus, loop, url);
-        host._stop.Token.Register(stop.Cancel);
-        return host;
+        return new TailHost(app, bus, stop, loop, url);
     }
 
     /// <summary>Stops the tail as a node stops: Kestrel closes its streams, the retained announcement is cleared.</summary>

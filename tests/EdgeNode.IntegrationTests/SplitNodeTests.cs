@@ -57,13 +57,15 @@ public sealed partial class SplitNodeTests : IDisposable
         var headDb = _dir.File("head/edgenode.db");
         Directory.CreateDirectory(_dir.File("head"));
         Directory.CreateDirectory(_dir.File("tail"));
-        var head = Environment("it-head", headDb);
+        var headBroker = FreePort.Next();
+        var head = Environment("it-head", headDb, headBroker);
+        head["EdgeNode__Health__PeriodSeconds"] = "1";
         head["EdgeNode__Split__Role"] = "head";
         head["EdgeNode__Split__Peer"] = peer;
         head["EdgeNode__Split__Cut"] = cut;
         head["EdgeNode__Split__DeadlineMs"] = "10000";
         head["EdgeNode__Camera__FramesPerSecond"] = "2";
-        var tail = Environment("it-tail", _dir.File("tail/edgenode.db"));
+        var tail = Environment("it-tail", _dir.File("tail/edgenode.db"), FreePort.Next());
         tail["EdgeNode__Split__Role"] = "tail";
         tail["EdgeNode__Split__Cut"] = cut;
         tail["EdgeNode__Split__Listen"] = peer;
@@ -75,6 +77,8 @@ public sealed partial class SplitNodeTests : IDisposable
         {
             await tailNode.WaitForOutputAsync("Split: serving the tail", TimeSpan.FromMinutes(2));
             await headNode.WaitForOutputAsync("Split: streaming activations", TimeSpan.FromMinutes(2));
+            await using var telemetry = await MqttProbe.ConnectAsync(headBroker, "edgenode/it-head/telemetry");
+            await telemetry.WaitUntilAsync(m => m.Any(x => x.Payload.Contains("\"split\":\"active\"", StringComparison.Ordinal)), TimeSpan.FromMinutes(1), "telemetry saying split: active");
             var before = Results(headDb).Count;
             await WaitAsync(() => Results(headDb).Count >= before + 4, "results through the tail", headNode);
 
@@ -84,6 +88,12 @@ public sealed partial class SplitNodeTests : IDisposable
             await WaitAsync(() => headNode.Output.Contains($"the stream to {peer} closed", StringComparison.Ordinal), "the head noticed", headNode);
             var atKill = Results(headDb).Count;
             await WaitAsync(() => Results(headDb).Count >= atKill + 4, "results while the tail is gone", headNode);
+            var degraded = await telemetry.WaitUntilAsync(m => m.Any(Degraded), TimeSpan.FromMinutes(1), "telemetry saying split: degraded with the split health check failing");
+            using (var json = JsonDocument.Parse(degraded.First(Degraded).Payload))
+            {
+                Assert.Contains(peer, json.RootElement.GetProperty("splitReason").GetString(), StringComparison.Ordinal);
+                Assert.True(json.RootElement.GetProperty("splitLocalFrames").GetInt64() > 0);
+            }
 
             tailNode = NodeProcess.Start(_dir.File("tail"), tail);
             await WaitAsync(() => Connects().Count(headNode.Output) >= 2, "split resumed after the tail's return", headNode);
@@ -112,9 +122,17 @@ public sealed partial class SplitNodeTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static Dictionary<string, string> Environment(string node, string database)
+    private static bool Degraded(ReceivedMessage message)
     {
-        var env = NodeEnvironment.For(node, FreePort.Next(), database, embeddedBroker: true);
+        using var json = JsonDocument.Parse(message.Payload);
+        var root = json.RootElement;
+        return root.GetProperty("split").GetString() == "degraded"
+            && root.GetProperty("healthFailing").EnumerateArray().Any(c => c.GetString() == "split");
+    }
+
+    private static Dictionary<string, string> Environment(string node, string database, int brokerPort)
+    {
+        var env = NodeEnvironment.For(node, brokerPort, database, embeddedBroker: true);
         env["EdgeNode__ChangeGate__Enabled"] = "false";
         env["EdgeNode__Inference__IntraOpThreads"] = "1";
         env["EdgeNode__Inference__Model"] = "resnet18-int8";

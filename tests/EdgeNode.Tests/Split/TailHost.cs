@@ -4,6 +4,7 @@ using EdgeNode.Inference;
 using EdgeNode.Messaging;
 using EdgeNode.Split;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -64,6 +65,8 @@ internal sealed class TailHost : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section);
         builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section);
+        // The web page caps request bodies for the whole Kestrel host; a stream of frames must not be held to it.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024);
         builder.AddSplit();
         var app = builder.Build().MapSplit();
         await app.StartAsync();

@@ -118,6 +118,8 @@ internal static class SplitServiceCollectionExtensions
             return; // validation stops the start with the key named (exit 78)
         }
 
+        services.AddSingleton<IStartupFilter>(new SplitPortFilter(listen.Port));
+
         // The node's one Kestrel host: with the web page off it serves the split endpoint alone.
         var noPage = services.FirstOrDefault(s => s.ServiceType == typeof(IServer) && s.ImplementationType == typeof(NoWebServer));
         string[] urls = [];

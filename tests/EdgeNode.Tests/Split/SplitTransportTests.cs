@@ -127,6 +127,12 @@ public sealed class SplitTransportTests
         Assert.Contains("tail " + wrong, infer.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(0, tail.Status.TailFrames);
 
+        // The split port answers gRPC only: the host's other endpoints (the web page) are not reachable through it.
+        using (var http = new HttpClient { DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact })
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(new Uri(tail.Url + "/"))).StatusCode);
+        }
+
         // Nothing was lost on the tail's side: a head with the right cut is served as before.
         var ok = await client.HelloAsync(new HelloRequest { ModelSha256 = manifest.ModelSha256, TailSha256 = manifest.TailSha256, Node = "h" });
         Assert.Equal(manifest.Cut!.Tensor, ok.Cut);

@@ -69,6 +69,9 @@ internal sealed class TailHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024);
         builder.AddSplit();
         var app = builder.Build().MapSplit();
+
+        // A page on the same host, as the node's web page is: the split port must not serve it.
+        app.MapGet("/", () => "page");
         await app.StartAsync();
         var stop = new CancellationTokenSource();
         var loop = brokerPort is null ? Task.CompletedTask : bus.RunAsync(stop.Token);

@@ -118,4 +118,34 @@ internal static partial class NodeLog
 
     [LoggerMessage(32, LogLevel.Warning, "The discriminant statistics ledger cannot be read ({Problem}); the next training run rebuilds it from the stored samples")]
     public static partial void LedgerUnreadable(ILogger logger, string problem);
+
+    [LoggerMessage(200, LogLevel.Information, "Split: serving the tail of model {Model} cut at {Cut} on {Url}")]
+    public static partial void SplitTailServing(ILogger logger, string model, string cut, string url);
+
+    [LoggerMessage(201, LogLevel.Information, "Split: head {Peer} opened a stream ({Streams} now)")]
+    public static partial void SplitStreamOpened(ILogger logger, string peer, int streams);
+
+    [LoggerMessage(202, LogLevel.Information, "Split: head {Peer} closed its stream ({Streams} now)")]
+    public static partial void SplitStreamClosed(ILogger logger, string peer, int streams);
+
+    [LoggerMessage(203, LogLevel.Warning, "Split: refused frames from {Peer}: {Reason}")]
+    public static partial void SplitRefused(ILogger logger, string peer, string reason);
+
+    [LoggerMessage(204, LogLevel.Information, "Split: streaming activations of {Cut} ({Encoding}, up to {MaxInFlight} frames in flight) to the tail at {Peer}")]
+    public static partial void SplitConnected(ILogger logger, string cut, string encoding, int maxInFlight, string peer);
+
+    [LoggerMessage(205, LogLevel.Warning, "Split: degraded, frames run the whole model here: {Reason}")]
+    public static partial void SplitDegraded(ILogger logger, string reason);
+
+    [LoggerMessage(206, LogLevel.Warning, "Split: the running model is {Running}, but the cut was made from {Cut}; frames run locally until they match")]
+    public static partial void SplitModelMismatch(ILogger logger, string running, string cut);
+
+    [LoggerMessage(207, LogLevel.Warning, "Split: cannot publish the discovery status: {Reason}")]
+    public static partial void SplitStatusNotPublished(ILogger logger, string reason);
+
+    [LoggerMessage(208, LogLevel.Warning, "Split: ignored a discovery message on {Topic}: {Reason}")]
+    public static partial void SplitDiscoveryIgnored(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(209, LogLevel.Information, "Split: stopped; {Remote} frames were finished by the tail, {Local} ran locally")]
+    public static partial void SplitStopped(ILogger logger, long remote, long local);
 }

@@ -121,6 +121,33 @@ public sealed class ShippedAclTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Node_ReadsAnotherNodesSplitTailAnnouncement_ButNotItsSplitHeadStatus()
+    {
+        var received = new List<string>();
+        Task Record(BusMessage m, CancellationToken _)
+        {
+            lock (received)
+            {
+                received.Add(m.Topic);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        await using var head = await NodeAsync("node-a", ("edgenode/+/split/#", Record));
+        await using var tail = await NodeAsync("node-b");
+        await tail.Bus.PublishAsync(new BusMessage("edgenode/node-b/split/head", "{}"u8.ToArray(), 1, Retain: true), CancellationToken.None);
+        await tail.Bus.PublishAsync(new BusMessage("edgenode/node-b/split/tail", "{}"u8.ToArray(), 1, Retain: true), CancellationToken.None);
+
+        await head.WaitAsync(() => { lock (received) { return received.Contains("edgenode/node-b/split/tail"); } }, "the tail's announcement");
+        lock (received)
+        {
+            // Deliveries keep publish order: the head status, published first, would be here already had it been granted.
+            Assert.DoesNotContain("edgenode/node-b/split/head", received);
+        }
+    }
+
+    [Fact]
     public async Task Aggregator_GetsNodeUpdatesThroughTheSharedSubscription_NotForgedOnes()
     {
         var updates = new List<string>();

@@ -6,6 +6,7 @@ using EdgeNode.Mqtt;
 using EdgeNode.Outbox;
 using EdgeNode.Pipeline;
 using EdgeNode.Settings;
+using EdgeNode.Split;
 using EdgeNode.Sparkplug;
 using EdgeNode.Telemetry;
 using EdgeNode.Web;
@@ -52,6 +53,7 @@ public static class NodeHost
             .AddTelemetry(configuration)
             .AddSystemdWatchdog();
         builder.AddWeb();
-        return builder.Build().MapWeb();
+        builder.AddSplit(); // after the web page (it adds its endpoint to the same Kestrel host) and the models (it may replace the engine)
+        return builder.Build().MapWeb().MapSplit();
     }
 }

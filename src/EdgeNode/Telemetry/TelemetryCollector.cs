@@ -26,7 +26,8 @@ internal sealed class TelemetryCollector(
     SystemStatsReader system,
     TimeProvider time,
     FrameRegion region,
-    OutboxDeadLetters deadLetters)
+    OutboxDeadLetters deadLetters,
+    EdgeNode.Split.SplitStatus split)
 {
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly AllocationMeter _allocation = new();
@@ -84,6 +85,7 @@ internal sealed class TelemetryCollector(
             MaxBatch = model.MaxBatch,
             AllocatedBytesPerFrame = bytesPerFrame,
             Gen0Per1000Frames = gen0,
+            Split = EdgeNode.Split.SplitTelemetry.Of(split),
         };
         _latest = snapshot;
         return snapshot;

@@ -139,6 +139,18 @@ internal static class TelemetryJson
         }
 
         w.WriteNumber("maxBatch", t.MaxBatch);
+        if (t.Split is { } split)
+        {
+            // "split": "active" | "degraded" (head), "serving" (tail); the counts say how many frames went where.
+            w.WriteString("split", split.Mode);
+            w.WriteString("splitPeer", split.Peer);
+            w.WriteString("splitReason", split.Reason);
+            w.WriteNumber("splitRemoteFrames", split.RemoteFrames);
+            w.WriteNumber("splitLocalFrames", split.LocalFrames);
+            w.WriteNumber("splitTailFrames", split.TailFrames);
+            w.WriteNumber("splitStreams", split.Streams);
+        }
+
         w.WriteNumber("allocatedBytesPerFrame", Math.Round(t.AllocatedBytesPerFrame, 1));
         w.WriteNumber("gen0Per1000Frames", Math.Round(t.Gen0Per1000Frames, 2));
     }

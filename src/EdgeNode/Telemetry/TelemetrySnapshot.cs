@@ -107,6 +107,9 @@ public sealed record TelemetrySnapshot
     /// <summary>Gen-0 collections per 1,000 frames since the last snapshot.</summary>
     public double Gen0Per1000Frames { get; init; }
 
+    /// <summary>Split inference (<c>EdgeNode:Split</c>); null when the node runs the whole model (role <c>none</c>).</summary>
+    public EdgeNode.Split.SplitTelemetry? Split { get; init; }
+
     /// <summary>CPU, memory, SoC temperature and throttling.</summary>
     public required SystemSnapshot System { get; init; }
 }

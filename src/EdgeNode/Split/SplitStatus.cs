@@ -1,0 +1,71 @@
+namespace EdgeNode.Split;
+
+/// <summary>
+/// Where split inference stands on this node, for telemetry (<c>split</c>), the <c>split</c> health check and the
+/// discovery status: a head is <c>active</c> while its frames go to the tail and <c>degraded</c> while they run
+/// locally; a tail is <c>serving</c>.
+/// </summary>
+internal sealed class SplitStatus(string role)
+{
+    private long _remoteFrames;
+    private long _localFrames;
+    private long _tailFrames;
+    private int _streams;
+    private volatile string? _peer;
+    private volatile string? _reason = role == "head" ? "not connected to a tail yet" : null;
+
+    /// <summary><c>none</c>, <c>head</c> or <c>tail</c>.</summary>
+    public string Role => role;
+
+    /// <summary><c>active</c> or <c>degraded</c> (head), <c>serving</c> (tail), <c>off</c> (none).</summary>
+    public string Mode => role switch
+    {
+        "head" => _reason is null ? "active" : "degraded",
+        "tail" => "serving",
+        _ => "off",
+    };
+
+    /// <summary>Why a head runs locally; null while it is active.</summary>
+    public string? Reason => _reason;
+
+    /// <summary>The tail a head streams to (or last tried).</summary>
+    public string? Peer => _peer;
+
+    /// <summary>Frames a head had finished by the tail.</summary>
+    public long RemoteFrames => Interlocked.Read(ref _remoteFrames);
+
+    /// <summary>Frames a head ran locally (the whole model) because the tail was gone or late.</summary>
+    public long LocalFrames => Interlocked.Read(ref _localFrames);
+
+    /// <summary>Frames a tail finished for its heads.</summary>
+    public long TailFrames => Interlocked.Read(ref _tailFrames);
+
+    /// <summary>Heads streaming to a tail now.</summary>
+    public int Streams => Volatile.Read(ref _streams);
+
+    /// <summary>The head streams to <paramref name="peer"/> again.</summary>
+    public void Connected(string peer)
+    {
+        _peer = peer;
+        _reason = null;
+    }
+
+    /// <summary>The head runs locally, because of <paramref name="reason"/>; true when it was active until now.</summary>
+    public bool Degrade(string reason, string? peer)
+    {
+        var was = _reason;
+        _reason = reason;
+        _peer = peer ?? _peer;
+        return was is null;
+    }
+
+    public void CountRemote() => Interlocked.Increment(ref _remoteFrames);
+
+    public void CountLocal() => Interlocked.Increment(ref _localFrames);
+
+    public void CountTail() => Interlocked.Increment(ref _tailFrames);
+
+    public void StreamOpened() => Interlocked.Increment(ref _streams);
+
+    public void StreamClosed() => Interlocked.Decrement(ref _streams);
+}

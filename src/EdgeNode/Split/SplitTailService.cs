@@ -1,0 +1,105 @@
+using System.Runtime.InteropServices;
+using EdgeNode.Compression;
+using EdgeNode.Hosting;
+using EdgeNode.Split.Wire;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeNode.Split;
+
+/// <summary>
+/// The tail's gRPC service in the node's Kestrel host: each head holds one bidirectional stream and gets one
+/// <see cref="Embedding"/> per <see cref="Activation"/>, in order. A stream is served one frame at a time, so a slow
+/// tail pushes back on its heads through HTTP/2 flow control; frames for another model are refused
+/// (<see cref="StatusCode.FailedPrecondition"/>, naming both hashes).
+/// </summary>
+internal sealed class SplitTailService(TailModel tail, SplitStatus status, NodeIdentity identity, IHostApplicationLifetime lifetime, ILogger<SplitTailService> logger) : Wire.SplitTail.SplitTailBase
+{
+    public override Task<HelloReply> Hello(HelloRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Refuse(request.ModelSha256, request.TailSha256, request.Node);
+        return Task.FromResult(new HelloReply { Node = identity.NodeId, Cut = tail.Cut.Activation.Tensor, Streams = status.Streams });
+    }
+
+    public override async Task Infer(IAsyncStreamReader<Activation> requestStream, IServerStreamWriter<Embedding> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var session = tail.Session;
+        var activation = new float[session.InputLength];
+        var output = new float[session.OutputLength];
+        var reply = new byte[session.OutputLength * sizeof(float)];
+        var peer = context.Peer;
+
+        // A stopping node ends its streams at once (the heads fall back and reconnect) rather than holding Kestrel's stop.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var token = ended.Token;
+        status.StreamOpened();
+        NodeLog.SplitStreamOpened(logger, peer, status.Streams);
+        try
+        {
+            while (await requestStream.MoveNext(token))
+            {
+                var frame = requestStream.Current;
+                Refuse(frame.ModelSha256, frame.TailSha256, peer);
+                Decode(frame, activation);
+                try
+                {
+                    session.Run(activation, output);
+                }
+                catch (CompressionException ex)
+                {
+                    throw new RpcException(new Status(StatusCode.Internal, ex.Message));
+                }
+
+                // Little-endian float32 on every board the node runs on (x64, arm64); the write serializes the reply, so
+                // one buffer per stream serves every frame.
+                MemoryMarshal.AsBytes(output.AsSpan()).CopyTo(reply);
+                await responseStream.WriteAsync(new Embedding { Seq = frame.Seq, Values = UnsafeByteOperations.UnsafeWrap(reply) }, token);
+                status.CountTail();
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // The head went away or the node stops: the stream ends here.
+        }
+        finally
+        {
+            status.StreamClosed();
+            NodeLog.SplitStreamClosed(logger, peer, status.Streams);
+        }
+    }
+
+    private void Refuse(string modelSha256, string tailSha256, string from)
+    {
+        if (tail.Refusal(modelSha256, tailSha256) is { } refusal)
+        {
+            NodeLog.SplitRefused(logger, from, refusal);
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, refusal));
+        }
+    }
+
+    private void Decode(Activation frame, float[] activation)
+    {
+        var cut = tail.Cut;
+        var data = frame.Data.Span;
+        var expected = frame.Encoding == Encoding.Fp32 ? activation.Length * sizeof(float) : activation.Length;
+        if (data.Length != expected)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"Frame {frame.Seq}: {data.Length} bytes of {frame.Encoding} activation; '{cut.Activation.Tensor}' needs {expected}."));
+        }
+
+        if (frame.Encoding == Encoding.Fp32)
+        {
+            MemoryMarshal.Cast<byte, float>(data).CopyTo(activation);
+        }
+        else
+        {
+            Compression.Split.ActivationCodec.Dequantize(data, cut.Scale, cut.ZeroPoint, activation);
+        }
+    }
+}

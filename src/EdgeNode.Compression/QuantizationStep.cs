@@ -36,8 +36,9 @@ internal static class QuantizationStep
             (long, long)? weightBytes = null;
             if (options.Dynamic)
             {
-                (var layers, kept) = DynamicQuantizer.Apply(model);
-                steps.Add($"quantize-dynamic: {layers} MatMul/Gemm layers, int8 weights per output column, activations quantized at run time");
+                var signed = options.WeightType == WeightType.S8;
+                (var layers, kept) = DynamicQuantizer.Apply(model, signed);
+                steps.Add($"quantize-dynamic: {layers} MatMul/Gemm layers, int8 weights per output column ({(signed ? "stored s8, for VNNI and ARM64" : "stored u8 around 128")}), activations quantized at run time");
             }
             else
             {

@@ -223,6 +223,8 @@ public sealed class CompressCommandTests : IDisposable
     [InlineData("model.onnx -o out.onnx --int4 --dynamic")]
     [InlineData("model.onnx -o out.onnx --int4 --block-size 24")]
     [InlineData("model.onnx -o out.onnx --dynamic --symmetric")]
+    [InlineData("model.onnx -o out.onnx --int4 --weight-type s8")]
+    [InlineData("model.onnx -o out.onnx --dynamic --weight-type i8")]
     public async Task Compress_BadCommandLine_ExitsSixtyFourWithOneMessage(string commandLine)
     {
         var args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -233,6 +235,25 @@ public sealed class CompressCommandTests : IDisposable
         Assert.Contains("Try 'edgenode compress --help'.", _stderr.ToString(), StringComparison.Ordinal);
         Assert.Empty(_stdout.ToString());
         Assert.Empty(Directory.GetFiles(_folder.Path, "out.onnx*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Compress_DynamicWithSignedWeights_StoresInt8CodesWithZeroPointZero_AndRuns()
+    {
+        var input = _folder.WriteModel("mlp.onnx", TinyModels.Mlp());
+        var output = _folder.File("mlp-s8.onnx");
+
+        var code = await Run(input, "-o", output, "--dynamic", "--weight-type", "s8");
+
+        Assert.Equal(0, code);
+        Assert.Contains("stored s8", _stdout.ToString(), StringComparison.Ordinal);
+        var model = OnnxModelFile.Load(output);
+        var weights = model.Graph.Initializer.Where(t => t.Name.EndsWith("_weight_quantized", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, weights.Count);
+        Assert.All(weights, t => Assert.Equal((int)TensorProto.Types.DataType.Int8, t.DataType));
+        var zeros = model.Graph.Initializer.Where(t => t.Name.EndsWith("_weight_zero_point", StringComparison.Ordinal)).ToList();
+        Assert.All(zeros, t => Assert.True(t.DataType == (int)TensorProto.Types.DataType.Int8 && t.RawData.All(b => b == 0)));
+        Assert.Equal(10, OrtRunner.Run(model, TinyModels.RandomInput(32, seed: 3), [1, 32]).Length);
     }
 
     [Fact]

@@ -33,11 +33,13 @@ public static class CompressCommand
         var prune = new Option<double>("--prune-channels") { Description = "Fraction of conv output channels to remove (0 for none).", HelpName = "F" }.Fraction();
         var headData = new Option<string?>("--head-data") { Description = "Folder with train/<class> and test/<class> images: report linear-head accuracy and top-1 agreement.", HelpName = "labelled-dir" };
         var fidelityData = new Option<string?>("--fidelity-data") { Description = "Images or tensor samples used only for the fidelity report (the calibration folder is then not split).", HelpName = "dir" };
+        var weightType = new Option<string?>("--weight-type") { Description = "How --dynamic stores int8 weight codes: u8 (around 128; full fidelity on every x86 CPU, the default) or s8 (faster with VNNI and on ARM64; saturates on AVX2 without VNNI).", HelpName = "u8|s8" };
+        weightType.AcceptOnlyFromAmong("u8", "s8");
         var dynamicBatch = new Option<bool>("--dynamic-batch") { Description = "Give the model a symbolic batch dimension, so the node can run frames of several cameras as one batch (checked: a batch of two equals two runs of one)." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
         var command = new Command("compress", "Quantize (int8 static or dynamic, 4-bit weights) and prune an ONNX model, and report what it gained and lost.")
         {
-            input, output, calibration, count, calibrator, dynamic, int4, blockSize, symmetric, int4Method, dynamicBatch, sparsity, prune, headData, fidelityData, json,
+            input, output, calibration, count, calibrator, dynamic, weightType, int4, blockSize, symmetric, int4Method, dynamicBatch, sparsity, prune, headData, fidelityData, json,
         };
         command.Validators.Add(r =>
         {
@@ -47,6 +49,10 @@ public static class CompressCommand
             if (r.GetValue(calibration) is null && !r.GetValue(dynamic) && !isInt4 && r.GetValue(sparsity) == 0 && r.GetValue(prune) == 0 && !r.GetValue(dynamicBatch))
             {
                 r.AddError("Nothing to do: give --calibration <dir> for static int8, --dynamic, --int4, --sparsity, --prune-channels or --dynamic-batch.");
+            }
+            else if (r.GetResult(weightType) is { Tokens.Count: > 0 } && !r.GetValue(dynamic))
+            {
+                r.AddError("--weight-type applies to --dynamic.");
             }
             else if (isInt4 && r.GetValue(dynamic))
             {
@@ -87,7 +93,8 @@ public static class CompressCommand
                 p.GetValue(blockSize) ?? 32,
                 p.GetValue(symmetric),
                 (p.GetValue(int4Method) ?? (p.GetValue(calibration) is null ? "rtn" : "gptq")) == "gptq" ? Int4Method.Gptq : Int4Method.Rtn,
-                p.GetValue(dynamicBatch)),
+                p.GetValue(dynamicBatch),
+                p.GetValue(weightType) == "s8" ? WeightType.S8 : WeightType.U8),
             p.InvocationConfiguration.Output,
             p.InvocationConfiguration.Error,
             ct));

@@ -5,7 +5,7 @@ namespace EdgeNode.Compression.Cli;
 
 /// <summary>
 /// The parsed <c>edgenode compress &lt;input.onnx&gt; -o &lt;output.onnx&gt; [--calibration &lt;image-dir&gt;]
-/// [--calibration-count N] [--calibrator minmax|percentile|entropy] [--dynamic] [--int4 [--block-size N] [--symmetric] [--int4-method rtn|gptq]] [--dynamic-batch] [--sparsity S]
+/// [--calibration-count N] [--calibrator minmax|percentile|entropy] [--dynamic [--weight-type u8|s8]] [--int4 [--block-size N] [--symmetric] [--int4-method rtn|gptq]] [--dynamic-batch] [--sparsity S]
 /// [--prune-channels F] [--head-data &lt;labelled-dir&gt;] [--json]</c> command line.
 /// </summary>
 /// <param name="Input">Float model to compress.</param>
@@ -23,6 +23,7 @@ namespace EdgeNode.Compression.Cli;
 /// <param name="BlockSize">4-bit block size along K (32, 64 or 128; any power of two ≥ 16).</param>
 /// <param name="Symmetric">4-bit codes around a fixed zero point (no zero-point tensor) instead of one zero point per block.</param>
 /// <param name="Int4Method">How 4-bit codes are chosen: round to nearest, or GPTQ on the calibration samples (the command line's default when <c>--calibration</c> is given).</param>
+/// <param name="WeightType">How <c>--dynamic</c> stores its int8 weight codes: u8 around 128 (portable) or s8 (VNNI, ARM64).</param>
 /// <param name="DynamicBatch">Give the output's inputs and outputs a symbolic batch dimension (checked: a batch of two equals two runs of one).</param>
 public sealed record CompressOptions(
     string Input,
@@ -40,4 +41,15 @@ public sealed record CompressOptions(
     int BlockSize = 32,
     bool Symmetric = false,
     Int4Method Int4Method = Int4Method.Rtn,
-    bool DynamicBatch = false);
+    bool DynamicBatch = false,
+    WeightType WeightType = WeightType.U8);
+
+/// <summary>How dynamic quantization stores its int8 weight codes.</summary>
+public enum WeightType
+{
+    /// <summary>uint8 around 128: ORT's u8·u8 kernels, full fidelity on every x86 CPU (the default).</summary>
+    U8,
+
+    /// <summary>int8, zero point 0: ORT's u8·s8 kernels, faster on CPUs with VNNI and on ARM64; saturates on AVX2 without VNNI.</summary>
+    S8,
+}

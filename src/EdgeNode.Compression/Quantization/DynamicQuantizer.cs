@@ -14,8 +14,13 @@ namespace EdgeNode.Compression.Quantization;
 /// </summary>
 internal static class DynamicQuantizer
 {
-    /// <summary>Returns the number of layers quantized and the MatMul/Gemm nodes kept in float, with the reason.</summary>
-    public static (int Layers, IReadOnlyList<string> KeptInFloat) Apply(ModelProto model)
+    /// <summary>
+    /// Returns the number of layers quantized and the MatMul/Gemm nodes kept in float, with the reason. With
+    /// <paramref name="signedWeights"/> the codes are stored as int8 (zero point 0) for ORT's u8·s8 kernels, the fast
+    /// ones on CPUs with VNNI (AVX512-VNNI, AVX-VNNI) and on ARM64; without VNNI, AVX2's u8·s8 kernel saturates 16-bit
+    /// pair sums and loses fidelity, which the portable default (u8 around 128) does not.
+    /// </summary>
+    public static (int Layers, IReadOnlyList<string> KeptInFloat) Apply(ModelProto model, bool signedWeights = false)
     {
         if (Transforms.OpsetUpgrader.DefaultOpset(model) < 11)
         {
@@ -36,9 +41,9 @@ internal static class DynamicQuantizer
             var wq = Name("weight_quantized");
             var ws = Name("weight_scale");
             var wz = Name("weight_zero_point");
-            view.AddInitializer(StaticMatMulQuantizer.UnsignedWeights(wq, values, rows, cols));
+            view.AddInitializer(signedWeights ? Tensors.FromInt8(wq, values, rows, cols) : StaticMatMulQuantizer.UnsignedWeights(wq, values, rows, cols));
             view.AddInitializer(Tensors.FromFloats(ws, scales, cols));
-            view.AddInitializer(StaticMatMulQuantizer.UnsignedZeroPoints(wz, cols));
+            view.AddInitializer(signedWeights ? Tensors.FromInt8(wz, new sbyte[cols], cols) : StaticMatMulQuantizer.UnsignedZeroPoints(wz, cols));
             var (xq, xs, xz) = (Name("input_quantized"), Name("input_scale"), Name("input_zero_point"));
             var (product, productFloat, scale) = (Name("product_int32"), Name("product_float"), Name("output_scale"));
             var scaled = layer.ProductName(Name);

@@ -57,10 +57,10 @@ public sealed class BatchedPipelineTests
         await using var outbox = await OutboxHarness.OpenAsync();
         var fakes = Enumerable.Range(0, cameras).Select(i => new FakeCamera("cam" + i)).ToList();
         using var engine = new FakeBatchEngine(maxBatch);
-        using var set = new CameraSet([.. fakes.Select(Lane)]);
+        using var set = new CameraSet([.. fakes.Select(PipelineRig.Lane)]);
         using var activity = new InferenceActivity();
         var seen = new Seen();
-        var processor = new FrameProcessor(engine, new ActiveHead(), activity, [seen], new PredictionPolicy(Monitor<PredictionOptions>()), TimeProvider.System, NullLogger<FrameProcessor>.Instance);
+        var processor = new FrameProcessor(engine, new ActiveHead(), activity, [seen], new PredictionPolicy(PipelineRig.Monitor<PredictionOptions>()), TimeProvider.System, NullLogger<FrameProcessor>.Instance);
         using var service = new PipelineService(set, processor, outbox.Writer, NullLogger<PipelineService>.Instance);
         for (var f = 0; f < framesPerCamera; f++)
         {
@@ -76,9 +76,9 @@ public sealed class BatchedPipelineTests
         await Eventually.TrueAsync(() => set.Lanes.Sum(l => l.QueueDepth) + engine.Taken >= cameras * framesPerCamera, "every frame queued or taken");
         engine.Open();
         var expected = (cameras * framesPerCamera) - (bad is null ? 0 : 1);
-        await Eventually.TrueAsync(() => Stored(outbox).Result.Count == expected, $"{expected} results stored");
+        await Eventually.TrueAsync(() => PipelineRig.Stored(outbox).Result.Count == expected, $"{expected} results stored");
         await service.StopAsync(CancellationToken.None);
-        return new Run(engine, await Stored(outbox), [.. seen.Frames]);
+        return new Run(engine, await PipelineRig.Stored(outbox), [.. seen.Frames]);
     }
 
     private static void AssertInOrderPerCamera(List<JsonElement> stored)
@@ -92,19 +92,6 @@ public sealed class BatchedPipelineTests
         var seqs = stored.Select(r => r.GetProperty("seq").GetInt64()).ToList();
         Assert.Equal(seqs.Order(), seqs);
     }
-
-    private static CameraLane Lane(FakeCamera camera) =>
-        new(camera.Name, camera, new CaptureCounters(), new ChangeGate(Options.Create(new ChangeGateOptions { Enabled = false })), FrameRegion.Fixed(null), uncapped: true);
-
-    private static async Task<List<JsonElement>> Stored(OutboxHarness outbox)
-    {
-        var messages = await outbox.Store.ReadPendingAsync(0, 100, CancellationToken.None);
-        return [.. messages.Where(m => m.Kind == MessageKind.Result).Select(m => JsonDocument.Parse(m.Payload).RootElement)];
-    }
-
-    private static OptionsMonitor<T> Monitor<T>()
-        where T : class =>
-        new(new OptionsFactory<T>([], []), [], new OptionsCache<T>());
 
     private sealed record Run(FakeBatchEngine Engine, List<JsonElement> Stored, List<(byte Level, float First, bool HasResult)> Seen);
 

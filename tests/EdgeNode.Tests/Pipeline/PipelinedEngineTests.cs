@@ -23,9 +23,9 @@ public sealed class PipelinedEngineTests
         await using var outbox = await OutboxHarness.OpenAsync();
         var camera = new FakeCamera("cam-a");
         var engine = new OutOfOrderEngine(maxInFlight: 3);
-        using var cameras = new CameraSet([Lane(camera)]);
+        using var cameras = new CameraSet([PipelineRig.Lane(camera)]);
         using var activity = new InferenceActivity();
-        var processor = new FrameProcessor(engine, new ActiveHead(), activity, [], new PredictionPolicy(Monitor<PredictionOptions>()), TimeProvider.System, NullLogger<FrameProcessor>.Instance);
+        var processor = new FrameProcessor(engine, new ActiveHead(), activity, [], new PredictionPolicy(PipelineRig.Monitor<PredictionOptions>()), TimeProvider.System, NullLogger<FrameProcessor>.Instance);
         using var service = new PipelineService(cameras, processor, outbox.Writer, NullLogger<PipelineService>.Instance);
         for (var i = 1; i <= 9; i++)
         {
@@ -39,10 +39,10 @@ public sealed class PipelinedEngineTests
             engine.CompleteNewestFirst();
         }
 
-        await Eventually.TrueAsync(() => Stored(outbox).Result.Count == 9, "nine results stored");
+        await Eventually.TrueAsync(() => PipelineRig.Stored(outbox).Result.Count == 9, "nine results stored");
         await service.StopAsync(CancellationToken.None);
 
-        var stored = await Stored(outbox);
+        var stored = await PipelineRig.Stored(outbox);
         Assert.Equal(3, engine.MaxOutstanding);
         Assert.Equal(Enumerable.Range(1, 9).Select(i => (long)i), stored.Select(r => r.GetProperty("frameSeq").GetInt64()));
         Assert.All(stored, r => Assert.Equal("cam-a", r.GetProperty("camera").GetString()));
@@ -57,15 +57,15 @@ public sealed class PipelinedEngineTests
         var failing = new FakeCamera("dead");
         var healthy = new FakeCamera("alive");
         var engine = new OutOfOrderEngine(maxInFlight: 2) { AutoComplete = true };
-        using var cameras = new CameraSet([Lane(failing), Lane(healthy)]);
+        using var cameras = new CameraSet([PipelineRig.Lane(failing), PipelineRig.Lane(healthy)]);
         using var activity = new InferenceActivity();
-        var processor = new FrameProcessor(engine, new ActiveHead(), activity, [], new PredictionPolicy(Monitor<PredictionOptions>()), TimeProvider.System, NullLogger<FrameProcessor>.Instance);
+        var processor = new FrameProcessor(engine, new ActiveHead(), activity, [], new PredictionPolicy(PipelineRig.Monitor<PredictionOptions>()), TimeProvider.System, NullLogger<FrameProcessor>.Instance);
         using var service = new PipelineService(cameras, processor, outbox.Writer, NullLogger<PipelineService>.Instance);
         failing.Push(10);
         healthy.Push(20);
 
         await service.StartAsync(CancellationToken.None);
-        await Eventually.TrueAsync(() => Stored(outbox).Result.Count == 2, "a result of each camera");
+        await Eventually.TrueAsync(() => PipelineRig.Stored(outbox).Result.Count == 2, "a result of each camera");
         failing.Fail();
         await Eventually.TrueAsync(() => cameras.Lanes[0].Ended, "the failing camera ended");
         for (var i = 0; i < 5; i++)
@@ -73,30 +73,17 @@ public sealed class PipelinedEngineTests
             healthy.Push((byte)(40 + (i * 30)));
         }
 
-        await Eventually.TrueAsync(() => Stored(outbox).Result.Count == 7, "the healthy camera's five later frames stored");
+        await Eventually.TrueAsync(() => PipelineRig.Stored(outbox).Result.Count == 7, "the healthy camera's five later frames stored");
         Assert.False(cameras.Lanes[1].Ended);
         await service.StopAsync(CancellationToken.None);
 
-        var stored = await Stored(outbox);
+        var stored = await PipelineRig.Stored(outbox);
         var alive = stored.Where(r => r.GetProperty("camera").GetString() == "alive").Select(r => r.GetProperty("frameSeq").GetInt64()).ToList();
         Assert.Equal([1, 2, 3, 4, 5, 6], alive);
         Assert.Single(stored, r => r.GetProperty("camera").GetString() == "dead");
         Assert.IsType<IOException>(cameras.Lanes[0].Failure);
         Assert.Null(cameras.Lanes[1].Failure);
     }
-
-    private static CameraLane Lane(FakeCamera camera) =>
-        new(camera.Name, camera, new CaptureCounters(), new ChangeGate(Options.Create(new ChangeGateOptions { Enabled = false })), FrameRegion.Fixed(null), uncapped: true);
-
-    private static async Task<List<JsonElement>> Stored(OutboxHarness outbox)
-    {
-        var messages = await outbox.Store.ReadPendingAsync(0, 100, CancellationToken.None);
-        return [.. messages.Where(m => m.Kind == MessageKind.Result).Select(m => JsonDocument.Parse(m.Payload).RootElement)];
-    }
-
-    private static OptionsMonitor<T> Monitor<T>()
-        where T : class =>
-        new(new OptionsFactory<T>([], []), [], new OptionsCache<T>());
 
     /// <summary>Split inference faked at its port: each call waits until the test completes it, newest first.</summary>
     private sealed class OutOfOrderEngine(int maxInFlight) : IPipelinedInferenceEngine

@@ -209,6 +209,11 @@ public sealed partial class RoundCoordinator : IDisposable
             }
 
             var next = GlobalHead.Create(_head, Current.Version + 1, Current.Round + 1, now.AddSeconds(_options.RoundSeconds), _options.ToTrainingConfig());
+            if (next.Config.Gate)
+            {
+                var (fleetHead, fleetVersion) = Gate();
+                next = next.WithFleetHead(fleetHead, fleetVersion);
+            }
 
             // The new global is durable before the old round's updates go.
             await _store.SaveGlobalAsync(next.ToBytes(), cancellationToken);

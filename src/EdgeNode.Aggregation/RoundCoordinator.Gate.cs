@@ -6,7 +6,8 @@ namespace EdgeNode.Aggregation;
 /// The fleet's validation gate (<see cref="AggregatorOptions.ValidationGate"/>): the round's head (the candidate) becomes the
 /// fleet head only when the validation samples the round's nodes scored it on, pooled, favour it over the fleet head (the
 /// incumbent). Each node weighs at most <see cref="AggregatorOptions.MaxNodeSamples"/> samples, so forged counts are bounded
-/// as a statistics update's are; scores of another base version, or none at all, keep the incumbent.
+/// as a statistics update's are; scores of another base version, or none at all, keep the incumbent. A site forwards its
+/// nodes' pooled score with its partial aggregate (the parent bounds the site as one sender).
 /// </summary>
 public sealed partial class RoundCoordinator
 {
@@ -18,6 +19,27 @@ public sealed partial class RoundCoordinator
             return incumbent;
         }
 
+        var (total, candidate, kept) = Pool();
+        var adopt = total > 0 && candidate > kept;
+        var served = adopt ? (Current.HeadBytes, Current.Version) : incumbent;
+        Log.GateDecided(_logger, Current.Round, Current.Version, total > 0 ? candidate / total : 0, incumbent.Item2, total > 0 ? kept / total : 0, total, served.Item2);
+        return served;
+    }
+
+    /// <summary>A site's forwarded score: its nodes' pooled, bounded counts (null without the gate or without scores).</summary>
+    private ValidationScore? SiteScore()
+    {
+        if (!Current.Config.Gate)
+        {
+            return null;
+        }
+
+        var (total, candidate, kept) = Pool();
+        return total > 0 ? new ValidationScore((int)Math.Round(total), (int)Math.Round(candidate), (int)Math.Round(kept)) : null;
+    }
+
+    private (double Total, double Candidate, double Kept) Pool()
+    {
         double total = 0, candidate = 0, kept = 0;
         foreach (var delta in _round.Values)
         {
@@ -32,9 +54,6 @@ public sealed partial class RoundCoordinator
             kept += weight * score.IncumbentCorrect;
         }
 
-        var adopt = total > 0 && candidate > kept;
-        var served = adopt ? (Current.HeadBytes, Current.Version) : incumbent;
-        Log.GateDecided(_logger, Current.Round, Current.Version, total > 0 ? candidate / total : 0, incumbent.Item2, total > 0 ? kept / total : 0, total, served.Item2);
-        return served;
+        return (total, candidate, kept);
     }
 }

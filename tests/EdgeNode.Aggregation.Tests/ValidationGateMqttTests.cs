@@ -107,6 +107,40 @@ public sealed class ValidationGateMqttTests
         Assert.True(v3.FleetHeadBytes.Span.SequenceEqual(v1.HeadBytes.Span));
     }
 
+    [Fact]
+    public async Task Gate_ASiteForwardsItsNodesPooledScores_TheParentAdoptsABetterHead()
+    {
+        // Without the site's pooled score the parent would have none and keep its blank start head (v0) for ever.
+        await using var fleet = await FleetHarness.StartAsync(NodeIds, Labels, Dimension, ScalerStatistics.Of(Data.Train).ToScaler());
+        var site = fleet.AddNode("site-a");
+        var key = fleet.WritePrivateKey("site-a", site);
+        string[] refine = ["--EdgeNode:Aggregator:LocalSteps=40", "--EdgeNode:Aggregator:LearningRate=0.05"];
+        await fleet.StartAggregatorAsync([.. refine, "--EdgeNode:Aggregator:MinUpdates=1"]);
+        await fleet.StartOtherAggregatorAsync("site", "site-a", [.. refine, "--EdgeNode:Aggregator:MinUpdates=2", "--EdgeNode:Aggregator:ParentFleet=" + FleetHarness.Fleet, "--EdgeNode:Aggregator:SigningKeyPath=" + key]);
+        var trainers = NodeIds.Select(n => new FederatedTrainer(n, fleet.Signer(n))).ToArray();
+        var global = await fleet.WaitGlobalAsync(0, fleet: "site");
+        var v0 = global;
+        GlobalHead? v1 = null;
+        for (var version = 1; version <= 2; version++)
+        {
+            var parts = Halves(Data.Train);
+            var held = Halves(Data.Test);
+            for (var i = 0; i < trainers.Length; i++)
+            {
+                await fleet.PublishAsync(NodeIds[i], trainers[i].Train(global, parts[i], i + 1, default, held[i]).Wire, "site");
+            }
+
+            global = await fleet.WaitGlobalAsync(version, fleet: "site");
+            v1 ??= global;
+        }
+
+        Assert.True(global.Config.Gate);
+        Assert.Equal(2, global.Version);
+        Assert.Equal(1, global.FleetVersion);
+        Assert.True(global.FleetHeadBytes.Span.SequenceEqual(v1!.HeadBytes.Span));
+        Assert.True(HeadEvaluator.Accuracy(global.ReadFleetHead(), Data.Test) > HeadEvaluator.Accuracy(v0.ReadHead(), Data.Test));
+    }
+
     private static async Task<GlobalHead> StatisticsRoundAsync(FleetHarness fleet, SampleSet data)
     {
         var v0 = await fleet.WaitGlobalAsync(0);

@@ -155,7 +155,7 @@ internal static class SimulateFleetCommand
         for (var i = 0; i < a.Nodes; i++)
         {
             var bus = new MqttMessageBus(mqtt, new NodeTopics(Prefix, fleet + "-" + NodeId(i)), fleet + "-" + NodeId(i), NullLogger<MqttMessageBus>.Instance, TimeProvider.System);
-            // Under the validation gate a node holds back its local gate's split (every fifth sample, as a node's store does) to score heads on.
+            // Under the validation gate a node holds back its local gate's split (about a fifth, split by id as a node's store is) to score heads on.
             var gated = kind == HeadKind.DiscriminantSoftmax && a.Gate;
             var (samples, validation) = gated ? Split(parts[i]) : (parts[i], null);
             clients[i] = new FederatedClient(bus, Prefix, fleet, NodeId(i), signers[i], () => samples)

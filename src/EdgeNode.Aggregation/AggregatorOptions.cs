@@ -124,6 +124,14 @@ public sealed class AggregatorOptions : IValidatableObject
     /// </summary>
     public bool StatisticsRound { get; set; }
 
+    /// <summary>
+    /// The fleet's validation gate over refinement rounds (<see cref="LocalSteps"/> &gt; 0): nodes score each round's head and
+    /// the fleet head on their validation samples, and a round's head becomes the fleet head only when its pooled validation
+    /// accuracy is higher (each node weighted by at most <see cref="MaxNodeSamples"/> samples); otherwise the fleet keeps
+    /// the head it has (from the start: the statistics round's). False: the fleet head follows every round, as before.
+    /// </summary>
+    public bool ValidationGate { get; set; } = true;
+
     /// <summary>Statistics round: a sender counts as at most this many samples; one claiming more is scaled down to it (forged counts are bounded).</summary>
     [Range(1.0, 1e12)]
     public double MaxNodeSamples { get; set; } = 10_000;
@@ -174,6 +182,7 @@ public sealed class AggregatorOptions : IValidatableObject
         LocalSteps = LocalSteps,
         Dynamic = Dynamic,
         Scaffold = Scaffold && LocalSteps > 0,
+        Gate = ValidationGate && LocalSteps > 0,
         Compression = Compression,
         ClipNorm = ClipNorm,
     };

@@ -45,4 +45,7 @@ internal static partial class Log
 
     [LoggerMessage(20, LogLevel.Warning, "The head-signing key {KeyPath} is readable by its group or others; chmod 600 it (anyone who reads it can sign global heads)")]
     public static partial void KeyFileExposed(ILogger logger, string keyPath);
+
+    [LoggerMessage(14, LogLevel.Information, "Validation gate, round {Round}: global v{Candidate} scores {CandidateAccuracy} against the fleet head v{Incumbent}'s {IncumbentAccuracy} on {Samples} pooled validation samples; fleet head v{Served}")]
+    public static partial void GateDecided(ILogger logger, long round, long candidate, double candidateAccuracy, long incumbent, double incumbentAccuracy, double samples, long served);
 }

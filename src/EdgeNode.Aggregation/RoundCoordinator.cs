@@ -194,7 +194,10 @@ public sealed partial class RoundCoordinator : IDisposable
             if (_siteSigner is not null)
             {
                 _forwarded = true;
-                var update = new HeadUpdate(_options.InstanceId, Current.Round, Current.Version, (int)Math.Min(int.MaxValue, result.TotalSamples), 0, DeltaCodec.Dense, result.Delta.Length, DeltaEncoder.Encode(result.Delta, _layout, new CodecSettings(DeltaCodec.Dense), []));
+                var update = new HeadUpdate(_options.InstanceId, Current.Round, Current.Version, (int)Math.Min(int.MaxValue, result.TotalSamples), 0, DeltaCodec.Dense, result.Delta.Length, DeltaEncoder.Encode(result.Delta, _layout, new CodecSettings(DeltaCodec.Dense), []))
+                {
+                    Validation = SiteScore(),
+                };
                 return new RoundClose(null, HeadUpdateWire.Write(update, _siteSigner), result);
             }
 
@@ -209,6 +212,11 @@ public sealed partial class RoundCoordinator : IDisposable
             }
 
             var next = GlobalHead.Create(_head, Current.Version + 1, Current.Round + 1, now.AddSeconds(_options.RoundSeconds), _options.ToTrainingConfig());
+            if (next.Config.Gate)
+            {
+                var (fleetHead, fleetVersion) = Gate();
+                next = next.WithFleetHead(fleetHead, fleetVersion);
+            }
 
             // The new global is durable before the old round's updates go.
             await _store.SaveGlobalAsync(next.ToBytes(), cancellationToken);

@@ -7,7 +7,7 @@ namespace EdgeNode.Aggregation;
 /// <summary>What an update must pass at receipt, before it is persisted (docs/federation.md); transport- and state-free.</summary>
 internal static class UpdateScreen
 {
-    /// <summary>Format, signature under a registered key, shape, staleness, samples, payload, finite values; the round it names.</summary>
+    /// <summary>Format, signature under a registered key, shape, staleness, samples, validation counts, payload, finite values; the round it names.</summary>
     public static (UpdateOutcome, string?) Check(byte[] message, EcdsaKeyRing keys, GlobalHead current, HeadModel head, int[] layout, AggregatorOptions options, out ContributedDelta? delta, out long round)
     {
         delta = null;
@@ -45,6 +45,11 @@ internal static class UpdateScreen
             return (UpdateOutcome.Rejected, "no samples");
         }
 
+        if (u.Validation?.Problem() is { } forged)
+        {
+            return (UpdateOutcome.Rejected, forged);
+        }
+
         var values = new float[u.ParameterCount];
         try
         {
@@ -60,7 +65,7 @@ internal static class UpdateScreen
             return (UpdateOutcome.Rejected, "NaN or infinite values");
         }
 
-        delta = new ContributedDelta(u.NodeId, values, u.SampleCount, u.BaseVersion);
+        delta = new ContributedDelta(u.NodeId, values, u.SampleCount, u.BaseVersion) { Validation = u.Validation };
         return (UpdateOutcome.Accepted, null);
     }
 }

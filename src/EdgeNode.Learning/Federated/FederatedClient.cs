@@ -77,6 +77,12 @@ public sealed class FederatedClient
     /// </summary>
     public Func<GlobalHead, CancellationToken, ValueTask<DiscriminantStatistics?>>? Statistics { get; set; }
 
+    /// <summary>
+    /// Under the fleet's validation gate (<see cref="FederatedTrainingConfig.Gate"/>), the node's held-back validation samples
+    /// (kept out of the training samples), on which the update scores the round's head and the fleet head. Null: no score.
+    /// </summary>
+    public Func<GlobalHead, CancellationToken, ValueTask<SampleSet?>>? Validation { get; set; }
+
     /// <summary>Raised when an update could not be built or sent (the next global retries).</summary>
     public event Action<string, Exception>? Failed;
 
@@ -112,12 +118,14 @@ public sealed class FederatedClient
                         continue;
                     }
 
+                    var validation = !resend && samples is not null && global.Config.Gate && Validation is { } held ? await held(global, cancellationToken) : null;
+
                     // The same version again (an aggregator restart re-announces it): resend the update, which the aggregator counts once.
                     var wire = resend
                         ? _last!.Value.Wire
                         : samples is null
                         ? _trainer.Contribute(global, statistics!).Wire
-                        : (await LowPriorityWork.RunAsync("federated-training", () => _trainer.Train(global, samples, unchecked((int)global.Version), cancellationToken))).Wire;
+                        : (await LowPriorityWork.RunAsync("federated-training", () => _trainer.Train(global, samples, unchecked((int)global.Version), cancellationToken, validation))).Wire;
                     _last = (global.Version, wire);
                     foreach (var chunk in MessageChunks.Split(wire, _maxChunkBytes))
                     {

@@ -25,10 +25,12 @@ public sealed class FederatedTrainer(string nodeId, EcdsaSigner signer)
 
     /// <summary>
     /// Trains from <paramref name="global"/> on <paramref name="local"/> (or, in a statistics round, sums the local samples'
-    /// discriminant statistics, float32 on the wire); returns the signed wire bytes and the update.
+    /// discriminant statistics, float32 on the wire); returns the signed wire bytes and the update. Under the fleet's
+    /// validation gate (<see cref="FederatedTrainingConfig.Gate"/>) the update carries the scores of the round's head and
+    /// the fleet head on <paramref name="validation"/> (samples kept out of <paramref name="local"/>).
     /// </summary>
     /// <exception cref="ArgumentException">The samples do not fit the head, or hold a class the fleet head lacks.</exception>
-    public (byte[] Wire, HeadUpdate Update) Train(GlobalHead global, SampleSet local, int seed, CancellationToken cancellationToken)
+    public (byte[] Wire, HeadUpdate Update) Train(GlobalHead global, SampleSet local, int seed, CancellationToken cancellationToken, SampleSet? validation = null)
     {
         ArgumentNullException.ThrowIfNull(global);
         ArgumentNullException.ThrowIfNull(local);
@@ -96,7 +98,10 @@ public sealed class FederatedTrainer(string nodeId, EcdsaSigner signer)
         }
 
         var payload = DeltaEncoder.Encode(delta, TensorLayout.Of(head), codec, codec.Codec == DeltaCodec.Dense ? [] : _residual);
-        var update = new HeadUpdate(NodeId, global.Round, global.Version, local.Count, (float)report.FinalLoss, codec.Codec, delta.Length, payload);
+        var update = new HeadUpdate(NodeId, global.Round, global.Version, local.Count, (float)report.FinalLoss, codec.Codec, delta.Length, payload)
+        {
+            Validation = global.Config.Gate && validation is { Count: > 0 } ? ValidationScore.Of(global, validation) : null,
+        };
         return (HeadUpdateWire.Write(update, signer), update);
     }
 

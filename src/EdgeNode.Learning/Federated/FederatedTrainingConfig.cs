@@ -31,6 +31,13 @@ public sealed record FederatedTrainingConfig
     /// </summary>
     public bool Statistics { get; init; }
 
+    /// <summary>
+    /// The fleet's validation gate (refinement rounds): nodes score the round's head and the fleet head on their held-back
+    /// validation samples (<see cref="ValidationScore"/>, sent with the update), and the aggregator makes the round's head
+    /// the fleet head only when its pooled validation accuracy is higher.
+    /// </summary>
+    public bool Gate { get; init; }
+
     /// <summary>Local mini-batch size.</summary>
     public int BatchSize { get; init; } = 32;
 

@@ -10,7 +10,11 @@ namespace EdgeNode.Learning.Federated;
 /// of a UTF-8 JSON header (<c>version</c>, <c>round</c>, <c>sha256</c> of the head bytes, <c>deadline</c>, <c>config</c>),
 /// the JSON, then the head file bytes (<see cref="HeadSerializer"/>). Format version 2 (what the aggregator publishes)
 /// appends the aggregator's ECDSA P-256 signature (64 bytes, IEEE P1363) over everything before it, so that a node
-/// that trusts the aggregator's key takes no head from anyone else, whatever the broker's ACL lets through.
+/// that trusts the aggregator's key takes no head from anyone else, whatever the broker's ACL lets through. With the
+/// validation gate (<see cref="FederatedTrainingConfig.Gate"/>) the header's <c>fleet</c> object (<c>version</c>,
+/// <c>sha256</c>, <c>length</c>) names the fleet head, the best head the fleet's validation has accepted so far, whose
+/// head file bytes follow the round's head: the round's head is the candidate nodes train from and score, the fleet
+/// head the one they serve.
 /// </summary>
 /// <param name="Version">Head version; the delta of an update is relative to it.</param>
 /// <param name="Round">The round now open (updates carry it).</param>
@@ -28,6 +32,22 @@ public sealed record GlobalHead(long Version, long Round, DateTimeOffset Deadlin
 
     /// <summary>The bytes <see cref="Signature"/> covers.</summary>
     public ReadOnlyMemory<byte> SignedBytes { get; init; }
+
+    /// <summary>The fleet head's head file (the validation gate's incumbent); empty: the round's head is the fleet head.</summary>
+    public ReadOnlyMemory<byte> FleetHeadBytes { get; init; }
+
+    /// <summary>The version the fleet head was published as, when <see cref="FleetHeadBytes"/> is set.</summary>
+    public long FleetVersion { get; init; }
+
+    /// <summary>The fleet head's version: <see cref="FleetVersion"/>, or <see cref="Version"/> when the round's head is the fleet head.</summary>
+    public long ServedVersion => FleetHeadBytes.IsEmpty ? Version : FleetVersion;
+
+    /// <summary>The head nodes serve: the fleet head, or the round's head when there is none apart.</summary>
+    public HeadModel ReadFleetHead() => FleetHeadBytes.IsEmpty ? ReadHead() : HeadSerializer.Deserialize(FleetHeadBytes.Span).Head;
+
+    /// <summary>This message with <paramref name="fleetHead"/> (published as <paramref name="fleetVersion"/>) as the fleet head.</summary>
+    public GlobalHead WithFleetHead(ReadOnlyMemory<byte> fleetHead, long fleetVersion) =>
+        fleetVersion == Version ? this with { FleetHeadBytes = default, FleetVersion = 0 } : this with { FleetHeadBytes = fleetHead, FleetVersion = fleetVersion };
 
     /// <summary>Hex SHA-256 of <see cref="HeadBytes"/>.</summary>
     public string Sha256 => Convert.ToHexStringLower(SHA256.HashData(HeadBytes.Span));
@@ -81,17 +101,28 @@ public sealed record GlobalHead(long Version, long Round, DateTimeOffset Deadlin
             w.WriteNumber("dynamic", Config.Dynamic);
             w.WriteBoolean("scaffold", Config.Scaffold);
             w.WriteBoolean("statistics", Config.Statistics);
+            w.WriteBoolean("gate", Config.Gate);
             w.WriteEndObject();
+            if (!FleetHeadBytes.IsEmpty)
+            {
+                w.WriteStartObject("fleet");
+                w.WriteNumber("version", FleetVersion);
+                w.WriteString("sha256", Convert.ToHexStringLower(SHA256.HashData(FleetHeadBytes.Span)));
+                w.WriteNumber("length", FleetHeadBytes.Length);
+                w.WriteEndObject();
+            }
+
             w.WriteEndObject();
         }
 
         var header = json.ToArray();
-        var result = new byte[9 + header.Length + HeadBytes.Length];
+        var result = new byte[9 + header.Length + HeadBytes.Length + FleetHeadBytes.Length];
         BinaryPrimitives.WriteInt32LittleEndian(result, Magic);
         result[4] = FormatVersion;
         BinaryPrimitives.WriteInt32LittleEndian(result.AsSpan(5), header.Length);
         header.CopyTo(result, 9);
         HeadBytes.Span.CopyTo(result.AsSpan(9 + header.Length));
+        FleetHeadBytes.Span.CopyTo(result.AsSpan(9 + header.Length + HeadBytes.Length));
         return result;
     }
 
@@ -146,13 +177,36 @@ public sealed record GlobalHead(long Version, long Round, DateTimeOffset Deadlin
 
                 // Absent before the statistics round: a gradient round.
                 Statistics = c.TryGetProperty("statistics", out var statistics) && statistics.GetBoolean(),
+
+                // Absent before the validation gate: no gate.
+                Gate = c.TryGetProperty("gate", out var gate) && gate.GetBoolean(),
             };
+            var heads = message[(9 + length)..];
+            var fleetHead = ReadOnlyMemory<byte>.Empty;
+            long fleetVersion = 0;
+            if (root.TryGetProperty("fleet", out var fleet))
+            {
+                var fleetLength = fleet.GetProperty("length").GetInt32();
+                if (fleetLength <= 0 || fleetLength > heads.Length)
+                {
+                    throw new InvalidDataException($"The fleet head's length {fleetLength} does not fit the message.");
+                }
+
+                fleetHead = heads[^fleetLength..];
+                heads = heads[..^fleetLength];
+                fleetVersion = fleet.GetProperty("version").GetInt64();
+                if (Convert.ToHexStringLower(SHA256.HashData(fleetHead.Span)) != fleet.GetProperty("sha256").GetString())
+                {
+                    throw new InvalidDataException("The fleet head's SHA-256 does not match its bytes.");
+                }
+            }
+
             var global = new GlobalHead(
                 root.GetProperty("version").GetInt64(),
                 root.GetProperty("round").GetInt64(),
                 root.GetProperty("deadline").GetDateTimeOffset(),
                 config,
-                message[(9 + length)..]) { Signature = signature, SignedBytes = message };
+                heads) { Signature = signature, SignedBytes = message, FleetHeadBytes = fleetHead, FleetVersion = fleetVersion };
             return global.Sha256 == root.GetProperty("sha256").GetString()
                 ? global
                 : throw new InvalidDataException("The global head's SHA-256 does not match its bytes.");

@@ -17,4 +17,8 @@ public sealed record HeadUpdate(
     float TrainLoss,
     DeltaCodec Codec,
     int ParameterCount,
-    ReadOnlyMemory<byte> Payload);
+    ReadOnlyMemory<byte> Payload)
+{
+    /// <summary>The node's score for the fleet's validation gate (format version 2), or null.</summary>
+    public ValidationScore? Validation { get; init; }
+}

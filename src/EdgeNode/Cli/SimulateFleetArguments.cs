@@ -47,6 +47,9 @@ internal sealed record SimulateFleetArguments
     /// <summary>Local step size of the refinement rounds (<c>--refine-lr</c>; SGD under SCAFFOLD, Adam otherwise).</summary>
     public float RefineLearningRate { get; init; } = 0.02f;
 
+    /// <summary>The fleet's validation gate over the refinement rounds (<c>--gate on|off</c>; <c>EdgeNode:Aggregator:ValidationGate</c>).</summary>
+    public bool Gate { get; init; } = true;
+
     public int Seed { get; init; } = 1;
 
     public string Models { get; init; } = "models";
@@ -107,6 +110,8 @@ internal sealed record SimulateFleetArguments
         var refineSteps = new Option<int>("--refine-steps") { Description = "Local mini-batch steps per refinement round (discriminant+softmax), the same at any data size.", DefaultValueFactory = _ => 20, HelpName = "K" }.Between(1, 1_000_000);
         var refineMethod = new Option<string>("--refine-method") { Description = "Drift correction of the refinement rounds: scaffold (control variates, local SGD), feddyn (dynamic regularisation, alpha 0.01, local Adam) or fedavg.", DefaultValueFactory = _ => "scaffold" };
         refineMethod.AcceptOnlyFromAmong("scaffold", "feddyn", "fedavg");
+        var gate = new Option<string>("--gate") { Description = "The fleet's validation gate over the refinement rounds: on (a round's head becomes the fleet head only when the nodes' pooled validation accuracy is higher; nodes hold back about a fifth of their samples for it) or off (the fleet head follows every round; nodes train on all).", DefaultValueFactory = _ => "on" };
+        gate.AcceptOnlyFromAmong("on", "off");
         var refineLr = new Option<double>("--refine-lr") { Description = "Local step size of the refinement rounds (SGD under scaffold, Adam otherwise).", DefaultValueFactory = _ => 0.02, HelpName = "R" }.NonNegative();
         var precision = new Option<string>("--statistics-precision") { Description = "How the statistics travel: float32 (upper triangle) or float64.", DefaultValueFactory = _ => "float32" };
         precision.AcceptOnlyFromAmong("float32", "float64");
@@ -114,7 +119,7 @@ internal sealed record SimulateFleetArguments
         var json = new Option<bool>("--json") { Description = "The last line of stdout is one JSON object: accuracy, accuracy_centralized, rounds, bytes_per_update, …" };
         var command = new Command("simulate-fleet", "N virtual nodes and an in-process aggregator learning together over a real MQTT broker.")
         {
-            nodes, broker, train, test, partition, rounds, localEpochs, compression, dpNoise, clip, proximal, lr, rule, seed, models, cache, json, head, dpEpsilon, dpUnit, precision, maxNodeSamples, refineSteps, refineMethod, refineLr,
+            nodes, broker, train, test, partition, rounds, localEpochs, compression, dpNoise, clip, proximal, lr, rule, seed, models, cache, json, head, dpEpsilon, dpUnit, precision, maxNodeSamples, refineSteps, refineMethod, refineLr, gate,
         };
         command.SetAction((p, ct) =>
         {
@@ -145,6 +150,7 @@ internal sealed record SimulateFleetArguments
                     DpUnit = p.GetValue(dpUnit) == "sample" ? PrivacyUnit.Sample : PrivacyUnit.Node,
                     RefineSteps = p.GetValue(refineSteps),
                     RefineMethod = p.GetValue(refineMethod) ?? "scaffold",
+                    Gate = p.GetValue(gate) != "off",
                     RefineLearningRate = (float)p.GetValue(refineLr),
                     StatisticsPrecision = p.GetValue(precision) == "float64" ? StatisticsPrecision.Exact : StatisticsPrecision.Compact,
                     MaxNodeSamples = p.GetValue(maxNodeSamples) is { } max ? Math.Max(1, max) : null,

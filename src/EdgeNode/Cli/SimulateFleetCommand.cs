@@ -30,6 +30,9 @@ internal static class SimulateFleetCommand
     // FedDyn's α as in Acar et al. 2021's experiments; it assumes local training nearly solves each local problem.
     private const float FedDynAlpha = 0.01f;
 
+    // A node's default validation split (EdgeNode:Learning:ValidationFraction).
+    private const double ValidationFraction = 0.2;
+
     /// <summary>The <c>simulate-fleet</c> verb.</summary>
     public static Command Create() => SimulateFleetArguments.CreateCommand(ExecuteAsync);
 
@@ -152,8 +155,13 @@ internal static class SimulateFleetCommand
         for (var i = 0; i < a.Nodes; i++)
         {
             var bus = new MqttMessageBus(mqtt, new NodeTopics(Prefix, fleet + "-" + NodeId(i)), fleet + "-" + NodeId(i), NullLogger<MqttMessageBus>.Instance, TimeProvider.System);
-            var samples = parts[i];
-            clients[i] = new FederatedClient(bus, Prefix, fleet, NodeId(i), signers[i], () => samples);
+            // Under the validation gate a node holds back its local gate's split (about a fifth, split by id as a node's store is) to score heads on.
+            var gated = kind == HeadKind.DiscriminantSoftmax && a.Gate;
+            var (samples, validation) = gated ? Split(parts[i]) : (parts[i], null);
+            clients[i] = new FederatedClient(bus, Prefix, fleet, NodeId(i), signers[i], () => samples)
+            {
+                Validation = validation is null ? null : (_, _) => ValueTask.FromResult<SampleSet?>(validation),
+            };
             clients[i].Failed += (node, ex) =>
             {
                 Interlocked.Increment(ref failures);
@@ -195,14 +203,16 @@ internal static class SimulateFleetCommand
             var bytes = clients.Sum(c => c.BytesSent);
             var updates = clients.Sum(c => c.UpdatesSent);
             var messages = clients.Sum(c => c.MessagesSent);
-            var accuracy = HeadEvaluator.Accuracy(next.Global.ReadHead(), test);
+            // The fleet head (under the validation gate, the best head so far), which nodes serve; the round's head is its candidate.
+            var accuracy = HeadEvaluator.Accuracy(next.Global.ReadFleetHead(), test);
+            var candidate = next.Global.FleetHeadBytes.IsEmpty ? string.Empty : FormattableString.Invariant($" (fleet head v{next.Global.FleetVersion}; round's head {HeadEvaluator.Accuracy(next.Global.ReadHead(), test):F4})");
             var seconds = Stopwatch.GetElapsedTime(previous.Value, next.Timestamp).TotalSeconds;
             var perUpdate = updates > lastUpdates ? (bytes - lastBytes) / (double)(updates - lastUpdates) : 0;
 
             // Broker traffic of the round: the updates (chunks) in, one global publish in, and the global delivered to each node and the monitor.
             var brokerMessages = (messages - lastMessages) + 1 + a.Nodes + 1;
             rows.Add((next.Global.Version, accuracy, seconds, perUpdate, brokerMessages));
-            await stdout.WriteLineAsync(FormattableString.Invariant($"{name} round {next.Global.Version,3}: accuracy {accuracy:F4}  {seconds:F2} s  {perUpdate:F0} B/update  {brokerMessages} messages"));
+            await stdout.WriteLineAsync(FormattableString.Invariant($"{name} round {next.Global.Version,3}: accuracy {accuracy:F4}  {seconds:F2} s  {perUpdate:F0} B/update  {brokerMessages} messages{candidate}"));
             (lastBytes, lastUpdates, lastMessages, previous) = (bytes, updates, messages, next.Timestamp);
         }
 
@@ -221,6 +231,18 @@ internal static class SimulateFleetCommand
 
         Directory.Delete(root, recursive: true);
         return new FleetRoundsResult(rows, bytesPerUpdate, messagesPerRound, epsilon, failures);
+    }
+
+    private static (SampleSet Train, SampleSet Validation) Split(SampleSet part)
+    {
+        var train = new SampleSet(part.Dimension);
+        var validation = new SampleSet(part.Dimension);
+        for (var i = 0; i < part.Count; i++)
+        {
+            (GatedTraining.IsValidation(i, ValidationFraction) ? validation : train).Add(part.Row(i), part.LabelOf(i));
+        }
+
+        return (train, validation);
     }
 
     private static string NodeId(int i) => "node" + i.ToString("D4", CultureInfo.InvariantCulture);
@@ -247,6 +269,7 @@ internal static class SimulateFleetCommand
             "--EdgeNode:Aggregator:Epochs=" + a.LocalEpochs.ToString(CultureInfo.InvariantCulture),
             "--EdgeNode:Aggregator:LocalSteps=" + (refine ? a.RefineSteps : 0).ToString(CultureInfo.InvariantCulture),
             "--EdgeNode:Aggregator:Dynamic=" + (refine && a.RefineMethod == "feddyn" ? FedDynAlpha : 0).ToString(CultureInfo.InvariantCulture),
+            "--EdgeNode:Aggregator:ValidationGate=" + (refine && a.Gate ? "true" : "false"),
             "--EdgeNode:Aggregator:Scaffold=" + (refine && a.RefineMethod == "scaffold" ? "true" : "false"),
             "--EdgeNode:Aggregator:LearningRate=" + (refine ? a.RefineLearningRate : a.LearningRate).ToString(CultureInfo.InvariantCulture),
             "--EdgeNode:Aggregator:Proximal=" + a.Proximal.ToString(CultureInfo.InvariantCulture),

@@ -55,6 +55,7 @@ internal sealed class FederatedService(
         {
             TrustedAggregators = aggregators,
             Statistics = LocalStatisticsAsync,
+            Validation = ValidationSamplesAsync,
         };
         client.Failed += (_, ex) => NodeLog.FederatedRoundFailed(logger, ex.Message);
         if (o.AdoptGlobal)
@@ -68,7 +69,17 @@ internal sealed class FederatedService(
         await client.RunAsync(stoppingToken);
     }
 
-    private async ValueTask<SampleSet> LocalSamplesAsync(GlobalHead global, CancellationToken cancellationToken)
+    private ValueTask<SampleSet> LocalSamplesAsync(GlobalHead global, CancellationToken cancellationToken) =>
+        StoredSamplesAsync(global, global.Config.Gate ? false : null, cancellationToken);
+
+    private async ValueTask<SampleSet?> ValidationSamplesAsync(GlobalHead global, CancellationToken cancellationToken) =>
+        await StoredSamplesAsync(global, true, cancellationToken);
+
+    /// <summary>
+    /// The stored samples of the fleet's classes: all (<paramref name="validation"/> null), or, under the fleet's validation gate,
+    /// the training side (false) or the local gate's validation side (true), so the gate scores heads on samples none trained on.
+    /// </summary>
+    private async ValueTask<SampleSet> StoredSamplesAsync(GlobalHead global, bool? validation, CancellationToken cancellationToken)
     {
         var fleetHead = global.ReadHead();
         var set = new SampleSet(engine.Model.EmbeddingSize);
@@ -87,6 +98,11 @@ internal sealed class FederatedService(
         var skipped = 0;
         foreach (var sample in stored)
         {
+            if (validation is { } side && GatedTraining.IsValidation(sample.Id, learning.Value.ValidationFraction) != side)
+            {
+                continue;
+            }
+
             if (sample.Embedding is { } embedding && embedding.Length == set.Dimension && fleetHead.IndexOf(sample.Label) >= 0)
             {
                 set.Add(embedding, sample.Label);
@@ -97,7 +113,11 @@ internal sealed class FederatedService(
             }
         }
 
-        NodeLog.FederatedTraining(logger, global.Version, set.Count, skipped);
+        if (validation != true)
+        {
+            NodeLog.FederatedTraining(logger, global.Version, set.Count, skipped);
+        }
+
         return set;
     }
 
@@ -146,18 +166,20 @@ internal sealed class FederatedService(
     private async Task AdoptAsync(GlobalHead global, CancellationToken cancellationToken)
     {
         var statePath = Path.Combine(repository.Directory, StateFile);
-        if (await ReadAdoptedAsync(statePath, cancellationToken) >= global.Version)
+        // Under the fleet's validation gate the node serves the fleet head, which changes only when the gate adopts a round's head.
+        var served = global.ServedVersion;
+        if (await ReadAdoptedAsync(statePath, cancellationToken) >= served)
         {
-            return; // the retained global after a restart: already adopted
+            return; // the retained global after a restart, or a round that kept the fleet head: already adopted
         }
 
         // Version 0 is the aggregator's starting head, not yet trained by anyone: it does not replace a local head.
-        if (global.Version == 0 && active.Current is not null)
+        if (served == 0 && active.Current is not null)
         {
             return;
         }
 
-        var head = global.ReadHead();
+        var head = global.ReadFleetHead();
         if (head.InputSize != engine.Model.EmbeddingSize)
         {
             throw new InvalidDataException($"Global head v{global.Version} takes {head.InputSize}-d embeddings; the backbone '{engine.Model.Id}' gives {engine.Model.EmbeddingSize}.");
@@ -166,8 +188,8 @@ internal sealed class FederatedService(
         var info = new HeadInfo(repository.NextVersion(), time.GetUtcNow(), engine.Model.Id, 0, 0);
         await repository.SaveAsync(head, info, cancellationToken);
         active.Swap(head, info);
-        await AtomicFile.WriteAsync(statePath, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, long> { ["adoptedGlobalVersion"] = global.Version }), cancellationToken);
-        NodeLog.FederatedAdopted(logger, global.Version, info.Version, head.Classes.Count);
+        await AtomicFile.WriteAsync(statePath, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, long> { ["adoptedGlobalVersion"] = served }), cancellationToken);
+        NodeLog.FederatedAdopted(logger, served, info.Version, head.Classes.Count);
     }
 
     private static async Task<long> ReadAdoptedAsync(string path, CancellationToken cancellationToken)

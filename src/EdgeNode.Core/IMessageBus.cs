@@ -23,6 +23,13 @@ public interface IMessageBus
     Task SubscribeWithoutRetainedAsync(string topicFilter, Func<BusMessage, CancellationToken, Task> handler, CancellationToken cancellationToken) =>
         SubscribeAsync(topicFilter, handler, cancellationToken);
 
+    /// <summary>
+    /// QoS 1 and 2 publishes the broker takes unacknowledged at once on this connection: the Receive Maximum of its
+    /// MQTT v5 CONNACK (EMQX sends its <c>max_inflight</c>, 32 by default; HiveMQ 10), 65,535 when it sets none.
+    /// Sending more is a protocol error the broker answers by disconnecting (reason 0x93).
+    /// </summary>
+    int ReceiveMaximum => ushort.MaxValue;
+
     /// <summary>Raised (on a thread-pool thread) after each successful (re)connect.</summary>
     event Func<CancellationToken, Task>? Connected;
 }

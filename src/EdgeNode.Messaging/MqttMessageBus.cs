@@ -28,6 +28,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
     private BusMessage? _will;
     private CancellationToken _stopping;
     private volatile bool _ready;
+    private volatile int _receiveMaximum = ushort.MaxValue;
 
     /// <summary>Creates the bus (nothing connects before <see cref="RunAsync"/>); <paramref name="willProvider"/> gives each CONNECT's will instead of <c>offline</c>.</summary>
     public MqttMessageBus(MqttOptions options, NodeTopics topics, string clientId, ILogger<MqttMessageBus> logger, TimeProvider time, Func<CancellationToken, Task<BusMessage>>? willProvider = null)
@@ -49,6 +50,9 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
     public event Func<CancellationToken, Task>? Connected;
 
     /// <summary>True once connected and the birth and subscriptions are in place.</summary>
+    /// <inheritdoc />
+    public int ReceiveMaximum => _receiveMaximum;
+
     public bool IsConnected => _ready && _client.IsConnected;
 
     /// <summary>Connects, and reconnects with back-off after every loss, until <paramref name="stoppingToken"/> fires.</summary>
@@ -225,6 +229,9 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
         {
             throw new MessageBusException($"The broker refused the connection: {result.ResultCode} {result.ReasonString}".TrimEnd());
         }
+
+        // Absent from the CONNACK (0) means no limit but the protocol's.
+        _receiveMaximum = result.ReceiveMaximum is > 0 and var announced ? announced : ushort.MaxValue;
 
         // Subscriptions first: an operator who sees "online" may send a command at once, and it must not be lost.
         var filters = _subscriptions.Filters();

@@ -29,6 +29,22 @@ public sealed class MqttMessageBusTests
         await loop;
     }
 
+    [Theory]
+    [InlineData("max_inflight_messages 5\n", 5)]
+    [InlineData("", 20)] // mosquitto's default max_inflight_messages, announced to MQTT v5 clients
+    public async Task RunAsync_ReadsTheBrokersReceiveMaximumFromItsConnack(string config, int expected)
+    {
+        await using var broker = await MosquittoBroker.StartAsync(config);
+        await using var bus = CreateBus(broker.Port, "n-rm");
+        using var cts = new CancellationTokenSource();
+        var loop = bus.RunAsync(cts.Token);
+        await WaitConnectedAsync(bus);
+
+        Assert.Equal(expected, bus.ReceiveMaximum);
+        await cts.CancelAsync();
+        await loop;
+    }
+
     [Fact]
     public async Task StopAsync_PublishesRetainedOffline()
     {

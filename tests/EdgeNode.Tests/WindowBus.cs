@@ -19,6 +19,9 @@ internal sealed class WindowBus : IMessageBus
 
     public bool IsConnected => _connected;
 
+    /// <summary>The Receive Maximum the fake broker announced.</summary>
+    public int ReceiveMaximum { get; init; } = ushort.MaxValue;
+
     /// <summary>Every PUBLISH, in the order it reached the bus (a re-send appears again).</summary>
     public ConcurrentQueue<BusMessage> Sent { get; } = new();
 

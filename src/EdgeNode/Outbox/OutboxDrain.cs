@@ -42,9 +42,23 @@ internal sealed class OutboxDrain : IDisposable
         _options = options;
         _time = time;
         _deadLetter = deadLetter;
-        _window = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
+        Window = WindowFor(options.MaxInFlight, bus.ReceiveMaximum);
+        _window = new SemaphoreSlim(Window, Window);
         _marks = new DeliveryMarks(store);
     }
+
+    /// <summary>Publishes of this lane that may await their PUBACK at once (<see cref="WindowFor"/>).</summary>
+    public int Window { get; }
+
+    /// <summary>
+    /// A lane's window: <paramref name="maxInFlight"/>, but never more than the broker's Receive Maximum allows two lanes
+    /// on one connection, with <see cref="ReservedForOthers"/> left for telemetry, events and command replies; at least 1.
+    /// </summary>
+    public static int WindowFor(int maxInFlight, int receiveMaximum) =>
+        Math.Clamp((receiveMaximum - ReservedForOthers) / 2, 1, Math.Max(1, maxInFlight));
+
+    /// <summary>QoS 1 publishes of the connection's other senders (telemetry, events, command replies) kept out of the lanes' share.</summary>
+    public const int ReservedForOthers = 4;
 
     /// <summary>
     /// Publishes the rows at most <paramref name="ratePerSecond"/> (0: unlimited) and returns the last seq handled.

@@ -46,6 +46,40 @@ public sealed class OutboxDrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Drain_BrokerWithASmallReceiveMaximum_EachLaneKeepsItsShare_NeverMoreInFlight()
+    {
+        var ids = await AppendAsync(30);
+        var bus = new WindowBus { ReceiveMaximum = 10 }; // two lanes and the other senders share 10
+        using var publisher = _outbox.Publisher(new OutboxOptions { BacklogMessagesPerSecond = 0, MaxInFlight = Window, BatchSize = Batch }, bus, _deadLetters);
+        await publisher.StartAsync(CancellationToken.None);
+
+        var share = OutboxDrain.WindowFor(Window, 10);
+        Assert.Equal(3, share);
+        await Eventually.TrueAsync(() => bus.Awaiting == share, "the lane's share of the broker's window in flight");
+        await Eventually.TrueAsync(
+            () =>
+            {
+                bus.Acknowledge(1);
+                return Pending() == 0 && bus.Awaiting == 0;
+            },
+            "every row acknowledged one at a time");
+        await publisher.StopAsync(CancellationToken.None);
+
+        Assert.Equal(share, bus.MaxAwaiting);
+        Assert.Equal(ids, bus.Sent.Select(IdOf));
+    }
+
+    [Theory]
+    [InlineData(64, 65535, 64)]
+    [InlineData(64, 32, 14)] // EMQX's default max_inflight
+    [InlineData(64, 10, 3)] // HiveMQ's default
+    [InlineData(64, 5, 1)]
+    [InlineData(64, 1, 1)]
+    [InlineData(8, 100, 8)]
+    public void WindowFor_TakesTheBrokersReceiveMaximumIntoAccount(int maxInFlight, int receiveMaximum, int expected) =>
+        Assert.Equal(expected, OutboxDrain.WindowFor(maxInFlight, receiveMaximum));
+
+    [Fact]
     public async Task Drain_BrokerRefusesOneMidWindow_DeadLettersIt_RestDeliveredOnceInOrder()
     {
         var ids = await AppendAsync(20);

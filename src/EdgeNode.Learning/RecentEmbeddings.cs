@@ -26,18 +26,27 @@ public sealed class RecentEmbeddings
     /// <summary>How long a result can be labelled.</summary>
     public TimeSpan TimeToLive { get; }
 
-    /// <summary>Remembers the embedding of result <paramref name="resultId"/> (copied).</summary>
+    /// <summary>
+    /// Remembers the embedding of result <paramref name="resultId"/> (copied into the array of the entry it replaces, so
+    /// a steady stream allocates no embedding arrays; <see cref="Find"/> hands out copies).
+    /// </summary>
     public void Record(string resultId, DateTimeOffset timestamp, ReadOnlySpan<float> embedding, string modelId)
     {
         ArgumentException.ThrowIfNullOrEmpty(resultId);
-        var copy = embedding.ToArray();
         lock (_gate)
         {
+            float[] copy;
             if (_ring[_next] is { } old)
             {
                 _index.Remove(old.ResultId);
+                copy = old.Embedding.Length == embedding.Length ? old.Embedding : new float[embedding.Length];
+            }
+            else
+            {
+                copy = new float[embedding.Length];
             }
 
+            embedding.CopyTo(copy);
             _ring[_next] = new Entry(resultId, timestamp, copy, modelId) { Recorded = _time.GetTimestamp() };
             _index[resultId] = _next;
             _next = (_next + 1) % _ring.Length;
@@ -45,7 +54,7 @@ public sealed class RecentEmbeddings
         }
     }
 
-    /// <summary>The entry for <paramref name="resultId"/> (or the newest for <c>last</c>) unless unknown or recorded longer than the time to live ago.</summary>
+    /// <summary>A copy of the entry for <paramref name="resultId"/> (or the newest for <c>last</c>) unless unknown or recorded longer than the time to live ago.</summary>
     public Entry? Find(string resultId)
     {
         lock (_gate)
@@ -56,7 +65,8 @@ public sealed class RecentEmbeddings
                 return null;
             }
 
-            return _time.GetElapsedTime(entry.Recorded) > TimeToLive ? null : entry;
+            // A copy: the ring reuses the entry's array for a later result.
+            return _time.GetElapsedTime(entry.Recorded) > TimeToLive ? null : entry with { Embedding = [.. entry.Embedding] };
         }
     }
 

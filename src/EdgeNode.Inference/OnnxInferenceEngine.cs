@@ -10,7 +10,7 @@ namespace EdgeNode.Inference;
 /// The backbone: one <see cref="InferenceSession"/> per model, created once, verified against the
 /// manifest, warmed up, and run with pre-allocated input and output tensors.
 /// </summary>
-public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
+public sealed partial class OnnxInferenceEngine : IInferenceEngine, IDisposable
 {
     private readonly InferenceSession _session;
     private readonly ImagePreprocessor _preprocessor;
@@ -179,41 +179,6 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
         return Model;
     }
 
-    /// <inheritdoc />
-    public ModelInfo EmbedBatch(IReadOnlyList<Frame> frames, Span<float> embeddings)
-    {
-        ArgumentNullException.ThrowIfNull(frames);
-        var count = frames.Count;
-        if (count <= 1 || count > Model.MaxBatch)
-        {
-            return IInferenceEngine.EmbedEach(this, frames, embeddings);
-        }
-
-        var size = _output.Length;
-        if (embeddings.Length < count * size)
-        {
-            throw new ArgumentException($"{count} embeddings need {count * size} floats, got {embeddings.Length}.", nameof(embeddings));
-        }
-
-        var batch = Batch(count);
-        lock (batch.Input.Gate)
-        {
-            var one = _preprocessor.TensorLength;
-            for (var i = 0; i < count; i++)
-            {
-                _preprocessor.Process(frames[i], batch.Input.Input.AsSpan(i * one, one));
-            }
-
-            lock (_gate)
-            {
-                _session.Run(_runOptions, _inputNames, batch.Input.Values, _outputNames, batch.Outputs);
-                batch.Output.AsSpan(0, count * size).CopyTo(embeddings);
-            }
-        }
-
-        return Model;
-    }
-
     /// <summary>Runs the model on an already pre-processed tensor (benchmarks, calibration).</summary>
     public void EmbedTensor(ReadOnlySpan<float> tensor, Span<float> embedding)
     {
@@ -298,18 +263,6 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
         }
     }
 
-    /// <summary>The pinned input and output of a batch of <paramref name="count"/>, made at its first use.</summary>
-    private BatchBuffers Batch(int count)
-    {
-        lock (_gate)
-        {
-            return _batches[count] ??= new BatchBuffers(
-                new InputSlot(count * _preprocessor.TensorLength, [count, .. _inputShape[1..]]),
-                count * _output.Length,
-                [count, .. _outputShape[1..]]);
-        }
-    }
-
     private void RunLocked(InputSlot slot) => _session.Run(_runOptions, _inputNames, slot.Values, _outputNames, _outputValues ??= [_outputValue]);
 
     private static void VerifyFile(string path, string expectedSha256, string what)
@@ -338,32 +291,6 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, IDisposable
         if (!matches || node.ElementType != typeof(float))
         {
             throw new ModelLoadException($"Model '{modelId}' {kind} '{spec.Name}' is {node.ElementType.Name}[{string.Join(",", dims)}]; the manifest says float[{string.Join(",", spec.Shape)}].");
-        }
-    }
-
-    /// <summary>A batch size's pinned tensors: the frames are pre-processed into <see cref="Input"/>, the run writes <see cref="Output"/>.</summary>
-    private sealed class BatchBuffers : IDisposable
-    {
-        private readonly OrtValue _outputValue;
-
-        public BatchBuffers(InputSlot input, int outputLength, long[] outputShape)
-        {
-            Input = input;
-            Output = new float[outputLength];
-            _outputValue = OrtValue.CreateTensorValueFromMemory(Output, outputShape);
-            Outputs = [_outputValue];
-        }
-
-        public InputSlot Input { get; }
-
-        public float[] Output { get; }
-
-        public OrtValue[] Outputs { get; }
-
-        public void Dispose()
-        {
-            Input.Value.Dispose();
-            _outputValue.Dispose();
         }
     }
 }

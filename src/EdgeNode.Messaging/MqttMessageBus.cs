@@ -49,10 +49,10 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
     /// <inheritdoc />
     public event Func<CancellationToken, Task>? Connected;
 
-    /// <summary>True once connected and the birth and subscriptions are in place.</summary>
     /// <inheritdoc />
     public int ReceiveMaximum => _receiveMaximum;
 
+    /// <summary>True once connected and the birth and subscriptions are in place.</summary>
     public bool IsConnected => _ready && _client.IsConnected;
 
     /// <summary>Connects, and reconnects with back-off after every loss, until <paramref name="stoppingToken"/> fires.</summary>
@@ -166,10 +166,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
         await SubscribeAsync(topicFilter, handler, cancellationToken);
     }
 
-    /// <summary>
-    /// Publishes the retained <c>online</c> birth again and re-runs every <see cref="Connected"/> callback
-    /// (discovery, Sparkplug NBIRTH), as after a reconnect; the <c>rebirth</c> command.
-    /// </summary>
+    /// <summary>The <c>rebirth</c> command: the retained <c>online</c> birth again and every <see cref="Connected"/> callback (discovery, Sparkplug NBIRTH) re-run.</summary>
     public async Task RebirthAsync(CancellationToken cancellationToken)
     {
         await PublishAsync(NodeStatus.Online(_topics), cancellationToken);
@@ -230,8 +227,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
             throw new MessageBusException($"The broker refused the connection: {result.ResultCode} {result.ReasonString}".TrimEnd());
         }
 
-        // Absent from the CONNACK (0) means no limit but the protocol's.
-        _receiveMaximum = result.ReceiveMaximum is > 0 and var announced ? announced : ushort.MaxValue;
+        _receiveMaximum = result.ReceiveMaximum is > 0 and var announced ? announced : ushort.MaxValue; // absent: the protocol's
 
         // Subscriptions first: an operator who sees "online" may send a command at once, and it must not be lost.
         var filters = _subscriptions.Filters();
@@ -258,12 +254,9 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
 
     private async Task RaiseConnectedAsync(CancellationToken cancellationToken)
     {
-        if (Connected is { } connected)
+        foreach (var callback in Connected?.GetInvocationList().Cast<Func<CancellationToken, Task>>() ?? [])
         {
-            foreach (var callback in connected.GetInvocationList().Cast<Func<CancellationToken, Task>>())
-            {
-                await callback(cancellationToken);
-            }
+            await callback(cancellationToken);
         }
     }
 

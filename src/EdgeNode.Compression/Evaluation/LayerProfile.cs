@@ -5,13 +5,15 @@ namespace EdgeNode.Compression.Evaluation;
 /// <summary>Per-node kernel times from an ONNX Runtime profiling file (Chrome trace JSON), in execution order.</summary>
 internal static class LayerProfile
 {
-    /// <summary>Each node's mean time per run, leaving out its first run: the first run allocates and is not what a board sustains.</summary>
+    /// <summary>
+    /// Each node's mean time per run, leaving out its first run: the first run allocates and is not what a board sustains.
+    /// ONNX Runtime writes one event per line; a file that is not valid JSON as a whole (it happens now and then with
+    /// several intra-op threads, in the threads' scheduling statistics) is read line by line, skipping the broken events.
+    /// </summary>
     public static IReadOnlyList<LayerTime> Read(string path)
     {
-        using var stream = File.OpenRead(path);
-        using var document = JsonDocument.Parse(stream);
         var nodes = new Dictionary<string, (string Op, double FirstTs, List<double> Micros)>(StringComparer.Ordinal);
-        foreach (var e in document.RootElement.EnumerateArray())
+        foreach (var e in Events(File.ReadAllText(path)))
         {
             var name = e.TryGetProperty("name", out var n) ? n.GetString() ?? string.Empty : string.Empty;
             if (e.TryGetProperty("cat", out var c) && c.GetString() == "Node" && name.EndsWith("_kernel_time", StringComparison.Ordinal)
@@ -30,6 +32,39 @@ internal static class LayerProfile
         return [.. nodes
             .OrderBy(kv => kv.Value.FirstTs)
             .Select(kv => new LayerTime(kv.Key, kv.Value.Op, (kv.Value.Micros.Count > 1 ? kv.Value.Micros.Skip(1).Average() : kv.Value.Micros[0]) / 1000.0))];
+    }
+
+    private static List<JsonElement> Events(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return [.. document.RootElement.EnumerateArray().Select(e => e.Clone())];
+        }
+        catch (JsonException)
+        {
+            var events = new List<JsonElement>();
+            foreach (var raw in text.Split('\n'))
+            {
+                var line = raw.Trim().TrimStart('[').TrimEnd(']').TrimEnd(',').Trim();
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    using var one = JsonDocument.Parse(line);
+                    events.Add(one.RootElement.Clone());
+                }
+                catch (JsonException)
+                {
+                    // A broken event: its node's time comes from its other runs.
+                }
+            }
+
+            return events;
+        }
     }
 
     /// <summary>Profiles <paramref name="runs"/> runs (plus one warm-up) of an image model with one input and returns its layer times.</summary>

@@ -14,7 +14,7 @@ internal static partial class NodeLog
     [LoggerMessage(3, LogLevel.Information, "Pipeline started: camera {Source}, model {ModelId} on {Provider}, continuing after result seq {Seq}")]
     public static partial void PipelineStarted(ILogger logger, string source, string modelId, string provider, long seq);
 
-    [LoggerMessage(32, LogLevel.Information, "Pipeline: {Cameras} cameras share one session, up to {InFlight} frames in flight, {Batching}")]
+    [LoggerMessage(32, LogLevel.Information, "Pipeline: {Cameras} camera(s) share one session, up to {InFlight} runs (a frame or a batch) in flight, {Batching}")]
     public static partial void PipelineShape(ILogger logger, int cameras, int inFlight, string batching);
 
     [LoggerMessage(33, LogLevel.Error, "Camera {Camera} stopped for good, the other cameras run on: {Reason}")]

@@ -148,4 +148,7 @@ internal static partial class NodeLog
 
     [LoggerMessage(209, LogLevel.Information, "Split: stopped; {Remote} frames were finished by the tail, {Local} ran locally")]
     public static partial void SplitStopped(ILogger logger, long remote, long local);
+
+    [LoggerMessage(210, LogLevel.Warning, "Split: frame {Seq} from {Peer} cannot be run, answered with an error and the stream goes on: {Reason}")]
+    public static partial void SplitFrameRejected(ILogger logger, string peer, long seq, string reason);
 }

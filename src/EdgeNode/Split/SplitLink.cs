@@ -116,10 +116,10 @@ internal sealed class SplitLink(
             return "the node is stopping";
         }
 
-        using var stream = new TailStream(token => client.Infer(cancellationToken: token), cut, o.Activation == "int8", TimeSpan.FromMilliseconds(o.DeadlineMs), time);
+        using var stream = new TailStream(token => client.Infer(cancellationToken: token), cut, o.Activation == "int8", TimeSpan.FromMilliseconds(o.DeadlineMs), time, o.JpegQuality);
         _stream = stream;
         status.Connected(peer);
-        NodeLog.SplitConnected(logger, cut.Activation.Tensor, o.Activation, o.MaxInFlight, peer);
+        NodeLog.SplitConnected(logger, cut.Name, cut.IsJpeg ? $"jpeg (quality {o.JpegQuality})" : o.Activation, o.MaxInFlight, peer);
         var before = status.RemoteFrames;
         string reason;
         using (stoppingToken.Register(() => stream.Close("the node is stopping")))

@@ -27,10 +27,11 @@ internal sealed class TailStream : IDisposable
     private readonly TimeSpan _deadline;
     private readonly TimeProvider _time;
     private readonly int _jpegQuality;
+    private readonly SplitStatus? _status;
     private long _seq;
     private int _closing;
 
-    public TailStream(Func<CancellationToken, AsyncDuplexStreamingCall<Activation, Embedding>> open, SplitCut cut, bool int8, TimeSpan deadline, TimeProvider time, int jpegQuality = 85)
+    public TailStream(Func<CancellationToken, AsyncDuplexStreamingCall<Activation, Embedding>> open, SplitCut cut, bool int8, TimeSpan deadline, TimeProvider time, int jpegQuality = 85, SplitStatus? status = null)
     {
         ArgumentNullException.ThrowIfNull(open);
         _cancel = new CancellationTokenSource();
@@ -40,6 +41,7 @@ internal sealed class TailStream : IDisposable
         _deadline = deadline;
         _time = time;
         _jpegQuality = jpegQuality;
+        _status = status;
         _ = ReadAsync();
     }
 
@@ -183,6 +185,7 @@ internal sealed class TailStream : IDisposable
             try
             {
                 await _call.RequestStream.WriteAsync(message, _cancel.Token).ConfigureAwait(false);
+                _status?.CountSent(message.Data.Length);
             }
             finally
             {

@@ -30,6 +30,7 @@ public sealed class JpegOffloadTests
         await using var head = await JpegHead.StartAsync(models, tail.Url, quality: 90);
         await Eventually.TrueAsync(() => head.Status.Mode == "active", "the head connected to the tail");
 
+        long bytes = 0;
         for (var i = 0; i < 4; i++)
         {
             // A JPEG camera frame crosses as it is; the same bytes decoded here are the reference.
@@ -46,7 +47,12 @@ public sealed class JpegOffloadTests
             await head.Engine.EmbedAsync(rgb, split, CancellationToken.None);
             whole.Embed(encoded, local);
             Assert.True(TensorPrimitives.CosineSimilarity(split, local) >= 0.9999, $"RGB frame {i}: cosine {TensorPrimitives.CosineSimilarity(split, local)}");
+            bytes += jpeg.Length + encoded.Length;
         }
+
+        // What crossed is the JPEG and nothing else: the frame's own bytes, the RGB frame's encoding.
+        Assert.Equal(8, head.Status.SentFrames);
+        Assert.Equal(bytes, head.Status.SentBytes);
 
         Assert.Equal(8, head.Status.RemoteFrames);
         Assert.Equal(0, head.Status.LocalFrames);

@@ -4,7 +4,11 @@
 #
 #   scripts/bench-split.sh [seconds] [cut|auto] [model-id]
 #   env: SKIP_BUILD=1 (use the built node), CUT_DIR=<dir> (an existing `edgenode split` folder), LINKS="1000 100 20", MAX_IN_FLIGHT=4,
-#        HEAD_CORE=0 TAIL_CORE=1, NETNS=0 (force loopback)
+#        HEAD_CORE=0 TAIL_CORE=1, NETNS=0 (force loopback), JPEG=0 (leave out the JPEG offload baseline), JPEG_QUALITY=85
+#
+# At each link the tensor cut runs, then the JPEG offload baseline (`edgenode split --at jpeg`: the head sends the
+# camera's frame as JPEG, the tail runs the whole model), in the same run; each split scenario also prints the bytes per
+# frame that crossed (from the head's "Split: sent" log line at stop).
 #
 # With permission to create network namespaces (root with `ip netns`), the tail runs in its own namespace behind a veth
 # pair whose both ends are rate-limited with tc (tbf) at each of LINKS Mbit/s; the tail then listens beyond loopback,
@@ -45,6 +49,11 @@ if [[ -z "$cut" ]]; then
   cut="$work/cut"
   dotnet "$out/edgenode.dll" split "$out/models/$model_file" --at "$at" -o "$cut" --link-mbps 1000 --peer-speed 1 --threads 1 | tail -n 3 >&2
 fi
+cuts=("tensor:$cut")
+if [[ "${JPEG:-1}" == 1 ]]; then
+  dotnet "$out/edgenode.dll" split "$out/models/$model_file" --at jpeg -o "$work/jpeg" --link-mbps 1000 --peer-speed 1 --threads 1 | tail -n 1 >&2
+  cuts+=("jpeg:$work/jpeg")
+fi
 kind=$(python3 -c "import json; print(json.load(open('$cut/split.json'))['kind'])")
 [[ $kind == tensor ]] || { echo "bench-split.sh: the cut is '$kind' (all local or JPEG offload won); pick a tensor with --at" >&2; exit 1; }
 
@@ -78,12 +87,15 @@ node() {
 
 count() { sqlite3 "$1/data/edgenode.db" "select count(*) from messages where kind=0" 2>/dev/null || echo 0; }
 
-# frames NAME DIR: the head's split/local frame counts, from its log line at stop.
+# frames NAME DIR: the head's split/local frame counts and the bytes per frame it sent, from its log lines at stop.
 frames() {
   python3 - "$1" "$2/node.log" <<'PY'
 import json, re, sys
-m = re.findall(r"Split: stopped; (\d+) frames were finished by the tail, (\d+) ran locally", open(sys.argv[2]).read())
-print(json.dumps({"scenario": sys.argv[1], "split_frames": int(m[-1][0]) if m else None, "local_frames": int(m[-1][1]) if m else None}))
+log = open(sys.argv[2]).read()
+m = re.findall(r"Split: stopped; (\d+) frames were finished by the tail, (\d+) ran locally", log)
+b = re.findall(r"Split: sent (\d+) bytes in (\d+) frames", log)
+print(json.dumps({"scenario": sys.argv[1], "split_frames": int(m[-1][0]) if m else None, "local_frames": int(m[-1][1]) if m else None,
+                  "bytes_per_frame": round(int(b[-1][0]) / int(b[-1][1])) if b and int(b[-1][1]) else None}))
 PY
 }
 
@@ -120,26 +132,32 @@ node whole "$work/whole" "$head_core" ""
 line=$(measure whole "$work/whole"); echo "$line"; lines+=("$line"); stop_all
 
 for link in $links; do
-  port=$(free_port)
-  tls=()
-  if [[ $link == loopback ]]; then
-    peer="http://127.0.0.1:$port"; listen="$peer"; tailns=""
-  else
-    peer="https://10.77.0.2:$port"; listen="$peer"; tailns="$ns"
-    tc qdisc replace dev "veth-h$$" root tbf rate "${link}mbit" burst 256kb latency 50ms
-    ip netns exec "$ns" tc qdisc replace dev "veth-t$$" root tbf rate "${link}mbit" burst 256kb latency 50ms
-    tls=(EdgeNode__Mqtt__Tls__CaFile="$work/certs/ca.crt")
-  fi
-  tail_env=(EdgeNode__Split__Role=tail EdgeNode__Split__Cut="$cut" EdgeNode__Split__Listen="$listen" EdgeNode__Camera__FramesPerSecond=1)
-  head_env=(EdgeNode__Split__Role=head EdgeNode__Split__Cut="$cut" EdgeNode__Split__Peer="$peer" EdgeNode__Split__MaxInFlight="${MAX_IN_FLIGHT:-4}" EdgeNode__Split__DeadlineMs=5000)
-  if [[ $link != loopback ]]; then
-    tail_env+=("${tls[@]}" EdgeNode__Mqtt__Tls__CertFile="$work/certs/broker/server.crt" EdgeNode__Mqtt__Tls__KeyFile="$work/certs/broker/server.key")
-    head_env+=("${tls[@]}" EdgeNode__Mqtt__Tls__CertFile="$work/certs/clients/head/client.crt" EdgeNode__Mqtt__Tls__KeyFile="$work/certs/clients/head/client.key")
-  fi
-  node "tail-$link" "$work/tail-$link" "$tail_core" "$tailns" "${tail_env[@]}"
-  node "head-$link" "$work/head-$link" "$head_core" "" "${head_env[@]}"
-  line=$(measure "split-$link" "$work/head-$link"); echo "$line"; lines+=("$line"); stop_all
-  frames "split-$link" "$work/head-$link"
+  for entry in "${cuts[@]}"; do
+    mode=${entry%%:*}; dir=${entry#*:}
+    name="split-$link"
+    if [[ $mode == jpeg ]]; then name="jpeg-$link"; fi
+    port=$(free_port)
+    tls=()
+    if [[ $link == loopback ]]; then
+      peer="http://127.0.0.1:$port"; listen="$peer"; tailns=""
+    else
+      peer="https://10.77.0.2:$port"; listen="$peer"; tailns="$ns"
+      tc qdisc replace dev "veth-h$$" root tbf rate "${link}mbit" burst 256kb latency 50ms
+      ip netns exec "$ns" tc qdisc replace dev "veth-t$$" root tbf rate "${link}mbit" burst 256kb latency 50ms
+      tls=(EdgeNode__Mqtt__Tls__CaFile="$work/certs/ca.crt")
+    fi
+    tail_env=(EdgeNode__Split__Role=tail EdgeNode__Split__Cut="$dir" EdgeNode__Split__Listen="$listen" EdgeNode__Camera__FramesPerSecond=1)
+    head_env=(EdgeNode__Split__Role=head EdgeNode__Split__Cut="$dir" EdgeNode__Split__Peer="$peer" EdgeNode__Split__MaxInFlight="${MAX_IN_FLIGHT:-4}" EdgeNode__Split__DeadlineMs=5000
+      EdgeNode__Split__JpegQuality="${JPEG_QUALITY:-85}")
+    if [[ $link != loopback ]]; then
+      tail_env+=("${tls[@]}" EdgeNode__Mqtt__Tls__CertFile="$work/certs/broker/server.crt" EdgeNode__Mqtt__Tls__KeyFile="$work/certs/broker/server.key")
+      head_env+=("${tls[@]}" EdgeNode__Mqtt__Tls__CertFile="$work/certs/clients/head/client.crt" EdgeNode__Mqtt__Tls__KeyFile="$work/certs/clients/head/client.key")
+    fi
+    node "tail-$name" "$work/tail-$name" "$tail_core" "$tailns" "${tail_env[@]}"
+    node "head-$name" "$work/head-$name" "$head_core" "" "${head_env[@]}"
+    line=$(measure "$name" "$work/head-$name"); echo "$line"; lines+=("$line"); stop_all
+    frames "$name" "$work/head-$name"
+  done
 done
 
 python3 - "${lines[@]}" <<'PY'

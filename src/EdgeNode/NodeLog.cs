@@ -148,4 +148,10 @@ internal static partial class NodeLog
 
     [LoggerMessage(209, LogLevel.Information, "Split: stopped; {Remote} frames were finished by the tail, {Local} ran locally")]
     public static partial void SplitStopped(ILogger logger, long remote, long local);
+
+    [LoggerMessage(210, LogLevel.Warning, "Split: frame {Seq} from {Peer} cannot be run, answered with an error and the stream goes on: {Reason}")]
+    public static partial void SplitFrameRejected(ILogger logger, string peer, long seq, string reason);
+
+    [LoggerMessage(211, LogLevel.Information, "Split: sent {Bytes} bytes in {Frames} frames of {Cut} to the tail")]
+    public static partial void SplitSent(ILogger logger, long bytes, long frames, string cut);
 }

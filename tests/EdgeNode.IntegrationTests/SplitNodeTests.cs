@@ -120,6 +120,60 @@ public sealed partial class SplitNodeTests : IDisposable
         Assert.Equal(results.Count, remote + local);
     }
 
+    [Fact]
+    public async Task HeadAndTail_JpegOffload_StartsAndTheTailRunsTheWholeModelOnTheFrames()
+    {
+        // kind jpeg used to exit 78 naming EdgeNode:Split:Cut; now both roles run it.
+        var cut = _dir.File("jpeg");
+        var (splitCode, splitOutput) = await NodeProcess.RunToExitAsync(_dir.Path, new Dictionary<string, string>(), TimeSpan.FromMinutes(5),
+            "split", Path.Combine(RepoPaths.ModelsDirectory, "resnet18-int8.onnx"), "--at", "jpeg", "-o", cut);
+        Assert.True(splitCode == 0, splitOutput);
+        Assert.Contains("\"kind\": \"jpeg\"", File.ReadAllText(Path.Combine(cut, "split.json")), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(cut, "head.onnx")));
+
+        var tailPort = FreePort.Next();
+        var peer = $"http://127.0.0.1:{tailPort}";
+        var headDb = _dir.File("head/edgenode.db");
+        Directory.CreateDirectory(_dir.File("head"));
+        Directory.CreateDirectory(_dir.File("tail"));
+        var head = Environment("it-jpeg-head", headDb, FreePort.Next());
+        head["EdgeNode__Split__Role"] = "head";
+        head["EdgeNode__Split__Peer"] = peer;
+        head["EdgeNode__Split__Cut"] = cut;
+        head["EdgeNode__Split__DeadlineMs"] = "10000";
+        head["EdgeNode__Split__JpegQuality"] = "80";
+        head["EdgeNode__Camera__FramesPerSecond"] = "2";
+        var tail = Environment("it-jpeg-tail", _dir.File("tail/edgenode.db"), FreePort.Next());
+        tail["EdgeNode__Split__Role"] = "tail";
+        tail["EdgeNode__Split__Cut"] = cut;
+        tail["EdgeNode__Split__Listen"] = peer;
+        tail["EdgeNode__Camera__FramesPerSecond"] = "1";
+
+        await using var tailNode = NodeProcess.Start(_dir.File("tail"), tail);
+        await using var headNode = NodeProcess.Start(_dir.File("head"), head);
+        await tailNode.WaitForOutputAsync("Split: serving the tail", TimeSpan.FromMinutes(2));
+        try
+        {
+            await headNode.WaitForOutputAsync("Split: streaming activations of (jpeg offload)", TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\nThe tail's output:\n{tailNode.Output}", ex);
+        }
+
+        var before = Results(headDb).Count;
+        await WaitAsync(() => Results(headDb).Count >= before + 4, "results through the tail", headNode);
+        headNode.Terminate();
+        Assert.Equal(0, await headNode.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+
+        var stopped = Stopped().Match(headNode.Output);
+        Assert.True(stopped.Success, headNode.Output);
+        Assert.True(long.Parse(stopped.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 4, stopped.Value);
+        var sent = Regex.Match(headNode.Output, @"Split: sent (\d+) bytes in (\d+) frames");
+        Assert.True(sent.Success && long.Parse(sent.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, headNode.Output);
+        Assert.All(Results(headDb), r => Assert.Equal("resnet18-int8", r.GetProperty("model").GetString()));
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private static bool Degraded(ReceivedMessage message)

@@ -16,7 +16,7 @@ public static class SplitCommand
     public static Command Create()
     {
         var model = new Argument<string>("model.onnx") { Description = "The whole model (one float image input)." }.NoFlags();
-        var at = new Option<string>("--at") { Description = "The tensor to cut at (one of the offered cuts), or auto: the best predicted cut for --objective.", Required = true, HelpName = "tensor|auto" };
+        var at = new Option<string>("--at") { Description = "The tensor to cut at (one of the offered cuts), jpeg (JPEG offload: no head, tail.onnx is the whole model), or auto: the best predicted cut for --objective.", Required = true, HelpName = "tensor|jpeg|auto" };
         var output = new Option<string>("--output", "-o") { Description = "Folder for head.onnx, tail.onnx and split.json (created if missing).", Required = true, HelpName = "dir" };
         var link = new Option<double>("--link-mbps") { Description = "The link's bandwidth in Mbit/s.", DefaultValueFactory = _ => 100, HelpName = "M" };
         var peer = new Option<double>("--peer-speed") { Description = "How many times faster the tail board runs a layer than this board.", DefaultValueFactory = _ => 1, HelpName = "F" };

@@ -28,7 +28,7 @@ public static class ModelSplitter
             : throw new CompressionException("split needs an image model with one float input.");
         var inputShape = input.Dims.Select(d => d > 0 ? d : 1).ToArray();
         var offered = GraphSplitter.CutPoints(model);
-        if (settings.At != "auto" && !offered.Contains(settings.At))
+        if (settings.At is not ("auto" or "jpeg") && !offered.Contains(settings.At))
         {
             // Split says why (not a node output, the model's output, or several tensors crossing); a cut the model
             // does not offer is a bad command line, like a --shape naming no input.
@@ -49,9 +49,12 @@ public static class ModelSplitter
         var layers = LayerProfile.Measure(bytes, samples[0], SessionSettings.Cpu(settings.Threads), settings.ProfileRuns, cancellationToken);
         var cuts = offered.Select(t => (t, (IReadOnlyList<long>)activations[t].Shape, activations[t].Elements, GraphSplitter.HeadNodeNames(model, t))).ToList();
         var candidates = SplitPlanner.Candidates(cuts, layers, SplitPlanner.NodeNames(model.Graph.Node.Select(n => (n.Name, n.Output.AsEnumerable()))), settings.LinkMbps, settings.PeerSpeed, jpegBytes);
-        var (chosen, reason) = settings.At == "auto"
-            ? SplitPlanner.Choose(candidates, settings.Objective, settings.LinkMbps, settings.PeerSpeed)
-            : (candidates.First(c => c.Tensor == settings.At), $"{settings.At}: asked for with --at");
+        var (chosen, reason) = settings.At switch
+        {
+            "auto" => SplitPlanner.Choose(candidates, settings.Objective, settings.LinkMbps, settings.PeerSpeed),
+            "jpeg" => (candidates.First(c => c.Kind == "jpeg"), "jpeg: asked for with --at (the head sends the encoded frame, the tail runs the whole model)"),
+            _ => (candidates.First(c => c.Tensor == settings.At), $"{settings.At}: asked for with --at"),
+        };
 
         Directory.CreateDirectory(settings.Output);
         var name = Path.GetFileName(settings.Model);

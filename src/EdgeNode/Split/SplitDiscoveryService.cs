@@ -97,7 +97,7 @@ internal sealed class SplitDiscoveryService(
             w.WriteString("model", m.Model);
             w.WriteString("modelSha256", m.ModelSha256);
             w.WriteString("tailSha256", m.TailSha256);
-            w.WriteString("cut", m.Cut!.Tensor);
+            w.WriteString("cut", model.Cut.Name);
             w.WriteNumber("streams", status.Streams);
             w.WriteNumber("frames", status.TailFrames);
         });

@@ -12,13 +12,15 @@ namespace EdgeNode.Split;
 /// whole model here instead: every frame gets exactly one embedding, from the tail or from <paramref name="local"/>.
 /// </summary>
 /// <param name="local">The whole model (the node's own engine, swappable by model updates).</param>
-/// <param name="head">head.onnx behind the node's pre-processing: its "embedding" is the cut activation.</param>
+/// <param name="head">head.onnx behind the node's pre-processing: its "embedding" is the cut activation. Null for JPEG
+/// offload (<c>kind: jpeg</c>): the frame crosses as JPEG (an RGB frame encoded at EdgeNode__Split__JpegQuality) and
+/// the tail runs the whole model; a frame the tail cannot decode runs here, where it fails as it would locally.</param>
 /// <param name="cut">split.json.</param>
 /// <param name="link">The stream to the tail.</param>
 /// <param name="status">Counts frames split and local.</param>
 /// <param name="maxInFlight">EdgeNode__Split__MaxInFlight.</param>
 /// <param name="logger">For a model that no longer matches the cut.</param>
-internal sealed class SplitHeadEngine(IInferenceEngine local, IInferenceEngine head, SplitCut cut, SplitLink link, SplitStatus status, int maxInFlight, ILogger logger) : IPipelinedInferenceEngine
+internal sealed class SplitHeadEngine(IInferenceEngine local, IInferenceEngine? head, SplitCut cut, SplitLink link, SplitStatus status, int maxInFlight, ILogger logger) : IPipelinedInferenceEngine
 {
     private int _mismatchLogged;
 
@@ -40,7 +42,15 @@ internal sealed class SplitHeadEngine(IInferenceEngine local, IInferenceEngine h
     public async Task<ModelInfo> EmbedAsync(Frame frame, Memory<float> embedding, CancellationToken cancellationToken)
     {
         var model = local.Model;
-        if (link.Stream is { } stream && Matches(model))
+        if (head is null && link.Stream is { } jpegStream && Matches(model))
+        {
+            if (await jpegStream.InferJpegAsync(frame, embedding[..model.EmbeddingSize], cancellationToken).ConfigureAwait(false))
+            {
+                status.CountRemote();
+                return model;
+            }
+        }
+        else if (head is not null && link.Stream is { } stream && Matches(model))
         {
             var activation = ArrayPool<float>.Shared.Rent(cut.Elements);
             try

@@ -76,6 +76,7 @@ internal sealed class SplitLink(
 
         status.Degrade("the node is stopping", null);
         NodeLog.SplitStopped(logger, status.RemoteFrames, status.LocalFrames);
+        NodeLog.SplitSent(logger, status.SentBytes, status.SentFrames, cut.Name);
     }
 
     /// <summary>Streams to <paramref name="peer"/> until the stream closes; empty when frames went through it, else why not.</summary>
@@ -116,10 +117,10 @@ internal sealed class SplitLink(
             return "the node is stopping";
         }
 
-        using var stream = new TailStream(token => client.Infer(cancellationToken: token), cut, o.Activation == "int8", TimeSpan.FromMilliseconds(o.DeadlineMs), time);
+        using var stream = new TailStream(token => client.Infer(cancellationToken: token), cut, o.Activation == "int8", TimeSpan.FromMilliseconds(o.DeadlineMs), time, o.JpegQuality, status);
         _stream = stream;
         status.Connected(peer);
-        NodeLog.SplitConnected(logger, cut.Activation.Tensor, o.Activation, o.MaxInFlight, peer);
+        NodeLog.SplitConnected(logger, cut.Name, cut.IsJpeg ? $"jpeg (quality {o.JpegQuality})" : o.Activation, o.MaxInFlight, peer);
         var before = status.RemoteFrames;
         string reason;
         using (stoppingToken.Register(() => stream.Close("the node is stopping")))

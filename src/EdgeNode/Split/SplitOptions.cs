@@ -35,6 +35,10 @@ public sealed class SplitOptions
     [RegularExpression("^(int8|fp32)$", ErrorMessage = "The activation is int8 or fp32.")]
     public string Activation { get; set; } = "int8";
 
+    /// <summary><c>EdgeNode__Split__JpegQuality</c> (head, JPEG offload): the quality an RGB frame is encoded at; JPEG frames are sent as they are.</summary>
+    [Range(1, 100)]
+    public int JpegQuality { get; set; } = 85;
+
     /// <summary>
     /// <c>EdgeNode__Split__Listen</c> (tail): where the gRPC service listens (HTTP/2). Loopback unless TLS with client
     /// certificates is configured (<c>EdgeNode:Split:Tls</c>).

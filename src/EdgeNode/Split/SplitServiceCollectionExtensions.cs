@@ -82,7 +82,8 @@ internal static class SplitServiceCollectionExtensions
         {
             var cut = sp.GetRequiredService<SplitCut>();
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeNode.Split");
-            var head = HeadHalf.Load(cut, sp.GetRequiredService<IOptions<InferenceOptions>>().Value, logger);
+            // JPEG offload has no head half: the frame itself crosses.
+            var head = cut.IsJpeg ? null : HeadHalf.Load(cut, sp.GetRequiredService<IOptions<InferenceOptions>>().Value, logger);
             return new SplitHeadEngine(
                 sp.GetRequiredService<ModelUpdater>().Engine,
                 head,
@@ -102,10 +103,11 @@ internal static class SplitServiceCollectionExtensions
         var services = builder.Services;
         services.AddSingleton(sp =>
         {
-            var threads = sp.GetRequiredService<IOptions<InferenceOptions>>().Value.FixedThreads ?? Environment.ProcessorCount;
-            var tail = TailModel.Load(sp.GetRequiredService<SplitCut>(), threads);
+            var inference = sp.GetRequiredService<IOptions<InferenceOptions>>().Value;
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeNode.Split");
+            var tail = TailModel.Load(sp.GetRequiredService<SplitCut>(), inference, logger);
             var o = sp.GetRequiredService<IOptions<SplitOptions>>().Value;
-            NodeLog.SplitTailServing(sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeNode.Split"), tail.Cut.Manifest.Model, tail.Cut.Activation.Tensor, o.Listen);
+            NodeLog.SplitTailServing(logger, tail.Cut.Manifest.Model, tail.Cut.Name, o.Listen);
             return tail;
         });
         services.AddGrpc(grpc =>

@@ -10,6 +10,8 @@ internal sealed class SplitStatus(string role)
     private long _remoteFrames;
     private long _localFrames;
     private long _tailFrames;
+    private long _sentBytes;
+    private long _sentFrames;
     private int _streams;
     private volatile string? _peer;
     private volatile string? _reason = role == "head" ? "not connected to a tail yet" : null;
@@ -64,6 +66,18 @@ internal sealed class SplitStatus(string role)
     public void CountLocal() => Interlocked.Increment(ref _localFrames);
 
     public void CountTail() => Interlocked.Increment(ref _tailFrames);
+
+    /// <summary>Bytes of frame payload (activations or JPEGs) this head has written to its tails.</summary>
+    public long SentBytes => Interlocked.Read(ref _sentBytes);
+
+    /// <summary>Frames this head has written to its tails (answered or not).</summary>
+    public long SentFrames => Interlocked.Read(ref _sentFrames);
+
+    public void CountSent(int bytes)
+    {
+        Interlocked.Add(ref _sentBytes, bytes);
+        Interlocked.Increment(ref _sentFrames);
+    }
 
     public void StreamOpened() => Interlocked.Increment(ref _streams);
 

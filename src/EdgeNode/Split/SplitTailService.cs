@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using EdgeNode.Compression;
+using EdgeNode.Core;
 using EdgeNode.Hosting;
+using EdgeNode.Inference;
 using EdgeNode.Split.Wire;
 using Google.Protobuf;
 using Grpc.Core;
@@ -21,7 +23,7 @@ internal sealed class SplitTailService(TailModel tail, SplitStatus status, NodeI
     {
         ArgumentNullException.ThrowIfNull(request);
         Refuse(request.ModelSha256, request.TailSha256, request.Node);
-        return Task.FromResult(new HelloReply { Node = identity.NodeId, Cut = tail.Cut.Activation.Tensor, Streams = status.Streams });
+        return Task.FromResult(new HelloReply { Node = identity.NodeId, Cut = tail.Cut.Name, Streams = status.Streams });
     }
 
     public override async Task Infer(IAsyncStreamReader<Activation> requestStream, IServerStreamWriter<Embedding> responseStream, ServerCallContext context)
@@ -30,9 +32,9 @@ internal sealed class SplitTailService(TailModel tail, SplitStatus status, NodeI
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
         var session = tail.Session;
-        var activation = new float[session.InputLength];
-        var output = new float[session.OutputLength];
-        var reply = new byte[session.OutputLength * sizeof(float)];
+        var activation = new float[session?.InputLength ?? 0];
+        var output = new float[tail.OutputLength];
+        var reply = new byte[output.Length * sizeof(float)];
         var peer = context.Peer;
 
         // A stopping node ends its streams at once (the heads fall back and reconnect) rather than holding Kestrel's stop.
@@ -46,14 +48,28 @@ internal sealed class SplitTailService(TailModel tail, SplitStatus status, NodeI
             {
                 var frame = requestStream.Current;
                 Refuse(frame.ModelSha256, frame.TailSha256, peer);
-                Decode(frame, activation);
-                try
+                if (tail.Whole is { } whole)
                 {
-                    session.Run(activation, output);
+                    if (RunJpeg(whole, frame, output) is { } error)
+                    {
+                        // Bad data for this one frame (undecodable, over the pixel limit): the head is told and runs
+                        // it locally; the stream and the next frames go on.
+                        NodeLog.SplitFrameRejected(logger, peer, frame.Seq, error);
+                        await responseStream.WriteAsync(new Embedding { Seq = frame.Seq, Error = error }, token);
+                        continue;
+                    }
                 }
-                catch (CompressionException ex)
+                else
                 {
-                    throw new RpcException(new Status(StatusCode.Internal, ex.Message));
+                    Decode(frame, activation);
+                    try
+                    {
+                        session!.Run(activation, output);
+                    }
+                    catch (CompressionException ex)
+                    {
+                        throw new RpcException(new Status(StatusCode.Internal, ex.Message));
+                    }
                 }
 
                 // Little-endian float32 on every board the node runs on (x64, arm64); the write serializes the reply, so
@@ -83,10 +99,40 @@ internal sealed class SplitTailService(TailModel tail, SplitStatus status, NodeI
         }
     }
 
+    /// <summary>JPEG offload: decodes the frame with the model's own pre-processing and runs the whole model; why not, or null.</summary>
+    private static string? RunJpeg(OnnxInferenceEngine whole, Activation frame, float[] output)
+    {
+        if (frame.Encoding != Encoding.Jpeg)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"Frame {frame.Seq}: a {frame.Encoding} activation, but this tail offloads JPEG frames (split.json kind jpeg); give both boards the same split.json."));
+        }
+
+        if (frame.Data.IsEmpty)
+        {
+            return $"Frame {frame.Seq}: an empty JPEG.";
+        }
+
+        using var image = Frame.Copy(frame.Seq, DateTimeOffset.UtcNow, 0, 0, FrameFormat.Jpeg, frame.Data.Span);
+        try
+        {
+            whole.Embed(image, output);
+            return null;
+        }
+        catch (InvalidDataException ex)
+        {
+            return $"Frame {frame.Seq}: {ex.Message}";
+        }
+    }
+
     private void Decode(Activation frame, float[] activation)
     {
         var cut = tail.Cut;
         var data = frame.Data.Span;
+        if (frame.Encoding == Encoding.Jpeg)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"Frame {frame.Seq}: a JPEG frame, but this tail runs the half after '{cut.Activation.Tensor}'; give both boards the same split.json."));
+        }
+
         var expected = frame.Encoding == Encoding.Fp32 ? activation.Length * sizeof(float) : activation.Length;
         if (data.Length != expected)
         {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using EdgeNode.Compression.Split;
+using EdgeNode.Core;
 using EdgeNode.Split.Wire;
 using Google.Protobuf;
 using Grpc.Core;
@@ -25,10 +26,12 @@ internal sealed class TailStream : IDisposable
     private readonly bool _int8;
     private readonly TimeSpan _deadline;
     private readonly TimeProvider _time;
+    private readonly int _jpegQuality;
+    private readonly SplitStatus? _status;
     private long _seq;
     private int _closing;
 
-    public TailStream(Func<CancellationToken, AsyncDuplexStreamingCall<Activation, Embedding>> open, SplitCut cut, bool int8, TimeSpan deadline, TimeProvider time)
+    public TailStream(Func<CancellationToken, AsyncDuplexStreamingCall<Activation, Embedding>> open, SplitCut cut, bool int8, TimeSpan deadline, TimeProvider time, int jpegQuality = 85, SplitStatus? status = null)
     {
         ArgumentNullException.ThrowIfNull(open);
         _cancel = new CancellationTokenSource();
@@ -37,8 +40,13 @@ internal sealed class TailStream : IDisposable
         _int8 = int8;
         _deadline = deadline;
         _time = time;
+        _jpegQuality = jpegQuality;
+        _status = status;
         _ = ReadAsync();
     }
+
+    /// <summary>The tail's last per-frame error (JPEG offload: a frame it could not decode), or null.</summary>
+    public string? LastFrameError { get; private set; }
 
     /// <summary>Completes with the reason once the stream is closed.</summary>
     public Task<string> Closed => _closed.Task;
@@ -48,18 +56,49 @@ internal sealed class TailStream : IDisposable
     /// <paramref name="embedding"/>. False when the frame must run locally: the stream closed, the tail answered late
     /// (the stream is closed then too) or <paramref name="cancellationToken"/> was cancelled.
     /// </summary>
-    public async Task<bool> InferAsync(ReadOnlyMemory<float> activation, Memory<float> embedding, CancellationToken cancellationToken)
+    public Task<bool> InferAsync(ReadOnlyMemory<float> activation, Memory<float> embedding, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(_int8 ? activation.Length : activation.Length * sizeof(float));
+        return SendAndWaitAsync(seq => Encode(seq, activation.Span, buffer), buffer, embedding, cancellationToken);
+    }
+
+    /// <summary>
+    /// JPEG offload: sends <paramref name="frame"/> encoded (a JPEG frame's own bytes, an RGB frame encoded at
+    /// EdgeNode__Split__JpegQuality) and waits as <see cref="InferAsync"/> does. False also when the tail could not run
+    /// this one frame (it answered an error; the stream stays open).
+    /// </summary>
+    /// <exception cref="InvalidDataException">An RGB frame that cannot be encoded (its size does not match its bytes).</exception>
+    public Task<bool> InferJpegAsync(Frame frame, Memory<float> embedding, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        byte[] buffer;
+        int length;
+        if (frame.Format == FrameFormat.Jpeg)
+        {
+            length = frame.Length;
+            buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
+            frame.Data.CopyTo(buffer);
+        }
+        else
+        {
+            (buffer, length) = JpegFrames.Encode(frame, _jpegQuality);
+        }
+
+        return SendAndWaitAsync(seq => Message(seq, Encoding.Jpeg, buffer, length), buffer, embedding, cancellationToken);
+    }
+
+    private async Task<bool> SendAndWaitAsync(Func<long, Activation> encode, byte[] buffer, Memory<float> embedding, CancellationToken cancellationToken)
     {
         var seq = Interlocked.Increment(ref _seq);
         var pending = new Pending(embedding);
         _pending[seq] = pending;
         if (Volatile.Read(ref _closing) != 0)
         {
+            ArrayPool<byte>.Shared.Return(buffer);
             return !_pending.TryRemove(seq, out _) && await pending.Task.ConfigureAwait(false);
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(_int8 ? activation.Length : activation.Length * sizeof(float));
-        _ = SendAsync(Encode(seq, activation.Span, buffer), buffer);
+        _ = SendAsync(encode(seq), buffer);
         try
         {
             return await pending.Task.WaitAsync(_deadline, _time, cancellationToken).ConfigureAwait(false);
@@ -122,13 +161,18 @@ internal sealed class TailStream : IDisposable
             MemoryMarshal.AsBytes(activation).CopyTo(buffer);
         }
 
+        return Message(seq, _int8 ? Encoding.Int8 : Encoding.Fp32, buffer, length);
+    }
+
+    private Activation Message(long seq, Encoding encoding, byte[] buffer, int length)
+    {
         var manifest = _cut.Manifest;
         return new Activation
         {
             Seq = seq,
             ModelSha256 = manifest.ModelSha256,
             TailSha256 = manifest.TailSha256,
-            Encoding = _int8 ? Encoding.Int8 : Encoding.Fp32,
+            Encoding = encoding,
             Data = UnsafeByteOperations.UnsafeWrap(buffer.AsMemory(0, length)),
         };
     }
@@ -141,6 +185,7 @@ internal sealed class TailStream : IDisposable
             try
             {
                 await _call.RequestStream.WriteAsync(message, _cancel.Token).ConfigureAwait(false);
+                _status?.CountSent(message.Data.Length);
             }
             finally
             {
@@ -168,6 +213,14 @@ internal sealed class TailStream : IDisposable
                 if (!_pending.TryRemove(reply.Seq, out var pending))
                 {
                     continue; // answered after its deadline: that frame already ran locally
+                }
+
+                if (reply.Error.Length > 0)
+                {
+                    // The tail could not run this one frame (bad data): it runs here, and the stream goes on.
+                    LastFrameError = reply.Error;
+                    pending.TrySetResult(false);
+                    continue;
                 }
 
                 var values = MemoryMarshal.Cast<byte, float>(reply.Values.Span);

@@ -19,11 +19,12 @@ internal sealed class SplitModels : IDisposable
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
-    private SplitModels(TempDirectory dir, string models, string cutFolder, ModelEntry whole)
+    private SplitModels(TempDirectory dir, string models, string cutFolder, string jpegFolder, ModelEntry whole)
     {
         Dir = dir;
         ModelsPath = models;
         CutFolder = cutFolder;
+        JpegFolder = jpegFolder;
         Whole = whole;
     }
 
@@ -34,6 +35,9 @@ internal sealed class SplitModels : IDisposable
 
     /// <summary>The folder with split.json, head.onnx and tail.onnx.</summary>
     public string CutFolder { get; }
+
+    /// <summary>The folder <c>edgenode split --at jpeg</c> wrote: split.json of kind jpeg and the whole model as tail.onnx.</summary>
+    public string JpegFolder { get; }
 
     /// <summary>The whole model's manifest entry.</summary>
     public ModelEntry Whole { get; }
@@ -66,7 +70,9 @@ internal sealed class SplitModels : IDisposable
         var cutFolder = Path.Combine(dir.Path, "cut");
         var at = GraphSplitter.CutPoints(cnn)[0];
         ModelSplitter.Run(new SplitSettings(modelPath, at, cutFolder, ProfileRuns: 1, CalibrationCount: 4), null, CancellationToken.None);
-        return new SplitModels(dir, models, cutFolder, whole);
+        var jpegFolder = Path.Combine(dir.Path, "jpeg");
+        ModelSplitter.Run(new SplitSettings(modelPath, "jpeg", jpegFolder, ProfileRuns: 1, CalibrationCount: 4), null, CancellationToken.None);
+        return new SplitModels(dir, models, cutFolder, jpegFolder, whole);
     }
 
     /// <summary>The whole model, as the node would run it locally.</summary>

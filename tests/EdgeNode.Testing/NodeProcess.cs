@@ -7,6 +7,7 @@ namespace EdgeNode.Testing;
 public sealed class NodeProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private int _disposed;
     private readonly StringBuilder _output = new();
 
     private NodeProcess(Process process, string workingDirectory)
@@ -136,8 +137,14 @@ public sealed class NodeProcess : IAsyncDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>Idempotent: a test that disposed a killed node and failed before starting the next one must show its own error, not this.</remarks>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             await KillAsync();

@@ -34,7 +34,7 @@ public sealed class JpegOffloadTests
         for (var i = 0; i < 4; i++)
         {
             // A JPEG camera frame crosses as it is; the same bytes decoded here are the reference.
-            using var rgb = NoiseFrame(i, i + 1);
+            using var rgb = SplitModels.ColourField(i, i + 1);
             using var jpeg = ToJpeg(rgb, 75);
             var split = new float[16];
             var local = new float[16];
@@ -71,7 +71,7 @@ public sealed class JpegOffloadTests
         var hello = await client.HelloAsync(new HelloRequest { ModelSha256 = manifest.ModelSha256, TailSha256 = manifest.TailSha256, Node = "h" });
         Assert.Equal("(jpeg offload)", hello.Cut);
 
-        using var rgb = NoiseFrame(7, 1);
+        using var rgb = SplitModels.ColourField(7, 1);
         using var good = ToJpeg(rgb, 85);
         var bomb = Bomb(good.Data.ToArray(), 60_000, 60_000);
         using var call = client.Infer();
@@ -117,7 +117,7 @@ public sealed class JpegOffloadTests
         await Assert.ThrowsAsync<InvalidDataException>(() => head.Engine.EmbedAsync(garbage, new float[16], CancellationToken.None));
         Assert.Equal("active", head.Status.Mode);
 
-        using var rgb = NoiseFrame(3, 2);
+        using var rgb = SplitModels.ColourField(3, 2);
         var split = new float[16];
         await head.Engine.EmbedAsync(rgb, split, CancellationToken.None);
         Assert.Equal(1, head.Status.RemoteFrames);
@@ -168,27 +168,6 @@ public sealed class JpegOffloadTests
         }
 
         throw new InvalidOperationException("No SOF marker in the encoded JPEG.");
-    }
-
-    private static Frame NoiseFrame(int seed, long sequence)
-    {
-        var random = new Random(seed);
-        var corners = Enumerable.Range(0, 12).Select(_ => random.Next(256)).ToArray();
-        var pixels = new byte[32 * 24 * 3];
-        for (var y = 0; y < 24; y++)
-        {
-            for (var x = 0; x < 32; x++)
-            {
-                for (var c = 0; c < 3; c++)
-                {
-                    var top = (corners[c] * (31 - x) + corners[3 + c] * x) / 31.0;
-                    var bottom = (corners[6 + c] * (31 - x) + corners[9 + c] * x) / 31.0;
-                    pixels[(((y * 32) + x) * 3) + c] = (byte)(((top * (23 - y)) + (bottom * y)) / 23.0);
-                }
-            }
-        }
-
-        return Core.Frame.Copy(sequence, DateTimeOffset.UnixEpoch.AddSeconds(sequence), 32, 24, FrameFormat.Rgb24, pixels);
     }
 
     /// <summary>A JPEG-offload head board: its link to the tail and its engine, with no head half.</summary>

@@ -3,6 +3,7 @@ using EdgeNode.Compression.Onnx;
 using EdgeNode.Compression.Onnx.Proto;
 using EdgeNode.Compression.Split;
 using EdgeNode.Compression.Tests;
+using EdgeNode.Core;
 using EdgeNode.Inference;
 using EdgeNode.Split;
 using EdgeNode.Testing;
@@ -18,6 +19,28 @@ namespace EdgeNode.Tests.Split;
 internal sealed class SplitModels : IDisposable
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>A frame of its own colour field (a random colour per corner, blended): frames far apart in the tiny CNN's output.</summary>
+    public static Frame ColourField(int seed, long sequence)
+    {
+        var random = new Random(seed);
+        var corners = Enumerable.Range(0, 12).Select(_ => random.Next(256)).ToArray();
+        var pixels = new byte[32 * 24 * 3];
+        for (var y = 0; y < 24; y++)
+        {
+            for (var x = 0; x < 32; x++)
+            {
+                for (var c = 0; c < 3; c++)
+                {
+                    var top = (corners[c] * (31 - x) + corners[3 + c] * x) / 31.0;
+                    var bottom = (corners[6 + c] * (31 - x) + corners[9 + c] * x) / 31.0;
+                    pixels[(((y * 32) + x) * 3) + c] = (byte)(((top * (23 - y)) + (bottom * y)) / 23.0);
+                }
+            }
+        }
+
+        return Core.Frame.Copy(sequence, DateTimeOffset.UnixEpoch.AddSeconds(sequence), 32, 24, FrameFormat.Rgb24, pixels);
+    }
 
     private SplitModels(TempDirectory dir, string models, string cutFolder, string jpegFolder, ModelEntry whole)
     {

@@ -74,7 +74,7 @@ public sealed class SplitTransportTests
                 for (var i = 0; i < 8; i++)
                 {
                     // Each head has three frames in flight at once, like the pipeline keeps them.
-                    var frames = Enumerable.Range(0, 3).Select(k => NoiseFrame((h * 1000) + (i * 10) + k, (i * 3) + k + 1)).ToList();
+                    var frames = Enumerable.Range(0, 3).Select(k => SplitModels.ColourField((h * 1000) + (i * 10) + k, (i * 3) + k + 1)).ToList();
                     var embeddings = frames.Select(_ => new float[16]).ToList();
                     await Task.WhenAll(frames.Select((f, k) => head.Engine.EmbedAsync(f, embeddings[k], CancellationToken.None)));
                     var first = new float[16];
@@ -183,7 +183,7 @@ public sealed class SplitTransportTests
             {
                 camera.Push((byte)(10 + (++pushed * 7 % 240)));
                 var expected = pushed;
-                await Eventually.TrueAsync(() => Stored(outbox).Result.Count == expected, $"result {expected} stored");
+                await Eventually.TrueAsync(() => Pipeline.PipelineRig.Stored(outbox).Result.Count == expected, $"result {expected} stored");
             }
         }
 
@@ -203,7 +203,7 @@ public sealed class SplitTransportTests
         await PushAsync(5);
         await pipeline.StopAsync(CancellationToken.None);
 
-        var stored = await Stored(outbox);
+        var stored = await Pipeline.PipelineRig.Stored(outbox);
         Assert.Equal(Enumerable.Range(1, 15).Select(i => (long)i), stored.Select(r => r.GetProperty("frameSeq").GetInt64()));
         Assert.Equal(15, head.Status.RemoteFrames + head.Status.LocalFrames);
         Assert.True(head.Status.RemoteFrames > remoteBefore, "frames went to the tail again");
@@ -219,34 +219,6 @@ public sealed class SplitTransportTests
         }
 
         return Core.Frame.Copy(sequence, DateTimeOffset.UnixEpoch.AddSeconds(sequence), 32, 24, FrameFormat.Rgb24, pixels);
-    }
-
-    /// <summary>A frame of its own colour field (a random colour per corner, blended): frames far apart in the tiny CNN's output.</summary>
-    private static Frame NoiseFrame(int seed, long sequence)
-    {
-        var random = new Random(seed);
-        var corners = Enumerable.Range(0, 12).Select(_ => random.Next(256)).ToArray();
-        var pixels = new byte[32 * 24 * 3];
-        for (var y = 0; y < 24; y++)
-        {
-            for (var x = 0; x < 32; x++)
-            {
-                for (var c = 0; c < 3; c++)
-                {
-                    var top = (corners[c] * (31 - x) + corners[3 + c] * x) / 31.0;
-                    var bottom = (corners[6 + c] * (31 - x) + corners[9 + c] * x) / 31.0;
-                    pixels[(((y * 32) + x) * 3) + c] = (byte)(((top * (23 - y)) + (bottom * y)) / 23.0);
-                }
-            }
-        }
-
-        return Core.Frame.Copy(sequence, DateTimeOffset.UnixEpoch.AddSeconds(sequence), 32, 24, FrameFormat.Rgb24, pixels);
-    }
-
-    private static async Task<List<JsonElement>> Stored(OutboxHarness outbox)
-    {
-        var messages = await outbox.Store.ReadPendingAsync(0, 100, CancellationToken.None);
-        return [.. messages.Where(m => m.Kind == MessageKind.Result).Select(m => JsonDocument.Parse(m.Payload).RootElement)];
     }
 
     /// <summary>The head board: its link to the tail (started like the node starts it) and its engine.</summary>

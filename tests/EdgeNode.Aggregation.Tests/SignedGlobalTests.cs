@@ -52,12 +52,12 @@ public sealed class SignedGlobalTests
         var forged = first with { Version = long.MaxValue / 2, Round = long.MaxValue / 2 };
         await fleet.PublishGlobalAsync(forged.ToBytes());
         await fleet.PublishGlobalAsync(forged.ToBytes(rogue));
-        await UntilAsync(() => refused.Count >= 2, "both forgeries refused");
+        await Eventually.TrueAsync(() => refused.Count >= 2, "both forgeries refused", TimeSpan.FromSeconds(60));
         release.SetResult();
 
         // node0's update for v0 closes the round; v1 is signed and taken although a "higher" version was seen.
         // Rounds go on closing (MinUpdates=1), so by the time this looks the node may be past v1: any real version counts.
-        await UntilAsync(() => client.TrainedVersion >= 1, "the real v1 trained from");
+        await Eventually.TrueAsync(() => client.TrainedVersion >= 1, "the real v1 trained from", TimeSpan.FromSeconds(60));
         Assert.All(refused, m => Assert.Contains("not signed by a trusted aggregator key", m, StringComparison.Ordinal));
         Assert.InRange(fleet.Service.Coordinator.Current.Version, 1, long.MaxValue / 4);
         await stop.CancelAsync();
@@ -96,13 +96,5 @@ public sealed class SignedGlobalTests
         }
 
         Assert.Equal(0, fleet.Service.Coordinator.Current.Version);
-    }
-
-    private static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); !condition(); await Task.Delay(50))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for: " + what);
-        }
     }
 }

@@ -33,7 +33,7 @@ public sealed class DrainCrashTests : IDisposable
         {
             // Killed on the node's own progress (its delivered marks), not on the probe's, which lags behind the
             // broker when the machine is loaded: by then the whole backlog could be gone.
-            await Eventually.UntilAsync(() => OfflineDatabase.Delivered(db) >= 2000, Startup, "the drain well under way");
+            await Eventually.TrueAsync(() => OfflineDatabase.Delivered(db) >= 2000, "the drain well under way", Startup);
             await node.KillAsync();
         }
 

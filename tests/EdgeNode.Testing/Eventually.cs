@@ -1,20 +1,26 @@
+using Xunit;
+
 namespace EdgeNode.Testing;
 
-/// <summary>Waits for a condition that another process makes true (a row in its database, a file), polling it.</summary>
+/// <summary>
+/// Waits for a condition that background work or another process makes true (a row in its database, a count), polling
+/// it; the limit is a hang guard, not a timing assertion.
+/// </summary>
 public static class Eventually
 {
-    /// <summary>Returns once <paramref name="condition"/> holds; throws naming <paramref name="what"/> after <paramref name="timeout"/>.</summary>
-    public static async Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    /// <summary>Returns once <paramref name="condition"/> holds; fails naming <paramref name="what"/> after <paramref name="limit"/> (30 s unless given).</summary>
+    public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan? limit = null)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var wait = limit ?? TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + wait;
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Timed out after {timeout} waiting for {what}");
+                Assert.Fail($"Not reached within {wait.TotalSeconds:0} s: {what}");
             }
 
-            await Task.Delay(50);
+            await Task.Delay(10);
         }
     }
 }

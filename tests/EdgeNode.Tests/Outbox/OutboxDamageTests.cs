@@ -1,6 +1,7 @@
 using EdgeNode.Core;
 using EdgeNode.Health;
 using EdgeNode.Outbox;
+using EdgeNode.Testing;
 
 namespace EdgeNode.Tests.Outbox;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EdgeNode.Core;
 using EdgeNode.Outbox;
+using EdgeNode.Testing;
 
 namespace EdgeNode.Tests.Outbox;
 

@@ -1,5 +1,6 @@
 using EdgeNode.Core;
 using EdgeNode.Outbox;
+using EdgeNode.Testing;
 
 namespace EdgeNode.Tests.Outbox;
 

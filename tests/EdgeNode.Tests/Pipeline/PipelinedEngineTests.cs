@@ -4,6 +4,7 @@ using EdgeNode.Devices.Cameras;
 using EdgeNode.Devices.Pipeline;
 using EdgeNode.Learning;
 using EdgeNode.Pipeline;
+using EdgeNode.Testing;
 using EdgeNode.Tests.Outbox;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

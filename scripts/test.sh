@@ -24,6 +24,8 @@ command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
 command -v rsync >/dev/null 2>&1 || need+=(rsync)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 command -v cloud-init >/dev/null 2>&1 || need+=(cloud-init)
+# Storage tests make a folder immutable (chattr +i) and mount tmpfs (util-linux's mount, essential on Debian).
+command -v chattr >/dev/null 2>&1 || need+=(e2fsprogs)
 # Web page end-to-end tests drive Debian's headless Chromium (PuppeteerSharp; no browser is downloaded).
 [ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then

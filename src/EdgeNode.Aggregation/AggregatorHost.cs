@@ -1,5 +1,4 @@
 using EdgeNode.Common;
-using EdgeNode.Learning.Federated;
 using EdgeNode.Messaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using EdgeNode.Common;
-using EdgeNode.Learning;
 
 namespace EdgeNode.Aggregation;
 

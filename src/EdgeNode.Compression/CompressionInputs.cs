@@ -2,7 +2,6 @@ using EdgeNode.Common;
 using EdgeNode.Compression.Calibration;
 using EdgeNode.Compression.Cli;
 using EdgeNode.Compression.Inputs;
-using EdgeNode.Compression.Onnx.Proto;
 using EdgeNode.Inference;
 
 namespace EdgeNode.Compression;

@@ -2,8 +2,6 @@ using System.IO.Compression;
 using EdgeNode.Compression.Cli;
 using EdgeNode.Compression.Evaluation;
 using EdgeNode.Compression.Inputs;
-using EdgeNode.Compression.Onnx;
-using EdgeNode.Compression.Onnx.Proto;
 using EdgeNode.Compression.Pruning;
 using EdgeNode.Compression.Transforms;
 using Google.Protobuf;

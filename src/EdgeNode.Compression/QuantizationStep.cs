@@ -1,7 +1,5 @@
 using EdgeNode.Compression.Calibration;
 using EdgeNode.Compression.Cli;
-using EdgeNode.Compression.Onnx;
-using EdgeNode.Compression.Onnx.Proto;
 using EdgeNode.Compression.Quantization;
 using EdgeNode.Compression.Transforms;
 

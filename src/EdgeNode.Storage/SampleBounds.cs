@@ -1,6 +1,5 @@
 using System.Globalization;
 using EdgeNode.Core;
-using Microsoft.Data.Sqlite;
 
 namespace EdgeNode.Storage;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace EdgeNode;
 
 /// <summary>The node host's log messages (source-generated); each is written under its service's category.</summary>

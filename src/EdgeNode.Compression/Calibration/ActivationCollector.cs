@@ -1,5 +1,4 @@
 using EdgeNode.Compression.Inputs;
-using EdgeNode.Compression.Onnx.Proto;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 

@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using EdgeNode.Compression.Inputs;
-using EdgeNode.Compression.Onnx.Proto;
 
 namespace EdgeNode.Compression.Calibration;
 

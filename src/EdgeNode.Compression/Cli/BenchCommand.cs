@@ -6,7 +6,6 @@ using System.Text.Json;
 using EdgeNode.Common;
 using EdgeNode.Compression.Evaluation;
 using EdgeNode.Compression.Inputs;
-using EdgeNode.Compression.Onnx;
 using EdgeNode.Inference;
 
 namespace EdgeNode.Compression.Cli;

@@ -1,5 +1,4 @@
 using EdgeNode.Compression.Inputs;
-using EdgeNode.Inference;
 
 namespace EdgeNode.Compression.Cli;
 

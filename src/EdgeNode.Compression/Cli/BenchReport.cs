@@ -1,5 +1,3 @@
-using EdgeNode.Compression.Evaluation;
-
 namespace EdgeNode.Compression.Cli;
 
 /// <summary>What <c>edgenode bench</c> measured.</summary>

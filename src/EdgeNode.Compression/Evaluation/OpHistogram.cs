@@ -1,5 +1,3 @@
-using EdgeNode.Compression.Onnx;
-
 namespace EdgeNode.Compression.Evaluation;
 
 /// <summary>Counts the ops of a model as ONNX Runtime runs it, by dumping the optimized graph.</summary>

@@ -1,5 +1,3 @@
-using EdgeNode.Compression.Onnx.Proto;
-
 namespace EdgeNode.Compression.Inputs;
 
 /// <summary>The ONNX element types <c>bench</c> and <c>compress</c> can feed, with their names and CLR array types.</summary>

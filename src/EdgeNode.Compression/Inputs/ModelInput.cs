@@ -1,5 +1,3 @@
-using EdgeNode.Compression.Onnx.Proto;
-
 namespace EdgeNode.Compression.Inputs;
 
 /// <summary>One graph input of a model as its file declares it (initializers excluded).</summary>

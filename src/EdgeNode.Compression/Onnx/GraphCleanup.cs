@@ -1,5 +1,3 @@
-using EdgeNode.Compression.Onnx.Proto;
-
 namespace EdgeNode.Compression.Onnx;
 
 /// <summary>Keeps a rewritten graph valid: nodes in topological order, no dead nodes or initializers, initializers not listed as inputs.</summary>

@@ -1,5 +1,4 @@
 using EdgeNode.Common;
-using EdgeNode.Compression.Onnx.Proto;
 using Google.Protobuf;
 
 namespace EdgeNode.Compression.Onnx;

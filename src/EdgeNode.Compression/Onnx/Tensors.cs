@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using EdgeNode.Compression.Onnx.Proto;
 using Google.Protobuf;
 
 namespace EdgeNode.Compression.Onnx;

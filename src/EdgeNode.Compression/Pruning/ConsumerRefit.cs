@@ -1,8 +1,6 @@
 using System.Numerics.Tensors;
 using EdgeNode.Compression.Calibration;
 using EdgeNode.Compression.Numerics;
-using EdgeNode.Compression.Onnx;
-using EdgeNode.Compression.Onnx.Proto;
 
 namespace EdgeNode.Compression.Pruning;
 

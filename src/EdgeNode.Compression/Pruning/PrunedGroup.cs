@@ -1,5 +1,3 @@
-using EdgeNode.Compression.Onnx.Proto;
-
 namespace EdgeNode.Compression.Pruning;
 
 /// <summary>One channel group's pruning plan.</summary>

@@ -1,6 +1,3 @@
-using EdgeNode.Compression.Onnx;
-using EdgeNode.Compression.Onnx.Proto;
-
 namespace EdgeNode.Compression.Quantization;
 
 /// <summary>

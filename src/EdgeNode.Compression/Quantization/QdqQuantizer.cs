@@ -1,6 +1,4 @@
 using EdgeNode.Compression.Calibration;
-using EdgeNode.Compression.Onnx;
-using EdgeNode.Compression.Onnx.Proto;
 
 namespace EdgeNode.Compression.Quantization;
 

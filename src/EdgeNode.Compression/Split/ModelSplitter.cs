@@ -2,8 +2,6 @@ using System.Security.Cryptography;
 using EdgeNode.Compression.Calibration;
 using EdgeNode.Compression.Evaluation;
 using EdgeNode.Compression.Inputs;
-using EdgeNode.Compression.Onnx;
-using EdgeNode.Compression.Onnx.Proto;
 using EdgeNode.Compression.Quantization;
 using Google.Protobuf;
 

@@ -1,4 +1,3 @@
-using EdgeNode.Compression.Onnx.Proto;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;

@@ -1,6 +1,3 @@
-using EdgeNode.Compression.Onnx;
-using EdgeNode.Compression.Onnx.Proto;
-
 namespace EdgeNode.Compression.Transforms;
 
 /// <summary>Folds a BatchNormalization that follows a Conv into the Conv's weights and bias.</summary>

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using EdgeNode.Compression.Onnx.Proto;
 
 namespace EdgeNode.Compression.Transforms;
 

@@ -1,5 +1,3 @@
-using EdgeNode.Compression.Onnx.Proto;
-
 namespace EdgeNode.Compression.Transforms;
 
 /// <summary>

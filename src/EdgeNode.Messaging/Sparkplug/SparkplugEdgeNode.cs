@@ -1,5 +1,4 @@
 using EdgeNode.Core;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeNode.Messaging.Sparkplug;
 

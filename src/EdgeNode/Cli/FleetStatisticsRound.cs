@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using EdgeNode.Common;
-using EdgeNode.Core;
 using EdgeNode.Learning;
 using EdgeNode.Learning.Discriminant;
 using EdgeNode.Learning.Federated;

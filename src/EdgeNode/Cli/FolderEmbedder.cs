@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using EdgeNode.Core;
 using EdgeNode.Inference;
 using EdgeNode.Learning;
 

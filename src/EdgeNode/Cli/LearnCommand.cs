@@ -1,10 +1,7 @@
 using System.Buffers;
 using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using EdgeNode.Core;
 using EdgeNode.Inference;
 using EdgeNode.Learning;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using EdgeNode.Learning;
 
 namespace EdgeNode.Cli;

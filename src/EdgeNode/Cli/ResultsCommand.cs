@@ -1,12 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using EdgeNode.Common;
-using EdgeNode.Core;
 using EdgeNode.Storage;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
 
 namespace EdgeNode.Cli;
 

@@ -1,8 +1,5 @@
 using System.CommandLine;
-using EdgeNode.Hosting;
 using EdgeNode.Inference;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Cli;
 

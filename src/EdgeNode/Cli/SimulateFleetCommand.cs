@@ -1,9 +1,6 @@
-using System.Buffers;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Threading.Channels;
 using EdgeNode.Aggregation;
 using EdgeNode.Common;
@@ -11,9 +8,6 @@ using EdgeNode.Inference;
 using EdgeNode.Learning;
 using EdgeNode.Learning.Federated;
 using EdgeNode.Messaging;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeNode.Cli;

@@ -1,9 +1,5 @@
-using EdgeNode.Core;
 using EdgeNode.Devices.Gpio;
 using EdgeNode.Devices.Sensors;
-using EdgeNode.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeNode.Devices;
 

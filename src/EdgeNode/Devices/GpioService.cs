@@ -1,11 +1,6 @@
-using EdgeNode.Core;
 using EdgeNode.Devices.Gpio;
 using EdgeNode.Devices.Sensors;
 using EdgeNode.Outbox;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Devices;
 

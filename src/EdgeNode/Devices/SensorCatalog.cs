@@ -1,6 +1,5 @@
 using EdgeNode.Devices.Sensors;
 using EdgeNode.Messaging.HomeAssistant;
-using Microsoft.Extensions.Configuration;
 
 namespace EdgeNode.Devices;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using EdgeNode.Core;
-
 namespace EdgeNode.Devices;
 
 /// <summary>The body of a <c>sensors/{sensor}</c> message (docs/mqtt.md) after its envelope: one sensor's readings of one poll.</summary>

@@ -1,9 +1,6 @@
-using EdgeNode.Core;
 using EdgeNode.Devices.Sensors;
 using EdgeNode.Outbox;
 using EdgeNode.Telemetry;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeNode.Devices;
 

@@ -1,4 +1,3 @@
-using EdgeNode.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace EdgeNode.Health;

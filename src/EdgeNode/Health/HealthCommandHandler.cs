@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using EdgeNode.Health;
 using EdgeNode.Messaging.Commands;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

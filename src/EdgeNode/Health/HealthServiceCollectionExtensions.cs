@@ -1,9 +1,5 @@
-using EdgeNode.Hosting;
 using EdgeNode.Messaging.Commands;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeNode.Health;
 

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using EdgeNode.Hosting;
 using EdgeNode.Pipeline;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Health;
 

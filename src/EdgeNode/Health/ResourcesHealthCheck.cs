@@ -1,6 +1,5 @@
 using EdgeNode.Telemetry;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Health;
 

@@ -1,7 +1,4 @@
 using EdgeNode.Messaging;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Hosting;
 

@@ -10,8 +10,6 @@ using EdgeNode.Split;
 using EdgeNode.Sparkplug;
 using EdgeNode.Telemetry;
 using EdgeNode.Web;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Hosting;
 
 namespace EdgeNode.Hosting;
 

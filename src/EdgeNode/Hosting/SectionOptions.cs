@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-
 namespace EdgeNode.Hosting;
 
 /// <summary>The one options-validation pattern of the host: <see cref="SectionValidator{TOptions}"/> at start.</summary>

@@ -1,7 +1,6 @@
 using System.Collections;
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Hosting;
 

@@ -1,9 +1,6 @@
 using System.Globalization;
 using EdgeNode.Health;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeNode.Hosting;
 

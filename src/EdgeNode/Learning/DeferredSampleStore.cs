@@ -1,7 +1,4 @@
-using EdgeNode.Core;
-using EdgeNode.Hosting;
 using EdgeNode.Storage;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Learning;
 

@@ -1,16 +1,9 @@
-using System.Text.Json;
 using EdgeNode.Common;
-using EdgeNode.Core;
-using EdgeNode.Hosting;
-using EdgeNode.Learning;
 using EdgeNode.Learning.Discriminant;
 using EdgeNode.Learning.Federated;
 using EdgeNode.Messaging;
 using EdgeNode.Storage;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Learning;
 

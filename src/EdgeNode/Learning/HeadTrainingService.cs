@@ -1,10 +1,4 @@
-using EdgeNode.Core;
-using EdgeNode.Hosting;
-using EdgeNode.Learning;
 using EdgeNode.Learning.Discriminant;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Learning;
 

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using EdgeNode.Learning;
 using EdgeNode.Messaging.Commands;
 
 namespace EdgeNode.Learning;

@@ -1,6 +1,3 @@
-using EdgeNode.Core;
-using EdgeNode.Learning;
-
 namespace EdgeNode.Learning;
 
 /// <summary>Labels from sources other than MQTT (the GPIO button) go through the same intake as <c>cmd/label</c>.</summary>

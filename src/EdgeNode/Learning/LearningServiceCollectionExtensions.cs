@@ -1,14 +1,8 @@
-using EdgeNode.Core;
 using EdgeNode.Devices.Pipeline;
-using EdgeNode.Hosting;
-using EdgeNode.Learning;
 using EdgeNode.Learning.Discriminant;
 using EdgeNode.Messaging.Commands;
 using EdgeNode.Pipeline;
 using EdgeNode.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Learning;
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using EdgeNode.Messaging.Commands;
 
 namespace EdgeNode.Learning;

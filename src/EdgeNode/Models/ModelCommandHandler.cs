@@ -1,8 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using EdgeNode.Core;
-using EdgeNode.Hosting;
 using EdgeNode.Inference.Updates;
 using EdgeNode.Messaging.Commands;
 

@@ -1,8 +1,4 @@
-using EdgeNode.Core;
-using EdgeNode.Hosting;
 using EdgeNode.Inference.Updates;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeNode.Models;
 

@@ -1,14 +1,9 @@
-using EdgeNode.Core;
 using EdgeNode.Devices.Pipeline;
-using EdgeNode.Hosting;
 using EdgeNode.Inference;
 using EdgeNode.Inference.Updates;
 using EdgeNode.Learning;
 using EdgeNode.Messaging.Commands;
 using EdgeNode.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Models;
 

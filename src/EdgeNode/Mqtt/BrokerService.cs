@@ -1,7 +1,4 @@
 using EdgeNode.Messaging;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Mqtt;
 

@@ -1,5 +1,4 @@
 using EdgeNode.Messaging;
-using Microsoft.Extensions.Hosting;
 
 namespace EdgeNode.Mqtt;
 

@@ -1,14 +1,8 @@
-using EdgeNode.Core;
 using EdgeNode.Devices;
-using EdgeNode.Hosting;
 using EdgeNode.Messaging;
 using EdgeNode.Messaging.Commands;
 using EdgeNode.Messaging.HomeAssistant;
 using EdgeNode.Sparkplug;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Mqtt;
 

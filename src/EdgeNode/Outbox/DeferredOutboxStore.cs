@@ -1,8 +1,4 @@
-using EdgeNode.Core;
-using EdgeNode.Hosting;
 using EdgeNode.Storage;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Outbox;
 

@@ -1,5 +1,4 @@
 using System.Runtime.ExceptionServices;
-using EdgeNode.Core;
 
 namespace EdgeNode.Outbox;
 

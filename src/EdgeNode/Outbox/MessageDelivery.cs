@@ -1,5 +1,3 @@
-using EdgeNode.Core;
-
 namespace EdgeNode.Outbox;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 
 namespace EdgeNode.Outbox;
 

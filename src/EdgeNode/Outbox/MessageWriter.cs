@@ -1,6 +1,3 @@
-using System.Text.Json;
-using EdgeNode.Core;
-using EdgeNode.Hosting;
 using EdgeNode.Messaging;
 
 namespace EdgeNode.Outbox;

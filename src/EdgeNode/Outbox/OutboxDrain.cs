@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
-using EdgeNode.Core;
 
 namespace EdgeNode.Outbox;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using EdgeNode.Core;
-
 namespace EdgeNode.Outbox;
 
 /// <summary>Events the outbox itself raises on <c>{prefix}/{node}/events</c> (docs/storage.md).</summary>

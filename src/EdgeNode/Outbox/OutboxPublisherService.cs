@@ -1,8 +1,3 @@
-using EdgeNode.Core;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-
 namespace EdgeNode.Outbox;
 
 /// <summary>

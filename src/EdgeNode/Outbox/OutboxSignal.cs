@@ -1,5 +1,3 @@
-using EdgeNode.Hosting;
-
 namespace EdgeNode.Outbox;
 
 /// <summary>Wakes the outbox publisher when something was stored (<see cref="MessageWriter"/>) or the broker came back.</summary>

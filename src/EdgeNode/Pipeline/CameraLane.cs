@@ -1,4 +1,3 @@
-using EdgeNode.Core;
 using EdgeNode.Devices.Cameras;
 using EdgeNode.Devices.Pipeline;
 

@@ -1,7 +1,5 @@
 using EdgeNode.Devices.Cameras;
 using EdgeNode.Devices.Pipeline;
-using EdgeNode.Hosting;
-using Microsoft.Extensions.Configuration;
 
 namespace EdgeNode.Pipeline;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace EdgeNode.Pipeline;
 
 /// <summary>Fails the start (exit 78) with every problem of the camera list, each naming its key.</summary>

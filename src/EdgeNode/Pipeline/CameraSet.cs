@@ -1,6 +1,5 @@
 using EdgeNode.Devices.Cameras;
 using EdgeNode.Devices.Pipeline;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Pipeline;
 

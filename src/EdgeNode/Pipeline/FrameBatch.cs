@@ -1,4 +1,3 @@
-using EdgeNode.Core;
 using EdgeNode.Learning;
 
 namespace EdgeNode.Pipeline;

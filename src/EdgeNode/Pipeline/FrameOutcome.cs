@@ -1,5 +1,3 @@
-using EdgeNode.Core;
-
 namespace EdgeNode.Pipeline;
 
 /// <summary>What the <see cref="FrameProcessor"/> made of one frame, for the <see cref="IFrameObserver"/>s.</summary>

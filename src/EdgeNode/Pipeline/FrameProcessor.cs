@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using EdgeNode.Core;
 using EdgeNode.Learning;
 using EdgeNode.Outbox;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeNode.Pipeline;
 

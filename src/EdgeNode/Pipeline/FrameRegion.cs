@@ -1,6 +1,4 @@
 using System.Buffers;
-using EdgeNode.Core;
-using Microsoft.Extensions.Options;
 using SkiaSharp;
 
 namespace EdgeNode.Pipeline;

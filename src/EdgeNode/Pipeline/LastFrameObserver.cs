@@ -1,5 +1,3 @@
-using EdgeNode.Core;
-
 namespace EdgeNode.Pipeline;
 
 /// <summary>Keeps every frame taken, processed or not, for <c>cmd/snapshot</c> and the shadow run of a model update.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using EdgeNode.Core;
 using EdgeNode.Telemetry;
 
 namespace EdgeNode.Pipeline;

@@ -1,7 +1,4 @@
-using EdgeNode.Core;
 using EdgeNode.Outbox;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeNode.Pipeline;
 

@@ -1,10 +1,6 @@
 using EdgeNode.Devices.Cameras;
 using EdgeNode.Devices.Pipeline;
-using EdgeNode.Hosting;
 using EdgeNode.Messaging.Commands;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Pipeline;
 

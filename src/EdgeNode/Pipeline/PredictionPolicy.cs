@@ -1,7 +1,3 @@
-using EdgeNode.Core;
-using EdgeNode.Learning;
-using Microsoft.Extensions.Options;
-
 namespace EdgeNode.Pipeline;
 
 /// <summary>Turns a head's prediction into a result's label: below <see cref="PredictionOptions.UnknownBelow"/> it is <c>unknown</c>.</summary>

@@ -1,7 +1,5 @@
 using System.Threading.Channels;
-using EdgeNode.Core;
 using EdgeNode.Outbox;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeNode.Pipeline;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using EdgeNode.Core;
 using EdgeNode.Outbox;
 
 namespace EdgeNode.Pipeline;

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using EdgeNode.Core;
 using EdgeNode.Outbox;
 using EdgeNode.Messaging.Commands;
 

@@ -1,8 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using EdgeNode.Messaging.Commands;
 using EdgeNode.Outbox;
-using Microsoft.Extensions.Configuration;
 
 namespace EdgeNode.Settings;
 

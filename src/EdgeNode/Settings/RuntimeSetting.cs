@@ -1,7 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using EdgeNode.Devices.Cameras;
 using EdgeNode.Devices.Pipeline;
 using EdgeNode.Messaging.Commands;

@@ -1,7 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using EdgeNode.Common;
-using Microsoft.Extensions.Configuration;
 
 namespace EdgeNode.Settings;
 

@@ -1,7 +1,5 @@
 using EdgeNode.Messaging.Commands;
 using EdgeNode.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace EdgeNode.Settings;
 

@@ -1,4 +1,3 @@
-using EdgeNode.Core;
 using EdgeNode.Messaging.HomeAssistant;
 using EdgeNode.Messaging.Sparkplug;
 

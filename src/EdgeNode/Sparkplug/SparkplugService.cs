@@ -1,11 +1,7 @@
-using EdgeNode.Core;
 using EdgeNode.Messaging;
 using EdgeNode.Messaging.HomeAssistant;
 using EdgeNode.Messaging.Sparkplug;
 using EdgeNode.Telemetry;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Sparkplug;
 

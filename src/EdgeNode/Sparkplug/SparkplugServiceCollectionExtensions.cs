@@ -1,13 +1,7 @@
-using EdgeNode.Core;
 using EdgeNode.Devices;
-using EdgeNode.Hosting;
 using EdgeNode.Messaging;
 using EdgeNode.Messaging.Sparkplug;
 using EdgeNode.Storage;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Sparkplug;
 

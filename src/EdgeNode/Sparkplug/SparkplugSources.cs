@@ -1,4 +1,3 @@
-using EdgeNode.Core;
 using EdgeNode.Telemetry;
 
 namespace EdgeNode.Sparkplug;

@@ -1,6 +1,4 @@
-using EdgeNode.Compression.Split;
 using EdgeNode.Inference;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeNode.Split;
 

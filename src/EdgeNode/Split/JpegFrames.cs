@@ -1,5 +1,4 @@
 using System.Buffers;
-using EdgeNode.Core;
 using SkiaSharp;
 
 namespace EdgeNode.Split;

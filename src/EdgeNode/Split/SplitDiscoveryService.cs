@@ -1,11 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using EdgeNode.Core;
-using EdgeNode.Hosting;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-
 namespace EdgeNode.Split;
 
 /// <summary>

@@ -1,11 +1,6 @@
-using System.Net.Http;
-using EdgeNode.Hosting;
 using EdgeNode.Split.Wire;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Split;
 

@@ -1,6 +1,5 @@
 using EdgeNode.Messaging;
 using EdgeNode.Web;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Split;
 

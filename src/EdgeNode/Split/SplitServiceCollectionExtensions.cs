@@ -1,18 +1,11 @@
-using EdgeNode.Core;
-using EdgeNode.Hosting;
 using EdgeNode.Inference;
 using EdgeNode.Inference.Updates;
 using EdgeNode.Messaging;
 using EdgeNode.Web;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Split;
 

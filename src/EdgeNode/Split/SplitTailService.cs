@@ -1,13 +1,9 @@
 using System.Runtime.InteropServices;
 using EdgeNode.Compression;
-using EdgeNode.Core;
-using EdgeNode.Hosting;
 using EdgeNode.Inference;
 using EdgeNode.Split.Wire;
 using Google.Protobuf;
 using Grpc.Core;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeNode.Split;
 

@@ -1,7 +1,6 @@
 using EdgeNode.Compression;
 using EdgeNode.Compression.Split;
 using EdgeNode.Inference;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeNode.Split;
 

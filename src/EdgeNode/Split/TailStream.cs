@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using EdgeNode.Compression.Split;
-using EdgeNode.Core;
 using EdgeNode.Split.Wire;
 using Google.Protobuf;
 using Grpc.Core;

@@ -1,5 +1,3 @@
-using EdgeNode.Core;
-using EdgeNode.Hosting;
 using EdgeNode.Pipeline;
 
 namespace EdgeNode.Telemetry;

@@ -1,6 +1,4 @@
 using System.Diagnostics.Metrics;
-using EdgeNode.Devices.Cameras;
-using EdgeNode.Devices.Pipeline;
 using EdgeNode.Pipeline;
 
 namespace EdgeNode.Telemetry;

@@ -1,10 +1,6 @@
 using System.Diagnostics;
-using EdgeNode.Core;
 using EdgeNode.Devices;
 using EdgeNode.Devices.Board;
-using EdgeNode.Devices.Cameras;
-using EdgeNode.Devices.Pipeline;
-using EdgeNode.Hosting;
 using EdgeNode.Learning;
 using EdgeNode.Outbox;
 using EdgeNode.Pipeline;

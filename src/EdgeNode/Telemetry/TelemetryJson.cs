@@ -1,4 +1,3 @@
-using System.Text.Json;
 using EdgeNode.Health;
 using EdgeNode.Outbox;
 

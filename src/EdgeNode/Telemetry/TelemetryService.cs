@@ -1,9 +1,5 @@
-using EdgeNode.Core;
 using EdgeNode.Health;
 using EdgeNode.Outbox;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Telemetry;
 

@@ -1,12 +1,7 @@
 using System.Diagnostics.Metrics;
 using EdgeNode.Devices.Board;
-using EdgeNode.Devices.Cameras;
-using EdgeNode.Devices.Pipeline;
 using EdgeNode.Devices.Sensors;
-using EdgeNode.Hosting;
 using EdgeNode.Pipeline;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;

@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using EdgeNode.Common;
-using EdgeNode.Core;
 using EdgeNode.Learning;
 
 namespace EdgeNode.Web;

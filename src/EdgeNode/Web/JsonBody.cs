@@ -1,7 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Web;
 
@@ -11,6 +8,9 @@ namespace EdgeNode.Web;
 /// </summary>
 internal sealed class JsonBody(IOptions<WebOptions> options)
 {
+    /// <summary>Takes the fields of a request from its JSON object, or refuses them (false).</summary>
+    public delegate bool FieldsReader<T>(JsonElement root, out T fields);
+
     /// <summary>Kestrel's own limit: bodies up to this size are read to their end (and dropped) so the client gets the JSON error, not a reset.</summary>
     public const long DrainLimit = 16 * 1024 * 1024;
 
@@ -60,6 +60,28 @@ internal sealed class JsonBody(IOptions<WebOptions> options)
         catch (JsonException ex)
         {
             return (null, default, WebErrors.Error("bad_request", "The body is not JSON: " + ex.Message));
+        }
+    }
+
+    /// <summary>
+    /// The fields <paramref name="read"/> takes from the body's JSON object; a body that is not an object, or whose
+    /// fields <paramref name="read"/> refuses, gets <c>bad_request</c> "Expected <paramref name="expected"/>." The document
+    /// is disposed before this returns, so the fields must not hold on to it.
+    /// </summary>
+    public async Task<(T Fields, IResult? Error)> ReadObjectAsync<T>(HttpRequest request, string expected, FieldsReader<T> read, CancellationToken cancellationToken)
+    {
+        var (document, _, error) = await ReadAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return (default!, error);
+        }
+
+        using (document)
+        {
+            var root = document!.RootElement;
+            return root.ValueKind == JsonValueKind.Object && read(root, out var fields)
+                ? (fields, null)
+                : (default!, WebErrors.Error("bad_request", "Expected " + expected + "."));
         }
     }
 

@@ -1,10 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using EdgeNode.Core;
 using EdgeNode.Learning;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace EdgeNode.Web;
 
@@ -55,30 +49,33 @@ internal static class LabelEndpoints
 
     private static async Task<IResult> LabellingAsync(HttpRequest request, JsonBody body, LabellingSession session, CancellationToken cancellationToken)
     {
-        var (document, _, error) = await body.ReadAsync(request, cancellationToken);
+        var (storeImages, error) = await body.ReadObjectAsync<bool>(request, "{\"storeImages\": true | false}", TryStoreImages, cancellationToken);
         if (error is not null)
         {
             return error;
         }
 
-        using (document)
+        if (storeImages)
         {
-            var root = document!.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("storeImages", out var store) || store.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-            {
-                return WebErrors.Error("bad_request", "Expected {\"storeImages\": true | false}.");
-            }
-
-            if (store.GetBoolean())
-            {
-                session.Renew();
-            }
-            else
-            {
-                session.End();
-            }
-
-            return TypedResults.Json(new JsonObject { ["ok"] = true, ["storeImages"] = session.StoreImages, ["leaseSeconds"] = LabellingSession.Lease.TotalSeconds }, WebJson.Default.JsonObject);
+            session.Renew();
         }
+        else
+        {
+            session.End();
+        }
+
+        return TypedResults.Json(new JsonObject { ["ok"] = true, ["storeImages"] = session.StoreImages, ["leaseSeconds"] = LabellingSession.Lease.TotalSeconds }, WebJson.Default.JsonObject);
+    }
+
+    private static bool TryStoreImages(JsonElement root, out bool storeImages)
+    {
+        storeImages = false;
+        if (!root.TryGetProperty("storeImages", out var store) || store.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            return false;
+        }
+
+        storeImages = store.GetBoolean();
+        return true;
     }
 }

@@ -1,5 +1,4 @@
 using EdgeNode.Learning;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Web;
 

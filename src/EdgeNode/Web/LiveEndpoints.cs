@@ -1,16 +1,11 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
-using EdgeNode.Core;
 using EdgeNode.Health;
-using EdgeNode.Hosting;
 using EdgeNode.Learning;
 using EdgeNode.Pipeline;
 using EdgeNode.Telemetry;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Routing;
 
 namespace EdgeNode.Web;
 

@@ -1,6 +1,3 @@
-using EdgeNode.Core;
-using Microsoft.Extensions.Options;
-
 namespace EdgeNode.Web;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using EdgeNode.Pipeline;
 
 namespace EdgeNode.Web;

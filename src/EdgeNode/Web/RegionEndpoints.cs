@@ -1,13 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using EdgeNode.Core;
-using EdgeNode.Learning;
 using EdgeNode.Pipeline;
 using EdgeNode.Settings;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 
 namespace EdgeNode.Web;
 
@@ -44,22 +36,10 @@ internal static class RegionEndpoints
 
     private static async Task<IResult> SetAsync(HttpRequest request, JsonBody body, FrameRegion region, ILastFrame lastFrame, RegionHistory history, RuntimeSettingsFile file, IConfiguration configuration, CancellationToken cancellationToken)
     {
-        var (document, _, error) = await body.ReadAsync(request, cancellationToken);
+        var (wanted, error) = await body.ReadObjectAsync<Rectangle>(request, "{\"x\", \"y\", \"width\", \"height\"}: whole pixels of the camera frame", TryRectangle, cancellationToken);
         if (error is not null)
         {
             return error;
-        }
-
-        Rectangle wanted;
-        using (document)
-        {
-            var root = document!.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !TryInt(root, "x", out var x) || !TryInt(root, "y", out var y) || !TryInt(root, "width", out var width) || !TryInt(root, "height", out var height))
-            {
-                return WebErrors.Error("bad_request", "Expected {\"x\", \"y\", \"width\", \"height\"}: whole pixels of the camera frame.");
-            }
-
-            wanted = new Rectangle(x, y, width, height);
         }
 
         if (Size(lastFrame) is not { } frame)
@@ -115,6 +95,13 @@ internal static class RegionEndpoints
         {
             return null;
         }
+    }
+
+    private static bool TryRectangle(JsonElement root, out Rectangle rectangle)
+    {
+        var ok = TryInt(root, "x", out var x) & TryInt(root, "y", out var y) & TryInt(root, "width", out var width) & TryInt(root, "height", out var height);
+        rectangle = new Rectangle(x, y, width, height);
+        return ok;
     }
 
     private static bool TryInt(JsonElement root, string name, out int value)

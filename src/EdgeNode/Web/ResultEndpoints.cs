@@ -1,11 +1,5 @@
-using System.Text.Json.Nodes;
-using EdgeNode.Core;
 using EdgeNode.Learning;
 using EdgeNode.Storage;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Web;
 

@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using EdgeNode.Settings;
-using Microsoft.Extensions.Configuration;
 
 namespace EdgeNode.Web;
 

@@ -1,9 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace EdgeNode.Web;
 
 /// <summary><c>GET /api/session</c> (login state and the CSRF token), <c>POST /api/login</c> (rate limited), <c>POST /api/logout</c>.</summary>
@@ -34,29 +28,20 @@ internal static class SessionEndpoints
 
     private static async Task<IResult> LoginAsync(HttpContext context, JsonBody body, WebSessions sessions, WebPassword password, CancellationToken cancellationToken)
     {
-        var (document, _, error) = await body.ReadAsync(context.Request, cancellationToken);
+        var (given, error) = await body.ReadObjectAsync<string>(context.Request, "{\"password\": \"…\"}", TryPassword, cancellationToken);
         if (error is not null)
         {
             return error;
         }
 
-        using (document)
+        if (!password.Required)
         {
-            var root = document!.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("password", out var given) || given.ValueKind != JsonValueKind.String)
-            {
-                return WebErrors.Error("bad_request", "Expected {\"password\": \"…\"}.");
-            }
+            return WebErrors.Error("bad_request", "No password is configured (EdgeNode:Web:PasswordFile): nothing to log in to.");
+        }
 
-            if (!password.Required)
-            {
-                return WebErrors.Error("bad_request", "No password is configured (EdgeNode:Web:PasswordFile): nothing to log in to.");
-            }
-
-            if (!password.Verify(given.GetString()!))
-            {
-                return WebErrors.Error(StatusCodes.Status401Unauthorized, "unauthorized", "Wrong password.");
-            }
+        if (!password.Verify(given))
+        {
+            return WebErrors.Error(StatusCodes.Status401Unauthorized, "unauthorized", "Wrong password.");
         }
 
         var (token, csrf) = sessions.Start();
@@ -69,6 +54,13 @@ internal static class SessionEndpoints
         });
         SetCsrfCookie(context, csrf);
         return TypedResults.Json(new JsonObject { ["ok"] = true, ["csrf"] = csrf }, WebJson.Default.JsonObject);
+    }
+
+    private static bool TryPassword(JsonElement root, out string password)
+    {
+        var ok = root.TryGetProperty("password", out var given) && given.ValueKind == JsonValueKind.String;
+        password = ok ? given.GetString()! : "";
+        return ok;
     }
 
     // Readable by the page's script (that is the point of a double-submit token); Strict so no other site sends it.

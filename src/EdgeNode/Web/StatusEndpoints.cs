@@ -1,14 +1,7 @@
-using System.Text.Json.Nodes;
-using EdgeNode.Core;
 using EdgeNode.Health;
-using EdgeNode.Hosting;
 using EdgeNode.Learning;
 using EdgeNode.Pipeline;
 using EdgeNode.Telemetry;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Web;
 

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EdgeNode.Web;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace EdgeNode.Web;
 
 /// <summary>The configured password hash (read once at start), or none: then no login is required (loopback only, enforced at start).</summary>

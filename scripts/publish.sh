@@ -8,6 +8,8 @@
 # scripts/deploy.sh both call this script, so what the tests publish is what ships.
 # Intermediate files go under artifacts/ (--artifacts-path) so a publish for another RID never
 # rewrites the obj/ folders a concurrent build of the solution is using.
+# No docs file and no code-style analysis here: the solution build (scripts/test.sh) enforces both
+# (IDE0005 needs the docs file, so a publish without it must not turn code style on).
 set -euo pipefail
 
 usage() { echo "usage: $0 <linux-x64|linux-arm64> [output-dir]" >&2; exit 64; }
@@ -27,7 +29,7 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 dotnet publish "$root/src/EdgeNode/EdgeNode.csproj" \
   -c "$configuration" -r "$rid" --self-contained true \
   --artifacts-path "$artifacts" \
-  -p:PublishReadyToRun=false -p:DebugType=none -p:GenerateDocumentationFile=false \
+  -p:PublishReadyToRun=false -p:DebugType=none -p:GenerateDocumentationFile=false -p:EnforceCodeStyleInBuild=false \
   -o "$out" -nologo -v quiet
 
 # A publish that lacks its executable, the ONNX Runtime native library or the models is not a release.

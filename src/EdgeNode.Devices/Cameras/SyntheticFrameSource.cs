@@ -65,13 +65,7 @@ public sealed class SyntheticFrameSource : CameraSource
     /// </summary>
     private async IAsyncEnumerable<Frame> ReplayAsync(int width, int height, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var scenes = new byte[8][];
-        for (var i = 0; i < scenes.Length; i++)
-        {
-            scenes[i] = new byte[width * height * 3];
-            Render(scenes[i], width, height, i / 8.0);
-        }
-
+        var scenes = Scenes(width, height);
         long sequence = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -81,6 +75,34 @@ public sealed class SyntheticFrameSource : CameraSource
             await Task.Yield(); // a consumer that never waits must not turn this into a loop without a yield point
         }
     }
+
+    /// <summary>
+    /// The 8 replayed frames of one size, rendered once and shared by every uncapped synthetic camera of that size (four
+    /// cameras would otherwise hold 4 × 8 × 0.9 MB of identical frames at 640x480); held weakly, so they go when the last
+    /// camera replaying them stops.
+    /// </summary>
+    private static byte[][] Scenes(int width, int height)
+    {
+        lock (SceneCache)
+        {
+            if (SceneCache.TryGetValue((width, height), out var held) && held.TryGetTarget(out var cached))
+            {
+                return cached;
+            }
+
+            var scenes = new byte[8][];
+            for (var i = 0; i < scenes.Length; i++)
+            {
+                scenes[i] = new byte[width * height * 3];
+                Render(scenes[i], width, height, i / 8.0);
+            }
+
+            SceneCache[(width, height)] = new WeakReference<byte[][]>(scenes);
+            return scenes;
+        }
+    }
+
+    private static readonly Dictionary<(int Width, int Height), WeakReference<byte[][]>> SceneCache = [];
 
     /// <summary>Draws the scene at <paramref name="seconds"/> into a packed RGB24 buffer.</summary>
     internal static void Render(Span<byte> rgb, int width, int height, double seconds)

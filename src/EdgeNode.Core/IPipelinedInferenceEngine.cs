@@ -16,6 +16,15 @@ public interface IPipelinedInferenceEngine : IInferenceEngine
     /// <see cref="ModelInfo.EmbeddingSize"/> floats. The caller keeps the frame alive (undisposed) and the
     /// embedding buffer untouched until the task completes.
     /// </summary>
+    /// <param name="frame">The frame.</param>
+    /// <param name="embedding">Receives the embedding.</param>
+    /// <param name="canReuse">
+    /// The caller holds a result of the running model for this frame's camera that it may reuse: an engine that cannot
+    /// finish the frame and is configured not to run it locally may then throw
+    /// <see cref="RemoteInferenceUnavailableException"/> instead.
+    /// </param>
+    /// <param name="cancellationToken">Stops a remote call.</param>
     /// <returns>The model that computed this embedding.</returns>
-    Task<ModelInfo> EmbedAsync(Frame frame, Memory<float> embedding, CancellationToken cancellationToken);
+    /// <exception cref="RemoteInferenceUnavailableException">Only with <paramref name="canReuse"/>: reuse the last result.</exception>
+    Task<ModelInfo> EmbedAsync(Frame frame, Memory<float> embedding, bool canReuse, CancellationToken cancellationToken);
 }

@@ -84,7 +84,7 @@ internal sealed class FrameProcessor(
         {
             inference.Begin();
             job.ActivityOpen = true;
-            job.Pending = pipelined.EmbedAsync(job.Input!, job.Embedding, cancellationToken);
+            job.Pending = pipelined.EmbedAsync(job.Input!, job.Embedding, CanReuse(job.Lane), cancellationToken);
         }
         else
         {
@@ -185,16 +185,17 @@ internal sealed class FrameProcessor(
         InferenceResult? result = null;
         long completed;
         ReadOnlySpan<float> embedding = default;
+        var model = job.Error is null && !job.Cached && job.Pending is { } pending ? Await(job, pending) : null;
         if (job.Error is null && job.Cached && lane.Last is { } last)
         {
             completed = Stopwatch.GetTimestamp();
             result = last with { Id = job.Id, Seq = seq, Timestamp = job.Frame.Timestamp, FrameSeq = job.Frame.Sequence, LatencyMs = Stopwatch.GetElapsedTime(job.Started, completed).TotalMilliseconds, Cached = true };
             embedding = lane.LastEmbedding;
         }
-        else if (job.Error is null && job.Pending is { } pending)
+        else if (model is not null)
         {
-            result = Inferred(job, pending, seq, out completed, out var size);
-            embedding = job.Embedding.AsSpan(0, size);
+            result = Inferred(job, model, seq, out completed);
+            embedding = job.Embedding.AsSpan(0, model.EmbeddingSize);
         }
         else
         {
@@ -221,19 +222,32 @@ internal sealed class FrameProcessor(
         return result;
     }
 
-    private InferenceResult? Inferred(FrameJob job, Task<ModelInfo> pending, long seq, out long completed, out int size)
+    /// <summary>
+    /// Waits for the frame's embedding. Null with <see cref="FrameJob.Error"/> set when the frame has no result; null with
+    /// <see cref="FrameJob.Cached"/> set when a split head that could not finish it remotely hands it the camera's last
+    /// result (<c>EdgeNode__Split__Fallback=cached</c>).
+    /// </summary>
+    private ModelInfo? Await(FrameJob job, Task<ModelInfo> pending)
     {
-        ModelInfo model;
         try
         {
-            model = pending.GetAwaiter().GetResult();
+            return pending.GetAwaiter().GetResult();
+        }
+        catch (RemoteInferenceUnavailableException)
+        {
+            if (CanReuse(job.Lane))
+            {
+                job.Cached = true;
+                return null;
+            }
+
+            // The model was swapped while the frame was out: its last result is of the old model, so run it whole here.
+            return engine.Embed(job.Input!, job.Embedding);
         }
         catch (Exception ex) when (ex is InvalidDataException or OperationCanceledException)
         {
             // Undecodable, or a split-inference call cancelled by the stop: this frame has no result.
             job.Error = ex.Message;
-            completed = Stopwatch.GetTimestamp();
-            size = 0;
             return null;
         }
         finally
@@ -244,9 +258,14 @@ internal sealed class FrameProcessor(
                 inference.End();
             }
         }
+    }
 
-        size = model.EmbeddingSize;
+    /// <summary>True when the lane holds a result of the running model that a frame may reuse.</summary>
+    private bool CanReuse(CameraLane lane) =>
+        lane.Last is { } last && last.ModelId == engine.Model.Id && last.ModelVersion == engine.Model.Version;
 
+    private InferenceResult Inferred(FrameJob job, ModelInfo model, long seq, out long completed)
+    {
         var embedding = job.Embedding.AsSpan(0, model.EmbeddingSize);
         var score = job.Lane.Novelty!.Observe(embedding);
         var predicted = head.Classify(embedding);

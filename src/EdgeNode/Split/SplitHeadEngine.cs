@@ -7,7 +7,9 @@ namespace EdgeNode.Split;
 /// on the tail board over <see cref="SplitLink"/>. The pipeline keeps up to <see cref="MaxInFlight"/> frames
 /// outstanding, so the head runs frame n+1 while the tail finishes frame n, and consumes them in start order (results
 /// stay in order per camera). A frame the tail cannot finish (no stream, the stream broke, past the deadline) runs the
-/// whole model here instead: every frame gets exactly one embedding, from the tail or from <paramref name="local"/>.
+/// whole model here instead: every frame gets exactly one embedding, from the tail or from <paramref name="local"/>;
+/// with <c>EdgeNode__Split__Fallback=cached</c> a camera that already has a result reuses it instead (the frame path
+/// marks it <c>cached</c>), for a head board too weak to run the whole model at the camera's rate.
 /// </summary>
 /// <param name="local">The whole model (the node's own engine, swappable by model updates).</param>
 /// <param name="head">head.onnx behind the node's pre-processing: its "embedding" is the cut activation. Null for JPEG
@@ -16,9 +18,9 @@ namespace EdgeNode.Split;
 /// <param name="cut">split.json.</param>
 /// <param name="link">The stream to the tail.</param>
 /// <param name="status">Counts frames split and local.</param>
-/// <param name="maxInFlight">EdgeNode__Split__MaxInFlight.</param>
+/// <param name="options">EdgeNode__Split__MaxInFlight and EdgeNode__Split__Fallback.</param>
 /// <param name="logger">For a model that no longer matches the cut.</param>
-internal sealed class SplitHeadEngine(IInferenceEngine local, IInferenceEngine? head, SplitCut cut, SplitLink link, SplitStatus status, int maxInFlight, ILogger logger) : IPipelinedInferenceEngine
+internal sealed class SplitHeadEngine(IInferenceEngine local, IInferenceEngine? head, SplitCut cut, SplitLink link, SplitStatus status, SplitOptions options, ILogger logger) : IPipelinedInferenceEngine
 {
     private int _mismatchLogged;
 
@@ -26,7 +28,7 @@ internal sealed class SplitHeadEngine(IInferenceEngine local, IInferenceEngine? 
     public ModelInfo Model => local.Model;
 
     /// <inheritdoc />
-    public int MaxInFlight => maxInFlight;
+    public int MaxInFlight => options.MaxInFlight;
 
     /// <summary>The synchronous path (snapshots, tools): the whole model here.</summary>
     public ModelInfo Embed(Frame frame, Span<float> embedding)
@@ -37,7 +39,7 @@ internal sealed class SplitHeadEngine(IInferenceEngine local, IInferenceEngine? 
     }
 
     /// <inheritdoc />
-    public async Task<ModelInfo> EmbedAsync(Frame frame, Memory<float> embedding, CancellationToken cancellationToken)
+    public async Task<ModelInfo> EmbedAsync(Frame frame, Memory<float> embedding, bool canReuse, CancellationToken cancellationToken)
     {
         var model = local.Model;
         if (head is null && link.Stream is { } jpegStream && Matches(model))
@@ -64,6 +66,13 @@ internal sealed class SplitHeadEngine(IInferenceEngine local, IInferenceEngine? 
             {
                 ArrayPool<float>.Shared.Return(activation);
             }
+        }
+
+        if (options.FallsBackToCached && canReuse)
+        {
+            // The frame path gives this frame its camera's last result; a camera without one runs the whole model below.
+            status.CountCached();
+            throw new RemoteInferenceUnavailableException();
         }
 
         // Not cancellable: a frame that was started gets its result, even while the node stops.

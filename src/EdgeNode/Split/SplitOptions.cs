@@ -31,6 +31,22 @@ public sealed class SplitOptions
     public int DeadlineMs { get; set; } = 1000;
 
     /// <summary><c>EdgeNode__Split__Activation</c> (head): <c>int8</c> (split.json's scale and zero point, a quarter of the bytes) or <c>fp32</c>.</summary>
+    /// <summary>
+    /// What a head does with a frame the tail did not finish (gone, refusing, or past <see cref="DeadlineMs"/>):
+    /// <c>local</c> (default) runs the whole model on this board; <c>cached</c>, for a board too weak for the whole
+    /// model, gives the frame its camera's last result marked <c>cached</c> (the change gate's result), running the whole
+    /// model only for a camera that has no result yet.
+    /// </summary>
+    [Required]
+    [RegularExpression("^(local|cached)$", ErrorMessage = "The fallback is local or cached.")]
+    public string Fallback { get; set; } = LocalFallback;
+
+    /// <summary>The <see cref="Fallback"/> that runs the whole model locally.</summary>
+    public const string LocalFallback = "local";
+
+    /// <summary>True when a frame the tail did not finish reuses its camera's last result.</summary>
+    public bool FallsBackToCached => Fallback == "cached";
+
     [Required]
     [RegularExpression("^(int8|fp32)$", ErrorMessage = "The activation is int8 or fp32.")]
     public string Activation { get; set; } = "int8";

@@ -83,7 +83,7 @@ internal static class SplitServiceCollectionExtensions
                 cut,
                 sp.GetRequiredService<SplitLink>(),
                 sp.GetRequiredService<SplitStatus>(),
-                sp.GetRequiredService<IOptions<SplitOptions>>().Value.MaxInFlight,
+                sp.GetRequiredService<IOptions<SplitOptions>>().Value,
                 logger);
         });
 

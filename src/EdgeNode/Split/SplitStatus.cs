@@ -9,6 +9,7 @@ internal sealed class SplitStatus(string role)
 {
     private long _remoteFrames;
     private long _localFrames;
+    private long _cachedFrames;
     private long _tailFrames;
     private long _sentBytes;
     private long _sentFrames;
@@ -42,6 +43,9 @@ internal sealed class SplitStatus(string role)
     /// <summary>Frames a tail finished for its heads.</summary>
     public long TailFrames => Interlocked.Read(ref _tailFrames);
 
+    /// <summary>Frames the tail did not finish that got their camera's last result (<c>Fallback=cached</c>).</summary>
+    public long CachedFrames => Interlocked.Read(ref _cachedFrames);
+
     /// <summary>Heads streaming to a tail now.</summary>
     public int Streams => Volatile.Read(ref _streams);
 
@@ -64,6 +68,9 @@ internal sealed class SplitStatus(string role)
     public void CountRemote() => Interlocked.Increment(ref _remoteFrames);
 
     public void CountLocal() => Interlocked.Increment(ref _localFrames);
+
+    /// <summary>Counts a frame handed to the cached-result fallback.</summary>
+    public void CountCached() => Interlocked.Increment(ref _cachedFrames);
 
     public void CountTail() => Interlocked.Increment(ref _tailFrames);
 

@@ -146,6 +146,7 @@ internal static class TelemetryJson
             w.WriteString("splitReason", split.Reason);
             w.WriteNumber("splitRemoteFrames", split.RemoteFrames);
             w.WriteNumber("splitLocalFrames", split.LocalFrames);
+            w.WriteNumber("splitCachedFrames", split.CachedFrames);
             w.WriteNumber("splitTailFrames", split.TailFrames);
             w.WriteNumber("splitStreams", split.Streams);
         }

@@ -113,7 +113,7 @@ public sealed class PipelinedEngineTests
 
         public ModelInfo Embed(Frame frame, Span<float> embedding) => throw new InvalidOperationException("The pipeline must use EmbedAsync.");
 
-        public Task<ModelInfo> EmbedAsync(Frame frame, Memory<float> embedding, CancellationToken cancellationToken)
+        public Task<ModelInfo> EmbedAsync(Frame frame, Memory<float> embedding, bool canReuse, CancellationToken cancellationToken)
         {
             var level = frame.Data[0] / 255f;
             embedding.Span[0] = level;

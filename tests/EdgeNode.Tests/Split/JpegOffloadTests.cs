@@ -38,13 +38,13 @@ public sealed class JpegOffloadTests
             using var jpeg = ToJpeg(rgb, 75);
             var split = new float[16];
             var local = new float[16];
-            await head.Engine.EmbedAsync(jpeg, split, CancellationToken.None);
+            await head.Engine.EmbedAsync(jpeg, split, canReuse: false, CancellationToken.None);
             whole.Embed(jpeg, local);
             Assert.True(TensorPrimitives.CosineSimilarity(split, local) >= 0.9999, $"JPEG frame {i}: cosine {TensorPrimitives.CosineSimilarity(split, local)}");
 
             // An RGB frame is encoded at EdgeNode__Split__JpegQuality: the whole model on that same JPEG is the reference.
             using var encoded = ToJpeg(rgb, 90);
-            await head.Engine.EmbedAsync(rgb, split, CancellationToken.None);
+            await head.Engine.EmbedAsync(rgb, split, canReuse: false, CancellationToken.None);
             whole.Embed(encoded, local);
             Assert.True(TensorPrimitives.CosineSimilarity(split, local) >= 0.9999, $"RGB frame {i}: cosine {TensorPrimitives.CosineSimilarity(split, local)}");
             bytes += jpeg.Length + encoded.Length;
@@ -114,12 +114,12 @@ public sealed class JpegOffloadTests
 
         // Undecodable here too: the frame fails as it would with no split at all, bad data for that one frame.
         using var garbage = Core.Frame.Copy(1, DateTimeOffset.UnixEpoch, 0, 0, FrameFormat.Jpeg, [0xFF, 0xD8, 0x00, 0x01, 0x02]);
-        await Assert.ThrowsAsync<InvalidDataException>(() => head.Engine.EmbedAsync(garbage, new float[16], CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidDataException>(() => head.Engine.EmbedAsync(garbage, new float[16], canReuse: false, CancellationToken.None));
         Assert.Equal("active", head.Status.Mode);
 
         using var rgb = SplitModels.ColourField(3, 2);
         var split = new float[16];
-        await head.Engine.EmbedAsync(rgb, split, CancellationToken.None);
+        await head.Engine.EmbedAsync(rgb, split, canReuse: false, CancellationToken.None);
         Assert.Equal(1, head.Status.RemoteFrames);
         Assert.Equal(1, tail.Status.TailFrames);
         Assert.Equal(1, tail.Status.Streams);
@@ -197,7 +197,7 @@ public sealed class JpegOffloadTests
             var link = new SplitLink(cut, new SplitPeers(peer, cut.Manifest.TailSha256!), status, Options.Create(options), identity, TimeProvider.System, NullLogger<SplitLink>.Instance);
             var local = models.LoadWhole();
             await link.StartAsync(CancellationToken.None);
-            return new JpegHead(link, local, new SplitHeadEngine(local, null, cut, link, status, options.MaxInFlight, NullLogger.Instance), status);
+            return new JpegHead(link, local, new SplitHeadEngine(local, null, cut, link, status, options, NullLogger.Instance), status);
         }
 
         public async ValueTask DisposeAsync()

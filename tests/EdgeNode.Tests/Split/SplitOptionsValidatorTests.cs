@@ -1,3 +1,4 @@
+using EdgeNode.Hosting;
 using EdgeNode.Messaging;
 using EdgeNode.Split;
 using EdgeNode.Testing;
@@ -61,6 +62,16 @@ public sealed class SplitOptionsValidatorTests
 
         Assert.True(result.Failed);
         Assert.Contains(result.Failures!, f => f.StartsWith("EdgeNode:Split:Cut (EdgeNode__Split__Cut)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Fallback_OtherThanLocalOrCached_IsRefusedNamingTheKey()
+    {
+        var result = new SectionValidator<SplitOptions>(SplitOptions.Section).Validate(null, new SplitOptions { Role = "head", Fallback = "stale" });
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.Contains("EdgeNode__Split__Fallback", StringComparison.Ordinal) && f.Contains("local or cached", StringComparison.Ordinal));
+        Assert.True(new SectionValidator<SplitOptions>(SplitOptions.Section).Validate(null, new SplitOptions { Role = "head", Fallback = "cached" }).Succeeded);
     }
 
     [Fact]

@@ -56,9 +56,9 @@ public sealed class SplitSecurityTests
         await Eventually.TrueAsync(() => status.Mode == "active", "the head streams over mutual TLS");
         using var whole = models.LoadWhole();
         using var head = models.LoadHead();
-        var engine = new SplitHeadEngine(whole, head, cut, link, status, 2, NullLogger.Instance);
+        var engine = new SplitHeadEngine(whole, head, cut, link, status, new SplitOptions { MaxInFlight = 2 }, NullLogger.Instance);
         using var frame = Core.Frame.Copy(1, DateTimeOffset.UnixEpoch, 16, 16, Core.FrameFormat.Rgb24, new byte[16 * 16 * 3]);
-        await engine.EmbedAsync(frame, new float[16], CancellationToken.None);
+        await engine.EmbedAsync(frame, new float[16], canReuse: false, CancellationToken.None);
         Assert.Equal(1, status.RemoteFrames);
         Assert.Equal(1, tail.Status.TailFrames);
         await link.StopAsync(CancellationToken.None);
@@ -79,12 +79,12 @@ public sealed class SplitSecurityTests
         await Eventually.TrueAsync(() => status.Mode == "active", "the head opened a stream to the stalled tail");
         using var whole = models.LoadWhole();
         using var head = models.LoadHead();
-        var engine = new SplitHeadEngine(whole, head, cut, link, status, 2, NullLogger.Instance);
+        var engine = new SplitHeadEngine(whole, head, cut, link, status, new SplitOptions { MaxInFlight = 2 }, NullLogger.Instance);
 
         using var frame = Core.Frame.Copy(1, DateTimeOffset.UnixEpoch, 16, 16, Core.FrameFormat.Rgb24, new byte[16 * 16 * 3]);
         var split = new float[16];
         var local = new float[16];
-        await engine.EmbedAsync(frame, split, CancellationToken.None);
+        await engine.EmbedAsync(frame, split, canReuse: false, CancellationToken.None);
         whole.Embed(frame, local);
 
         Assert.Equal(local, split);

@@ -44,7 +44,7 @@ public sealed class SplitTransportTests
             using var frame = Frame((byte)(30 + (i * 35)), i + 1);
             var split = new float[16];
             var local = new float[16];
-            await head.Engine.EmbedAsync(frame, split, CancellationToken.None);
+            await head.Engine.EmbedAsync(frame, split, canReuse: false, CancellationToken.None);
             whole.Embed(frame, local);
             Assert.True(TensorPrimitives.CosineSimilarity(split, local) >= minCosine, $"frame {i}: cosine {TensorPrimitives.CosineSimilarity(split, local)} with {activation} activations");
         }
@@ -76,7 +76,7 @@ public sealed class SplitTransportTests
                     // Each head has three frames in flight at once, like the pipeline keeps them.
                     var frames = Enumerable.Range(0, 3).Select(k => SplitModels.ColourField((h * 1000) + (i * 10) + k, (i * 3) + k + 1)).ToList();
                     var embeddings = frames.Select(_ => new float[16]).ToList();
-                    await Task.WhenAll(frames.Select((f, k) => head.Engine.EmbedAsync(f, embeddings[k], CancellationToken.None)));
+                    await Task.WhenAll(frames.Select((f, k) => head.Engine.EmbedAsync(f, embeddings[k], canReuse: false, CancellationToken.None)));
                     var first = new float[16];
                     whole.Embed(frames[0], first);
                     for (var k = 0; k < frames.Count; k++)
@@ -152,7 +152,7 @@ public sealed class SplitTransportTests
 
         using var frame = Frame(90, 1);
         var embedding = new float[16];
-        await head.Engine.EmbedAsync(frame, embedding, CancellationToken.None);
+        await head.Engine.EmbedAsync(frame, embedding, canReuse: false, CancellationToken.None);
 
         Assert.Equal("degraded", head.Status.Mode);
         Assert.Contains(new string('b', 64), head.Status.Reason, StringComparison.Ordinal);
@@ -210,6 +210,59 @@ public sealed class SplitTransportTests
         Assert.All(stored, r => Assert.Equal("tiny-cnn", r.GetProperty("model").GetString()));
     }
 
+    [Fact]
+    public async Task Pipeline_CachedFallbackWithTheTailGone_FramesReuseTheirCamerasLastResultAndANewCameraRunsLocally()
+    {
+        using var models = SplitModels.Create();
+        var tail = await TailHost.StartAsync(models.CutFolder, FreePort.Next());
+        await using var head = await HeadSide.StartAsync(models, tail.Url, "int8", fallback: "cached");
+        await using var outbox = await OutboxHarness.OpenAsync();
+        var seen = new FakeCamera("seen");
+        var late = new FakeCamera("late");
+        ChangeGate Off() => new(Options.Create(new ChangeGateOptions { Enabled = false }));
+        using var cameras = new CameraSet([
+            new CameraLane("seen", seen, new CaptureCounters(), Off(), FrameRegion.Fixed(null), uncapped: true),
+            new CameraLane("late", late, new CaptureCounters(), Off(), FrameRegion.Fixed(null), uncapped: true)]);
+        using var activity = new InferenceActivity();
+        var processor = new FrameProcessor(head.Engine, new ActiveHead(), activity, [], new PredictionPolicy(new OptionsMonitor<PredictionOptions>(new OptionsFactory<PredictionOptions>([], []), [], new OptionsCache<PredictionOptions>())), TimeProvider.System, NullLogger<FrameProcessor>.Instance);
+        using var pipeline = new PipelineService(cameras, processor, outbox.Writer, NullLogger<PipelineService>.Instance);
+        await Eventually.TrueAsync(() => head.Status.Mode == "active", "the head connected to the tail");
+        await pipeline.StartAsync(CancellationToken.None);
+        var stored = 0;
+        async Task PushAsync(FakeCamera camera, int level)
+        {
+            camera.Push((byte)level);
+            var expected = ++stored;
+            await Eventually.TrueAsync(() => Pipeline.PipelineRig.Stored(outbox).Result.Count == expected, $"result {expected} stored");
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            await PushAsync(seen, 20 + (i * 40));
+        }
+
+        await tail.DisposeAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            await PushAsync(seen, 150 + (i * 20));
+        }
+
+        await PushAsync(late, 90); // no result of its own yet: the whole model runs here once
+        await PushAsync(late, 120); // now it has one to reuse
+        await pipeline.StopAsync(CancellationToken.None);
+
+        var rows = await Pipeline.PipelineRig.Stored(outbox);
+        bool Cached(JsonElement r) => r.GetProperty("cached").GetBoolean();
+        string Camera(JsonElement r) => r.GetProperty("camera").GetString()!;
+        Assert.Equal(9, rows.Count);
+        Assert.Equal([false, false, false, true, true, true, true], rows.Where(r => Camera(r) == "seen").Select(Cached));
+        Assert.Equal([false, true], rows.Where(r => Camera(r) == "late").Select(Cached));
+        Assert.Equal(3, head.Status.RemoteFrames);
+        Assert.Equal(1, head.Status.LocalFrames);
+        Assert.Equal(5, head.Status.CachedFrames);
+        Assert.Equal("degraded", head.Status.Mode);
+    }
+
     private static Frame Frame(byte level, long sequence)
     {
         var pixels = new byte[32 * 24 * 3];
@@ -241,17 +294,17 @@ public sealed class SplitTransportTests
 
         public SplitStatus Status { get; }
 
-        public static async Task<HeadSide> StartAsync(SplitModels models, string peer, string activation, int deadlineMs = 30_000)
+        public static async Task<HeadSide> StartAsync(SplitModels models, string peer, string activation, int deadlineMs = 30_000, string fallback = SplitOptions.LocalFallback)
         {
             var cut = SplitCut.Load(models.CutFolder);
-            var options = new SplitOptions { Role = "head", Peer = peer, Cut = models.CutFolder, Activation = activation, DeadlineMs = deadlineMs, MaxInFlight = 3 };
+            var options = new SplitOptions { Role = "head", Peer = peer, Cut = models.CutFolder, Activation = activation, DeadlineMs = deadlineMs, MaxInFlight = 3, Fallback = fallback };
             var status = new SplitStatus("head");
             var identity = new NodeIdentity("head1", new NodeTopics("edgenode", "head1"));
             var link = new SplitLink(cut, new SplitPeers(peer, cut.Manifest.TailSha256!), status, Options.Create(options), identity, TimeProvider.System, NullLogger<SplitLink>.Instance);
             var local = models.LoadWhole();
             var head = models.LoadHead();
             await link.StartAsync(CancellationToken.None);
-            return new HeadSide(link, local, head, new SplitHeadEngine(local, head, cut, link, status, options.MaxInFlight, NullLogger.Instance), status);
+            return new HeadSide(link, local, head, new SplitHeadEngine(local, head, cut, link, status, options, NullLogger.Instance), status);
         }
 
         public async ValueTask DisposeAsync()

@@ -2,8 +2,10 @@ using System.Text.Json;
 using EdgeNode.Core;
 using EdgeNode.Devices.Cameras;
 using EdgeNode.Devices.Pipeline;
+using EdgeNode.Learning;
 using EdgeNode.Pipeline;
 using EdgeNode.Tests.Outbox;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace EdgeNode.Tests.Pipeline;
@@ -23,6 +25,10 @@ internal static class PipelineRig
     }
 
     /// <summary>A monitor of default <typeparamref name="T"/> options.</summary>
+    /// <summary>A frame processor on <paramref name="engine"/> with no observers, no trained head and default predictions.</summary>
+    public static FrameProcessor Processor(IInferenceEngine engine, InferenceActivity activity) =>
+        new(engine, new ActiveHead(), activity, [], new PredictionPolicy(Monitor<PredictionOptions>()), TimeProvider.System, NullLogger<FrameProcessor>.Instance);
+
     public static OptionsMonitor<T> Monitor<T>()
         where T : class =>
         new(new OptionsFactory<T>([], []), [], new OptionsCache<T>());

@@ -26,7 +26,7 @@ public sealed class PipelinedEngineTests
         var engine = new OutOfOrderEngine(maxInFlight: 3);
         using var cameras = new CameraSet([PipelineRig.Lane(camera)]);
         using var activity = new InferenceActivity();
-        var processor = new FrameProcessor(engine, new ActiveHead(), activity, [], new PredictionPolicy(PipelineRig.Monitor<PredictionOptions>()), TimeProvider.System, NullLogger<FrameProcessor>.Instance);
+        var processor = PipelineRig.Processor(engine, activity);
         using var service = new PipelineService(cameras, processor, outbox.Writer, NullLogger<PipelineService>.Instance);
         for (var i = 1; i <= 9; i++)
         {
@@ -60,7 +60,7 @@ public sealed class PipelinedEngineTests
         var engine = new OutOfOrderEngine(maxInFlight: 2) { AutoComplete = true };
         using var cameras = new CameraSet([PipelineRig.Lane(failing), PipelineRig.Lane(healthy)]);
         using var activity = new InferenceActivity();
-        var processor = new FrameProcessor(engine, new ActiveHead(), activity, [], new PredictionPolicy(PipelineRig.Monitor<PredictionOptions>()), TimeProvider.System, NullLogger<FrameProcessor>.Instance);
+        var processor = PipelineRig.Processor(engine, activity);
         using var service = new PipelineService(cameras, processor, outbox.Writer, NullLogger<PipelineService>.Instance);
         failing.Push(10);
         healthy.Push(20);

@@ -169,9 +169,9 @@ public sealed class SplitTransportTests
         await using var head = await HeadSide.StartAsync(models, tail.Url, "int8", deadlineMs: 30_000);
         await using var outbox = await OutboxHarness.OpenAsync();
         var camera = new FakeCamera("cam");
-        using var cameras = new CameraSet([new CameraLane("cam", camera, new CaptureCounters(), new ChangeGate(Options.Create(new ChangeGateOptions { Enabled = false })), FrameRegion.Fixed(null), uncapped: true)]);
+        using var cameras = new CameraSet([Pipeline.PipelineRig.Lane(camera)]);
         using var activity = new InferenceActivity();
-        var processor = new FrameProcessor(head.Engine, new ActiveHead(), activity, [], new PredictionPolicy(new OptionsMonitor<PredictionOptions>(new OptionsFactory<PredictionOptions>([], []), [], new OptionsCache<PredictionOptions>())), TimeProvider.System, NullLogger<FrameProcessor>.Instance);
+        var processor = Pipeline.PipelineRig.Processor(head.Engine, activity);
         using var pipeline = new PipelineService(cameras, processor, outbox.Writer, NullLogger<PipelineService>.Instance);
         await Eventually.TrueAsync(() => head.Status.Mode == "active", "the head connected to the tail");
         await pipeline.StartAsync(CancellationToken.None);
@@ -219,12 +219,9 @@ public sealed class SplitTransportTests
         await using var outbox = await OutboxHarness.OpenAsync();
         var seen = new FakeCamera("seen");
         var late = new FakeCamera("late");
-        ChangeGate Off() => new(Options.Create(new ChangeGateOptions { Enabled = false }));
-        using var cameras = new CameraSet([
-            new CameraLane("seen", seen, new CaptureCounters(), Off(), FrameRegion.Fixed(null), uncapped: true),
-            new CameraLane("late", late, new CaptureCounters(), Off(), FrameRegion.Fixed(null), uncapped: true)]);
+        using var cameras = new CameraSet([Pipeline.PipelineRig.Lane(seen), Pipeline.PipelineRig.Lane(late)]);
         using var activity = new InferenceActivity();
-        var processor = new FrameProcessor(head.Engine, new ActiveHead(), activity, [], new PredictionPolicy(new OptionsMonitor<PredictionOptions>(new OptionsFactory<PredictionOptions>([], []), [], new OptionsCache<PredictionOptions>())), TimeProvider.System, NullLogger<FrameProcessor>.Instance);
+        var processor = Pipeline.PipelineRig.Processor(head.Engine, activity);
         using var pipeline = new PipelineService(cameras, processor, outbox.Writer, NullLogger<PipelineService>.Instance);
         await Eventually.TrueAsync(() => head.Status.Mode == "active", "the head connected to the tail");
         await pipeline.StartAsync(CancellationToken.None);

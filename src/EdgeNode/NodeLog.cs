@@ -132,8 +132,8 @@ internal static partial class NodeLog
     [LoggerMessage(204, LogLevel.Information, "Split: streaming activations of {Cut} ({Encoding}, up to {MaxInFlight} frames in flight) to the tail at {Peer}")]
     public static partial void SplitConnected(ILogger logger, string cut, string encoding, int maxInFlight, string peer);
 
-    [LoggerMessage(205, LogLevel.Warning, "Split: degraded, frames run the whole model here: {Reason}")]
-    public static partial void SplitDegraded(ILogger logger, string reason);
+    [LoggerMessage(205, LogLevel.Warning, "Split: degraded, {Fallback}: {Reason}")]
+    public static partial void SplitDegraded(ILogger logger, string fallback, string reason);
 
     [LoggerMessage(206, LogLevel.Warning, "Split: the running model is {Running}, but the cut was made from {Cut}; frames run locally until they match")]
     public static partial void SplitModelMismatch(ILogger logger, string running, string cut);
@@ -144,8 +144,8 @@ internal static partial class NodeLog
     [LoggerMessage(208, LogLevel.Warning, "Split: ignored a discovery message on {Topic}: {Reason}")]
     public static partial void SplitDiscoveryIgnored(ILogger logger, string topic, string reason);
 
-    [LoggerMessage(209, LogLevel.Information, "Split: stopped; {Remote} frames were finished by the tail, {Local} ran locally")]
-    public static partial void SplitStopped(ILogger logger, long remote, long local);
+    [LoggerMessage(209, LogLevel.Information, "Split: stopped; {Remote} frames were finished by the tail, {Local} ran locally, {Cached} reused their camera's last result")]
+    public static partial void SplitStopped(ILogger logger, long remote, long local, long cached);
 
     [LoggerMessage(210, LogLevel.Warning, "Split: frame {Seq} from {Peer} cannot be run, answered with an error and the stream goes on: {Reason}")]
     public static partial void SplitFrameRejected(ILogger logger, string peer, long seq, string reason);

@@ -103,6 +103,7 @@ internal sealed class SplitDiscoveryService(
         w.WriteString("reason", status.Reason);
         w.WriteNumber("remoteFrames", status.RemoteFrames);
         w.WriteNumber("localFrames", status.LocalFrames);
+        w.WriteNumber("cachedFrames", status.CachedFrames);
     });
 
     private byte[] Write(Action<Utf8JsonWriter> body)

@@ -16,11 +16,12 @@ internal sealed class SplitHealthCheck(SplitStatus status) : IHealthCheck
             ["peer"] = status.Peer ?? string.Empty,
             ["remoteFrames"] = status.RemoteFrames,
             ["localFrames"] = status.LocalFrames,
+            ["cachedFrames"] = status.CachedFrames,
             ["tailFrames"] = status.TailFrames,
             ["streams"] = status.Streams,
         };
         return Task.FromResult(status.Mode == "degraded"
-            ? HealthCheckResult.Degraded($"split: degraded, frames run the whole model locally: {status.Reason}", data: data)
+            ? HealthCheckResult.Degraded($"split: degraded, {status.Fallback}: {status.Reason}", data: data)
             : HealthCheckResult.Healthy($"split: {status.Mode}", data));
     }
 }

@@ -53,7 +53,7 @@ internal sealed class SplitLink(
                 status.Degrade(reason, peer);
                 if (previous != reason)
                 {
-                    NodeLog.SplitDegraded(logger, reason);
+                    NodeLog.SplitDegraded(logger, status.Fallback, reason);
                 }
             }
 
@@ -70,7 +70,7 @@ internal sealed class SplitLink(
         }
 
         status.Degrade("the node is stopping", null);
-        NodeLog.SplitStopped(logger, status.RemoteFrames, status.LocalFrames);
+        NodeLog.SplitStopped(logger, status.RemoteFrames, status.LocalFrames, status.CachedFrames);
         NodeLog.SplitSent(logger, status.SentBytes, status.SentFrames, cut.Name);
     }
 
@@ -130,7 +130,7 @@ internal sealed class SplitLink(
         }
 
         status.Degrade(reason, peer);
-        NodeLog.SplitDegraded(logger, reason);
+        NodeLog.SplitDegraded(logger, status.Fallback, reason);
         return string.Empty;
     }
 }

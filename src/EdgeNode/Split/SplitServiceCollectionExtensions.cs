@@ -24,7 +24,7 @@ internal static class SplitServiceCollectionExtensions
         services.AddOptions<SplitOptions>().BindConfiguration(SplitOptions.Section).ValidateSection(SplitOptions.Section);
         services.AddSingleton<IValidateOptions<SplitOptions>, SplitOptionsValidator>();
         var options = builder.Configuration.GetSection(SplitOptions.Section).Get<SplitOptions>() ?? new SplitOptions();
-        services.AddSingleton(new SplitStatus(options.Role));
+        services.AddSingleton(new SplitStatus(options.Role, options.FallsBackToCached));
         if (!options.IsHead && !options.IsTail)
         {
             return builder;

@@ -5,7 +5,7 @@ namespace EdgeNode.Split;
 /// discovery status: a head is <c>active</c> while its frames go to the tail and <c>degraded</c> while they run
 /// locally; a tail is <c>serving</c>.
 /// </summary>
-internal sealed class SplitStatus(string role)
+internal sealed class SplitStatus(string role, bool fallsBackToCached = false)
 {
     private long _remoteFrames;
     private long _localFrames;
@@ -19,6 +19,11 @@ internal sealed class SplitStatus(string role)
 
     /// <summary><c>none</c>, <c>head</c> or <c>tail</c>.</summary>
     public string Role => role;
+
+    /// <summary>What a degraded head does with its frames, for the log and the health check.</summary>
+    public string Fallback => fallsBackToCached
+        ? "frames reuse their camera's last result (EdgeNode__Split__Fallback=cached)"
+        : "frames run the whole model locally";
 
     /// <summary><c>active</c> or <c>degraded</c> (head), <c>serving</c> (tail), <c>off</c> (none).</summary>
     public string Mode => role switch

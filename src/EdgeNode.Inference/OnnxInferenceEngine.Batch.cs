@@ -5,7 +5,8 @@ namespace EdgeNode.Inference;
 
 /// <summary>
 /// The batched run: for a model with a dynamic batch dimension, several frames pre-processed into one pinned
-/// [n, …] tensor per batch size (made at its first use) and run at once.
+/// [n, …] tensor per batch size (made at its first use) and run at once. Two such tensors per size, used in turn, as
+/// the single-frame path has two slots: the next batch is pre-processed while the last one runs.
 /// </summary>
 public sealed partial class OnnxInferenceEngine
 {
@@ -25,7 +26,7 @@ public sealed partial class OnnxInferenceEngine
             throw new ArgumentException($"{count} embeddings need {count * size} floats, got {embeddings.Length}.", nameof(embeddings));
         }
 
-        var batch = Batch(count);
+        var batch = Batch(count, Interlocked.Increment(ref _nextBatch) & 1);
         lock (batch.Input.Gate)
         {
             var one = _preprocessor.TensorLength;
@@ -45,11 +46,11 @@ public sealed partial class OnnxInferenceEngine
     }
 
     /// <summary>The pinned input and output of a batch of <paramref name="count"/>, made at its first use.</summary>
-    private BatchBuffers Batch(int count)
+    private BatchBuffers Batch(int count, int turn)
     {
         lock (_gate)
         {
-            return _batches[count] ??= new BatchBuffers(
+            return _batches[(2 * count) + turn] ??= new BatchBuffers(
                 new InputSlot(count * _preprocessor.TensorLength, [count, .. _inputShape[1..]]),
                 count * _output.Length,
                 [count, .. _outputShape[1..]]);

@@ -22,6 +22,7 @@ public sealed partial class OnnxInferenceEngine : IInferenceEngine, IDisposable
     private readonly string[] _outputNames;
     private readonly Lock _gate = new();
     private int _nextSlot;
+    private int _nextBatch;
     private OrtValue[]? _outputValues;
     private readonly long[] _inputShape;
     private readonly long[] _outputShape;
@@ -42,7 +43,7 @@ public sealed partial class OnnxInferenceEngine : IInferenceEngine, IDisposable
         _outputNames = [entry.Output.Name];
         _inputShape = inputShape;
         _outputShape = [.. entry.Output.Shape.Select(d => (long)d)];
-        _batches = new BatchBuffers?[model.MaxBatch + 1];
+        _batches = new BatchBuffers?[2 * (model.MaxBatch + 1)];
     }
 
     /// <inheritdoc />

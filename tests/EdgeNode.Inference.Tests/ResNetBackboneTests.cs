@@ -167,6 +167,40 @@ public sealed class ResNetBackboneTests
         Assert.All(results, r => Assert.Equal(r.i % 2 == 0 ? expectedFirst : expectedSecond, r.embedding));
     }
 
+    [Fact]
+    public async Task EmbedBatch_BatchesOfOneSizeAtOnce_EachGetsItsOwnFramesEmbeddings()
+    {
+        using var engine = OnnxInferenceEngine.Load(Options, NullLogger.Instance);
+        var sets = new[] { Enumerable.Range(0, 3).Select(i => Noise(20 + i)).ToList(), Enumerable.Range(0, 3).Select(i => Noise(40 + i)).ToList() };
+        try
+        {
+            var expected = sets.Select(frames =>
+            {
+                var embeddings = new float[3 * 512];
+                engine.EmbedBatch(frames, embeddings);
+                return embeddings;
+            }).ToList();
+
+            // Two input tensors per batch size, used in turn: one batch is pre-processed while the other runs, and
+            // neither may see the other's frames.
+            var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+            {
+                var embeddings = new float[3 * 512];
+                engine.EmbedBatch(sets[i % 2], embeddings);
+                return (i, embeddings);
+            })));
+
+            Assert.All(results, r => Assert.Equal(expected[r.i % 2], r.embeddings));
+        }
+        finally
+        {
+            foreach (var frame in sets.SelectMany(f => f))
+            {
+                frame.Dispose();
+            }
+        }
+    }
+
     private static Frame Noise(int seed)
     {
         var rgb = new byte[320 * 240 * 3];

@@ -68,9 +68,10 @@ internal sealed class SplitHeadEngine(IInferenceEngine local, IInferenceEngine? 
             }
         }
 
-        if (options.FallsBackToCached && canReuse)
+        if (options.FallsBackToCached && canReuse && local.Model == model)
         {
-            // The frame path gives this frame its camera's last result; a camera without one runs the whole model below.
+            // The frame path gives this frame its camera's last result; a camera without one, or a frame that was out
+            // across a model swap (the last result is of the old model), runs the whole model below.
             status.CountCached();
             throw new RemoteInferenceUnavailableException();
         }

@@ -28,35 +28,6 @@ internal sealed class FrameProcessor(
     /// <summary>The engine the frames run on.</summary>
     public IInferenceEngine Engine => engine;
 
-    /// <summary>Processes <paramref name="frame"/> of <paramref name="lane"/> as result <paramref name="seq"/> on this thread; null when it could not be processed.</summary>
-    public InferenceResult? Process(CameraLane lane, Frame frame, long seq)
-    {
-        var job = new FrameJob(engine.Model.EmbeddingSize, Embed);
-        job.Reset(lane, frame, engine.Model.EmbeddingSize);
-        try
-        {
-            Begin(job);
-            if (job.Input is not null)
-            {
-                job.Pending = Task.FromResult(Embed(job));
-            }
-
-            return Finish(job, seq);
-        }
-        catch (InvalidDataException ex)
-        {
-            job.Error = ex.Message;
-            job.Pending = null;
-            return Finish(job, seq);
-        }
-        finally
-        {
-            job.Input = null;
-            job.Cropped?.Dispose();
-            job.Decoded?.Dispose();
-        }
-    }
-
     /// <summary>The engine's synchronous call, with the trainer told that inference runs.</summary>
     public ModelInfo Embed(FrameJob job)
     {
@@ -241,7 +212,8 @@ internal sealed class FrameProcessor(
                 return null;
             }
 
-            // The model was swapped while the frame was out: its last result is of the old model, so run it whole here.
+            // The model was swapped between the engine's answer and now: the last result is of the old model, so the frame
+            // runs whole here (the split head counted it as cached; it checks for a swap itself, so this window is short).
             return engine.Embed(job.Input!, job.Embedding);
         }
         catch (Exception ex) when (ex is InvalidDataException or OperationCanceledException)

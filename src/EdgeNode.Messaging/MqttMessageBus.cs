@@ -28,7 +28,6 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
     private BusMessage? _will;
     private CancellationToken _stopping;
     private volatile bool _ready;
-    private volatile int _receiveMaximum = ushort.MaxValue;
 
     /// <summary>Creates the bus (nothing connects before <see cref="RunAsync"/>); <paramref name="willProvider"/> gives each CONNECT's will instead of <c>offline</c>.</summary>
     public MqttMessageBus(MqttOptions options, NodeTopics topics, string clientId, ILogger<MqttMessageBus> logger, TimeProvider time, Func<CancellationToken, Task<BusMessage>>? willProvider = null)
@@ -50,7 +49,10 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
     public event Func<CancellationToken, Task>? Connected;
 
     /// <inheritdoc />
-    public int ReceiveMaximum => _receiveMaximum;
+    public int ReceiveMaximum => InFlight.Limit;
+
+    /// <summary>Every sender's QoS 1/2 publishes on this connection, held to <see cref="ReceiveMaximum"/>.</summary>
+    internal InFlightGate InFlight { get; } = new();
 
     /// <summary>True once connected and the birth and subscriptions are in place.</summary>
     public bool IsConnected => _ready && _client.IsConnected;
@@ -132,20 +134,19 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
             throw new MessageBusException($"Not connected to the broker; cannot publish to '{message.Topic}'.");
         }
 
-        MqttClientPublishResult result;
+        var acknowledged = message.QualityOfService > 0;
+        await InFlight.EnterAsync(acknowledged, cancellationToken);
         try
         {
-            result = await _client.PublishAsync(MqttMessages.ToApplicationMessage(message), cancellationToken);
+            MqttMessages.ThrowIfRefused(await _client.PublishAsync(MqttMessages.ToApplicationMessage(message), cancellationToken), message.Topic);
         }
         catch (Exception ex) when (ex is MqttCommunicationException or InvalidOperationException)
         {
             throw new MessageBusException($"Publishing to '{message.Topic}' failed: {ex.Message}", ex);
         }
-
-        // v5 reason codes below 0x80 are acknowledgements (0 success, 16 no matching subscribers).
-        if ((int)result.ReasonCode >= 0x80)
+        finally
         {
-            throw new MessageBusException($"The broker refused the message on '{message.Topic}': {result.ReasonCode} {result.ReasonString}") { RefusedByBroker = true };
+            InFlight.Exit(acknowledged);
         }
     }
 
@@ -227,7 +228,7 @@ public sealed class MqttMessageBus : IMessageBus, IAsyncDisposable
             throw new MessageBusException($"The broker refused the connection: {result.ResultCode} {result.ReasonString}".TrimEnd());
         }
 
-        _receiveMaximum = result.ReceiveMaximum is > 0 and var announced ? announced : ushort.MaxValue; // absent: the protocol's
+        InFlight.SetLimit(result.ReceiveMaximum is > 0 and var announced ? announced : ushort.MaxValue); // absent: the protocol's
 
         // Subscriptions first: an operator who sees "online" may send a command at once, and it must not be lost.
         var filters = _subscriptions.Filters();

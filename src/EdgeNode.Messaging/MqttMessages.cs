@@ -37,4 +37,14 @@ internal static class MqttMessages
         message.Retain,
         message.ResponseTopic,
         message.CorrelationData ?? []);
+
+    /// <summary>Throws when the broker's PUBACK refuses the message (v5 reason codes from 0x80; 0 is success, 16 "no matching subscribers").</summary>
+    /// <exception cref="MessageBusException">The broker refused it; <see cref="MessageBusException.RefusedByBroker"/> is set.</exception>
+    public static void ThrowIfRefused(MqttClientPublishResult result, string topic)
+    {
+        if ((int)result.ReasonCode >= 0x80)
+        {
+            throw new MessageBusException($"The broker refused the message on '{topic}': {result.ReasonCode} {result.ReasonString}") { RefusedByBroker = true };
+        }
+    }
 }

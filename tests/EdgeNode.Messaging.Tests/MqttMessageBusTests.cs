@@ -46,6 +46,29 @@ public sealed class MqttMessageBusTests
     }
 
     [Fact]
+    public async Task PublishAsync_ManySendersAtOnce_KeepToTheBrokersReceiveMaximumAndAllArrive()
+    {
+        await using var broker = await MosquittoBroker.StartAsync("max_inflight_messages 3\n");
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, "edgenode/n-window/burst/#");
+        await using var bus = CreateBus(broker.Port, "n-window");
+        using var cts = new CancellationTokenSource();
+        var loop = bus.RunAsync(cts.Token);
+        await WaitConnectedAsync(bus);
+
+        // 60 QoS 1 publishes from as many senders at once (telemetry, events, discovery, replies all share one connection).
+        await Task.WhenAll(Enumerable.Range(0, 60).Select(i => Task.Run(() =>
+            bus.PublishAsync(new BusMessage($"edgenode/n-window/burst/{i}", Encoding.UTF8.GetBytes($"{i}"), QualityOfService: 1), CancellationToken.None))));
+
+        Assert.Equal(3, bus.ReceiveMaximum);
+        Assert.Equal(3, bus.InFlight.Peak);
+        Assert.Equal(0, bus.InFlight.InFlight);
+        var received = await probe.WaitUntilAsync(m => m.Count == 60, Timeout, "all 60 messages");
+        Assert.Equal(Enumerable.Range(0, 60).Select(i => $"{i}").Order(), received.Select(m => m.Payload).Order());
+        await cts.CancelAsync();
+        await loop;
+    }
+
+    [Fact]
     public async Task StopAsync_PublishesRetainedOffline()
     {
         await using var broker = await MosquittoBroker.StartAsync();

@@ -16,40 +16,13 @@ internal sealed class InFlightGate
     private int _peak;
 
     /// <summary>The most publishes that may await their acknowledgement at once (65,535 until a CONNACK says otherwise).</summary>
-    public int Limit
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _limit;
-            }
-        }
-    }
+    public int Limit => Volatile.Read(ref _limit);
 
     /// <summary>Publishes awaiting their acknowledgement now.</summary>
-    public int InFlight
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _inFlight;
-            }
-        }
-    }
+    public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>The most publishes that awaited their acknowledgement at once since start.</summary>
-    public int Peak
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _peak;
-            }
-        }
-    }
+    public int Peak => Volatile.Read(ref _peak);
 
     /// <summary>Sets the limit, the Receive Maximum of the broker's last CONNACK (at least 1); a higher one lets waiters in.</summary>
     public void SetLimit(int limit)

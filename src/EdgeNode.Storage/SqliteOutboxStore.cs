@@ -268,5 +268,9 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable
         }
     }
 
-    internal static string SequenceCounter(MessageKind kind) => "seq:" + kind.ToString().ToLowerInvariant();
+    internal static string SequenceCounter(MessageKind kind) =>
+        SequenceCounters.TryGetValue(kind, out var name) ? name : "seq:" + kind.ToString().ToLowerInvariant();
+
+    /// <summary>The counter names by kind, made once: every group commit names the counters of the kinds it wrote.</summary>
+    private static readonly Dictionary<MessageKind, string> SequenceCounters = Enum.GetValues<MessageKind>().ToDictionary(k => k, k => "seq:" + k.ToString().ToLowerInvariant());
 }

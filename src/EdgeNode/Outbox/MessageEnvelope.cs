@@ -18,7 +18,7 @@ public static class MessageEnvelope
 
     /// <summary>UTC ISO-8601 with milliseconds and a <c>Z</c> suffix.</summary>
     public static string FormatTimestamp(DateTimeOffset timestamp) =>
-        timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        timestamp.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
 
     /// <summary>Serialises one message object: the envelope's fields, then what <paramref name="writeBody"/> writes.</summary>
     /// <param name="envelope">The leading fields.</param>
@@ -28,8 +28,17 @@ public static class MessageEnvelope
     public static byte[] Serialize<TBody>(in Envelope envelope, TBody body, Action<Utf8JsonWriter, TBody> writeBody, int capacity = 256)
     {
         ArgumentNullException.ThrowIfNull(writeBody);
-        var buffer = new ArrayBufferWriter<byte>(capacity);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+
+        // One buffer and writer per thread, reset for each message: a result per frame would otherwise grow a new buffer
+        // three or four times (about 3 KB of garbage per frame). A body writer that serialises a message of its own
+        // while this one is open gets fresh ones; a buffer grown past KeptBytes by a large message is not kept.
+        var nested = t_busy;
+        var buffer = nested ? new ArrayBufferWriter<byte>(capacity) : t_buffer ??= new ArrayBufferWriter<byte>(Math.Max(capacity, 1024));
+        buffer.ResetWrittenCount();
+        var writer = nested || t_writer is null ? new Utf8JsonWriter(buffer, WriterOptions) : t_writer;
+        writer.Reset(buffer);
+        t_busy = true;
+        try
         {
             writer.WriteStartObject();
             if (envelope.Id is { } id)
@@ -37,7 +46,8 @@ public static class MessageEnvelope
                 writer.WriteString("id", id);
             }
 
-            writer.WriteString("ts", FormatTimestamp(envelope.Timestamp));
+            Span<char> ts = stackalloc char[24];
+            writer.WriteString("ts", envelope.Timestamp.UtcDateTime.TryFormat(ts, out var written, TimestampFormat, CultureInfo.InvariantCulture) ? ts[..written] : FormatTimestamp(envelope.Timestamp));
             if (envelope.Seq is { } seq)
             {
                 writer.WriteNumber("seq", seq);
@@ -46,8 +56,38 @@ public static class MessageEnvelope
             writer.WriteString("node", envelope.Node);
             writeBody(writer, body);
             writer.WriteEndObject();
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
         }
-
-        return buffer.WrittenSpan.ToArray();
+        finally
+        {
+            t_busy = nested;
+            if (nested)
+            {
+                writer.Dispose();
+            }
+            else
+            {
+                t_writer = writer;
+                if (buffer.Capacity > KeptBytes)
+                {
+                    t_buffer = null;
+                }
+            }
+        }
     }
+
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    /// <summary>The largest per-thread buffer kept between messages.</summary>
+    private const int KeptBytes = 64 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    [ThreadStatic]
+    private static bool t_busy;
 }

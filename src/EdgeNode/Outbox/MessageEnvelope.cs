@@ -24,8 +24,7 @@ public static class MessageEnvelope
     /// <param name="envelope">The leading fields.</param>
     /// <param name="body">State for <paramref name="writeBody"/>.</param>
     /// <param name="writeBody">Writes the message's own properties (the object is open; do not close it).</param>
-    /// <param name="capacity">Initial buffer size, a guess of the message's length.</param>
-    public static byte[] Serialize<TBody>(in Envelope envelope, TBody body, Action<Utf8JsonWriter, TBody> writeBody, int capacity = 256)
+    public static byte[] Serialize<TBody>(in Envelope envelope, TBody body, Action<Utf8JsonWriter, TBody> writeBody)
     {
         ArgumentNullException.ThrowIfNull(writeBody);
 
@@ -33,7 +32,7 @@ public static class MessageEnvelope
         // three or four times (about 3 KB of garbage per frame). A body writer that serialises a message of its own
         // while this one is open gets fresh ones; a buffer grown past KeptBytes by a large message is not kept.
         var nested = t_busy;
-        var buffer = nested ? new ArrayBufferWriter<byte>(capacity) : t_buffer ??= new ArrayBufferWriter<byte>(Math.Max(capacity, 1024));
+        var buffer = nested ? new ArrayBufferWriter<byte>() : t_buffer ??= new ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
         var writer = nested || t_writer is null ? new Utf8JsonWriter(buffer, WriterOptions) : t_writer;
         writer.Reset(buffer);

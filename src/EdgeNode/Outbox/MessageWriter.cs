@@ -23,13 +23,13 @@ public sealed class MessageWriter(IOutboxStore store, OutboxSignal signal, IMess
     public string NewId() => MessageEnvelope.NewId(time.GetUtcNow());
 
     /// <summary>A stored message of <paramref name="kind"/> with a new id; <paramref name="seq"/> null leaves <c>seq</c> out.</summary>
-    public PendingMessage Create<TBody>(MessageKind kind, string topic, DateTimeOffset timestamp, long? seq, TBody body, Action<Utf8JsonWriter, TBody> writeBody, int capacity = 256) =>
-        Create(kind, topic, NewId(), timestamp, seq, body, writeBody, capacity);
+    public PendingMessage Create<TBody>(MessageKind kind, string topic, DateTimeOffset timestamp, long? seq, TBody body, Action<Utf8JsonWriter, TBody> writeBody) =>
+        Create(kind, topic, NewId(), timestamp, seq, body, writeBody);
 
     /// <summary>A stored message whose id the producer assigned already (a result's id is known to the label intake first).</summary>
-    public PendingMessage Create<TBody>(MessageKind kind, string topic, string id, DateTimeOffset timestamp, long? seq, TBody body, Action<Utf8JsonWriter, TBody> writeBody, int capacity = 256)
+    public PendingMessage Create<TBody>(MessageKind kind, string topic, string id, DateTimeOffset timestamp, long? seq, TBody body, Action<Utf8JsonWriter, TBody> writeBody)
     {
-        var payload = MessageEnvelope.Serialize(new Envelope(id, timestamp, seq, identity.NodeId), body, writeBody, capacity);
+        var payload = MessageEnvelope.Serialize(new Envelope(id, timestamp, seq, identity.NodeId), body, writeBody);
         return new PendingMessage(id, kind, topic, payload, timestamp, seq ?? 0);
     }
 

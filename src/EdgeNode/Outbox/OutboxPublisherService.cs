@@ -144,7 +144,7 @@ internal sealed class OutboxPublisherService(
             NodeLog.OutboxDeadLettered(logger, message.Seq, message.Topic, reason);
             if (message.Kind != MessageKind.Event)
             {
-                events.Add(writer.Create(MessageKind.Event, writer.Topics.Events, time.GetUtcNow(), null, (message, reason), OutboxEventJson.WriteDeadLettered, 320));
+                events.Add(writer.Create(MessageKind.Event, writer.Topics.Events, time.GetUtcNow(), null, (message, reason), OutboxEventJson.WriteDeadLettered));
             }
         }
 
@@ -158,6 +158,6 @@ internal sealed class OutboxPublisherService(
     private PendingMessage CreateDropReport(long dropped, long seq)
     {
         NodeLog.OutboxDropsReported(logger, dropped);
-        return writer.Create(MessageKind.Event, writer.Topics.Events, time.GetUtcNow(), seq, dropped, OutboxEventJson.WriteDropped, 160);
+        return writer.Create(MessageKind.Event, writer.Topics.Events, time.GetUtcNow(), seq, dropped, OutboxEventJson.WriteDropped);
     }
 }

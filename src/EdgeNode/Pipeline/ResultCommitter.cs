@@ -35,7 +35,7 @@ internal sealed class ResultCommitter(MessageWriter writer, ILogger logger)
             {
                 first = batch.Count == 0 ? result.Seq : first;
                 last = result.Seq;
-                batch.Add(writer.Create(MessageKind.Result, writer.Topics.Results, result.Id, result.Timestamp, result.Seq, result, ResultJson.WriteBody, 320));
+                batch.Add(writer.Create(MessageKind.Result, writer.Topics.Results, result.Id, result.Timestamp, result.Seq, result, ResultJson.WriteBody));
             }
 
             try

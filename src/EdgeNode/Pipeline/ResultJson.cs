@@ -12,7 +12,7 @@ public static class ResultJson
     public static byte[] Serialize(InferenceResult result, string nodeId)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return MessageEnvelope.Serialize(new Envelope(result.Id, result.Timestamp, result.Seq, nodeId), result, WriteBody, 384);
+        return MessageEnvelope.Serialize(new Envelope(result.Id, result.Timestamp, result.Seq, nodeId), result, WriteBody);
     }
 
     /// <summary>Writes <paramref name="result"/>'s fields into the open message object.</summary>

@@ -45,7 +45,10 @@ public sealed class SplitOptions
     public const string LocalFallback = "local";
 
     /// <summary>True when a frame the tail did not finish reuses its camera's last result.</summary>
-    public bool FallsBackToCached => Fallback == "cached";
+    public bool FallsBackToCached => Fallback == CachedFallback;
+
+    /// <summary>The <see cref="Fallback"/> that reuses the camera's last result.</summary>
+    public const string CachedFallback = "cached";
 
     [Required]
     [RegularExpression("^(int8|fp32)$", ErrorMessage = "The activation is int8 or fp32.")]

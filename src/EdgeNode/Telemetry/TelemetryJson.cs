@@ -10,7 +10,7 @@ internal static class TelemetryJson
 
     /// <summary>The whole message: the envelope (<c>ts</c>, <c>node</c>; no <c>id</c> or <c>seq</c>, it is not stored), then the snapshot.</summary>
     public static byte[] Serialize(TelemetrySnapshot t, string nodeId, HealthState? health) =>
-        MessageEnvelope.Serialize(new Envelope(null, t.Timestamp, null, nodeId), (t, health), static (w, s) => WriteBody(w, s.t, s.health), 768);
+        MessageEnvelope.Serialize(new Envelope(null, t.Timestamp, null, nodeId), (t, health), static (w, s) => WriteBody(w, s.t, s.health));
 
     private static void WriteBody(Utf8JsonWriter w, TelemetrySnapshot t, HealthState? health)
     {
